@@ -1,0 +1,33 @@
+"""Which models django-auditlog records, and which of their fields are personal.
+
+Personal fields are masked completely (`apps.audit.masking`), so the change log keeps
+that a field changed, never what it held; model `__str__` of personal records holds
+no personal data either, since auditlog copies it into `object_repr` (R-DEL-1).
+"""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+PERSON_FIELDS = ["first_name", "last_name", "email", "phone", "job_title"]
+
+AUDITED: dict[str, dict] = {
+    "accounts.User": {"mask_fields": PERSON_FIELDS[:3], "exclude_fields": ["password", "last_login"]},
+    "clients.Client": {},
+    "clients.ClientContact": {"mask_fields": [*PERSON_FIELDS, "social_accounts", "notes"]},
+    "assignments.Assignment": {},
+    "assignments.CallResult": {},
+    "assignments.ProcessorAgreement": {"mask_fields": ["accepted_ip"]},
+    "prospects.Company": {},
+    "prospects.Person": {"mask_fields": PERSON_FIELDS},
+    # The client's extra columns may hold anything, personal data included.
+    "prospects.Prospect": {"mask_fields": ["extra"]},
+    "prospects.ProspectPerson": {},
+    "callnotes.CallNote": {"mask_fields": ["text"]},
+}
+
+
+def register_audited_models() -> None:
+    for label, options in AUDITED.items():
+        auditlog.register(apps.get_model(label), **options)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from apps.callnotes.models import CallNote
+from apps.core.admin import ScopedModelAdmin
+from apps.core.admin_site import admin_site
+
+
+@admin.register(CallNote, site=admin_site)
+class CallNoteAdmin(ScopedModelAdmin):
+    """Notes are evidence of the service: viewable, never changed or deleted (R-NOTE-3).
+    Sorting by company, result and date only; no search on the text (R-NOTE-1)."""
+
+    personal_data = True
+    change_roles = frozenset()
+    add_roles = frozenset()
+    delete_roles = frozenset()
+    list_display = ["created_at", "company", "result", "agent", "assignment"]
+    list_select_related = ["company", "result", "agent", "assignment"]
+    sortable_by = ["created_at", "company", "result"]
+    ordering = ["-created_at"]
+    fields = ["assignment", "company", "agent", "result", "created_at", "text"]

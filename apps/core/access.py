@@ -1,0 +1,252 @@
+"""The permission layer, in one place (SPEC §1, R-NTK-1…5).
+
+Every page, API view, admin page and export reaches data through these functions:
+`Model.objects.visible_to(user)` for lists (dispatched to `scope`) and the
+`get_*_for_user` helpers for one object. Anything outside a user's reach is simply not
+in the queryset, so it answers 404, the same as a row that does not exist (R-NTK-1).
+
+Object permissions live on the assignment only (R-NTK-4), as django-guardian rows:
+- supervisors hold view, supervise and download on the assignments they supervise;
+- agents hold view and work on the assignments they are scheduled on, and reach a
+  prospect only through its lease or a callback they scheduled (R-NTK-2), and only while
+  the assignment is active (R-NTK-3);
+- client users hold view, supervise and download implicitly on every assignment of their
+  own client (tenant ownership), never work;
+- administrators see all client data and never work; board members see no client data.
+Staff without a confidentiality agreement on record see nothing (R-NTK-5).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apps.accounts.models import Role
+
+
+class AssignmentPerm(StrEnum):
+    VIEW = "view_assignment"
+    WORK = "work_assignment"
+    SUPERVISE = "supervise_assignment"
+    DOWNLOAD = "download_assignment"
+
+
+SUPERVISOR_PERMS = (AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE, AssignmentPerm.DOWNLOAD)
+AGENT_PERMS = (AssignmentPerm.VIEW, AssignmentPerm.WORK)
+# What a client user holds on their own client's assignments (tenant ownership).
+CLIENT_PERMS = frozenset({AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE, AssignmentPerm.DOWNLOAD})
+
+
+def may_open_client_data(user: Any) -> bool:
+    """Logged in, active, and—for staff—a confidentiality agreement on record (R-NTK-5)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_confidentiality_agreement
+    )
+
+
+def _granted(user: Any, perm: AssignmentPerm, assignment_ref: str = "pk") -> Exists:
+    """EXISTS a guardian row granting `perm` on the assignment at `assignment_ref` to `user`."""
+    from apps.assignments.models import AssignmentUserObjectPermission
+
+    return Exists(
+        AssignmentUserObjectPermission.objects.filter(
+            user_id=user.pk,
+            permission__codename=perm.value,
+            permission__content_type__app_label="assignments",
+            content_object_id=OuterRef(assignment_ref),
+        )
+    )
+
+
+# --- Assignments -------------------------------------------------------------------
+def assignments_visible_to(
+    user: Any, perm: AssignmentPerm = AssignmentPerm.VIEW, qs: QuerySet | None = None
+) -> QuerySet:
+    from apps.assignments.models import Assignment
+
+    qs = Assignment.objects.all() if qs is None else qs
+    if not may_open_client_data(user):
+        return qs.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return qs.none() if perm == AssignmentPerm.WORK else qs
+        case Role.CLIENT:
+            return qs.filter(client_id=user.client_id) if perm in CLIENT_PERMS else qs.none()
+        case Role.SUPERVISOR:
+            return qs.filter(_granted(user, perm)) if perm in SUPERVISOR_PERMS else qs.none()
+        case Role.AGENT:
+            if perm not in AGENT_PERMS:
+                return qs.none()
+            return qs.filter(_granted(user, perm), is_active=True)
+    return qs.none()
+
+
+def assignment_perms_for(user: Any, assignment: Model) -> frozenset[AssignmentPerm]:
+    """The permissions `user` holds on one assignment (for showing buttons)."""
+    from apps.assignments.models import Assignment
+
+    return frozenset(
+        perm
+        for perm in AssignmentPerm
+        if assignments_visible_to(user, perm, Assignment.objects.filter(pk=assignment.pk)).exists()
+    )
+
+
+# --- Rows derived from the assignment ----------------------------------------------
+def _scope_by_assignment(qs: QuerySet, user: Any, assignment_ref: str, *, agent_filter: Q | None) -> QuerySet:
+    """Rows whose assignment (at `assignment_ref`) the user may supervise; agents get `agent_filter`."""
+    if not may_open_client_data(user):
+        return qs.none()
+    match user.role:
+        case Role.ADMINISTRATOR:
+            return qs
+        case Role.CLIENT:
+            return qs.filter(**{f"{assignment_ref}__client_id": user.client_id})
+        case Role.SUPERVISOR:
+            return qs.filter(_granted(user, AssignmentPerm.SUPERVISE, assignment_ref))
+        case Role.AGENT if agent_filter is not None:
+            return qs.filter(
+                agent_filter,
+                _granted(user, AssignmentPerm.WORK, assignment_ref),
+                **{f"{assignment_ref}__is_active": True},
+            )
+    return qs.none()
+
+
+def prospects_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Clients, supervisors and administrators see the database; an agent sees only the
+    prospect they hold the lease of, or a callback they scheduled themselves (R-NTK-2)."""
+    from apps.prospects.models import Lease, Prospect, ProspectStatus
+
+    qs = Prospect.objects.all() if qs is None else qs
+    agent_filter = None
+    if getattr(user, "role", None) == Role.AGENT:
+        holds_lease = Exists(
+            Lease.objects.filter(prospect_id=OuterRef("pk"), agent_id=user.pk, expires_at__gt=timezone.now())
+        )
+        own_callback = Q(status=ProspectStatus.CALLBACK, callback_agent_id=user.pk)
+        agent_filter = Q(holds_lease) | own_callback
+    return _scope_by_assignment(qs, user, "assignment", agent_filter=agent_filter)
+
+
+def call_notes_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """R-NOTE-2: the client, the supervisors, administrators, and the agents of an active assignment."""
+    from apps.callnotes.models import CallNote
+
+    qs = CallNote.objects.all() if qs is None else qs
+    return _scope_by_assignment(qs, user, "assignment", agent_filter=Q())
+
+
+def companies_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Shared companies are seen through the prospects a user may see."""
+    from apps.prospects.models import Company, Prospect
+
+    qs = Company.objects.all() if qs is None else qs
+    if may_open_client_data(user) and user.role == Role.ADMINISTRATOR:
+        return qs
+    return qs.filter(Exists(prospects_visible_to(user, Prospect.objects.filter(company_id=OuterRef("pk")))))
+
+
+def persons_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """A person is disclosed only through the prospects (assignments) they are linked to (R-IMP-4)."""
+    from apps.prospects.models import Person, Prospect
+
+    qs = Person.objects.all() if qs is None else qs
+    if may_open_client_data(user) and user.role == Role.ADMINISTRATOR:
+        return qs
+    linked = prospects_visible_to(user, Prospect.objects.filter(person_links__person_id=OuterRef("pk")))
+    return qs.filter(Exists(linked))
+
+
+def clients_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    from apps.clients.models import Client
+
+    qs = Client.objects.all() if qs is None else qs
+    if not may_open_client_data(user):
+        return qs.none()
+    match user.role:
+        case Role.ADMINISTRATOR | Role.SUPERVISOR:
+            return qs
+        case Role.CLIENT:
+            return qs.filter(pk=user.client_id)
+        case Role.AGENT:
+            from apps.assignments.models import Assignment
+
+            working = assignments_visible_to(
+                user, AssignmentPerm.WORK, Assignment.objects.filter(client_id=OuterRef("pk"))
+            )
+            return qs.filter(Exists(working))
+    return qs.none()
+
+
+def client_contacts_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Policy §6: supervisors see every client's contacts; agents those of clients whose
+    active assignment they work on (R-NTK-3); client users their own."""
+    from apps.clients.models import Client, ClientContact
+
+    qs = ClientContact.objects.all() if qs is None else qs
+    return qs.filter(client__in=clients_visible_to(user, Client.objects.all()))
+
+
+_SCOPES: dict[str, Callable[..., QuerySet]] = {
+    "assignments.assignment": assignments_visible_to,
+    "prospects.prospect": prospects_visible_to,
+    "prospects.company": companies_visible_to,
+    "prospects.person": persons_visible_to,
+    "callnotes.callnote": call_notes_visible_to,
+    "clients.client": clients_visible_to,
+    "clients.clientcontact": client_contacts_visible_to,
+}
+
+
+def scope(qs: QuerySet, user: Any, **kwargs: Any) -> QuerySet:
+    """Dispatch `Model.objects.visible_to(user)` to the rule of that model."""
+    try:
+        rule = _SCOPES[qs.model._meta.label_lower]
+    except KeyError:  # a model without a rule is visible to nobody
+        return qs.none()
+    return rule(user, qs=qs, **kwargs)
+
+
+# --- One object --------------------------------------------------------------------
+def get_for_user(qs: QuerySet, user: Any, pk: Any, **kwargs: Any) -> Any:
+    """One object the user may see, or 404: the same for "other tenant" and "no such id"."""
+    try:
+        if isinstance(pk, str):
+            pk = uuid.UUID(pk)
+        return scope(qs, user, **kwargs).get(pk=pk)
+    except (ValueError, qs.model.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm = AssignmentPerm.VIEW) -> Any:
+    from apps.assignments.models import Assignment
+
+    return get_for_user(Assignment.objects.select_related("client"), user, assignment_id, perm=perm)
+
+
+def get_prospect_for_user(user: Any, prospect_id: Any) -> Any:
+    from apps.prospects.models import Prospect
+
+    return get_for_user(Prospect.objects.select_related("company", "assignment"), user, prospect_id)
+
+
+def get_person_for_user(user: Any, person_id: Any) -> Any:
+    from apps.prospects.models import Person
+
+    return get_for_user(Person.objects.select_related("company"), user, person_id)
+
+
+def get_client_contact_for_user(user: Any, contact_id: Any) -> Any:
+    from apps.clients.models import ClientContact
+
+    return get_for_user(ClientContact.objects.select_related("client"), user, contact_id)

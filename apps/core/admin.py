@@ -1,0 +1,78 @@
+"""The base of every admin page: the same scoping as pages and API, plus access logging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from apps.accounts.models import Role
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.core.admin_site import works_in_admin
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """Lists and objects come from `visible_to(user)`, so a supervisor's admin shows only
+    their own assignments and what hangs off them. An object outside that scope gets
+    Django's "does not exist" answer, the same as a missing id (R-NTK-1).
+
+    `personal_data = True` logs every change view and every list page (R-LOG-1).
+    """
+
+    personal_data = False
+    # Which roles may change, add or delete; subclasses widen or narrow this.
+    change_roles: frozenset[str] = frozenset({Role.ADMINISTRATOR})
+    add_roles: frozenset[str] = frozenset({Role.ADMINISTRATOR})
+    delete_roles: frozenset[str] = frozenset({Role.ADMINISTRATOR})
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return works_in_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return works_in_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return works_in_admin(request.user) and request.user.role in self.change_roles
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return works_in_admin(request.user) and request.user.role in self.add_roles
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return works_in_admin(request.user) and request.user.role in self.delete_roles
+
+    def assignment_id_of(self, obj: Any) -> Any:
+        return getattr(obj, "assignment_id", None)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if self.personal_data and request.method == "GET" and response.status_code == 200:
+            obj = response.context_data["original"]  # type: ignore[attr-defined]
+            access_log_record(
+                actor=request.user,
+                action=AccessAction.ADMIN_VIEW,
+                obj=obj,
+                assignment_id=self.assignment_id_of(obj),
+                request=request,
+            )
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if self.personal_data and changelist is not None:
+            access_log_bulk(
+                actor=request.user,
+                action=AccessAction.LIST,
+                model=self.model,
+                object_ids=[obj.pk for obj in changelist.result_list],
+                request=request,
+            )
+        return response

@@ -1,0 +1,59 @@
+"""DRF plumbing shared by every API view: authentication that tells auditlog who acted,
+the confidentiality gate, and errors that are messages, never 500s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.context import auditlog_value
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, permissions
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+
+
+def _tell_auditlog(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
+    """auditlog's middleware ran before DRF authenticated the request, so its actor is
+    empty for token requests; fill it in now."""
+    if result is not None:
+        try:
+            context = auditlog_value.get()
+        except LookupError:
+            pass
+        else:
+            context["actor"] = result[0]
+    return result
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    def authenticate(self, request):  # type: ignore[override]
+        return _tell_auditlog(super().authenticate(request))
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate(self, request):  # type: ignore[override]
+        return _tell_auditlog(super().authenticate(request))
+
+
+class HasConfidentialityAgreement(permissions.BasePermission):
+    """R-NTK-5: staff without a signed confidentiality agreement open no client data."""
+
+    message = _("Your confidentiality agreement is not on record. Ask an administrator to register it.")
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[override]
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_confidentiality_agreement)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Business-rule errors become 400 with their message; everything else as DRF does it."""
+    if isinstance(exc, DjangoValidationError):
+        exc = drf_exceptions.ValidationError({"detail": exc.messages})
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    # Imported here: rest_framework.views imports the authentication classes above.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    return drf_exception_handler(exc, context)

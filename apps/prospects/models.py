@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from apps.clients.models import LegalBasis
+from apps.core.querysets import VisibleToQuerySet
+
+
+class CompanyStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MOVED = "moved", _("Moved")
+    RENAMED = "renamed", _("Renamed")
+    CLOSED = "closed", _("Closed")
+
+
+class Company(models.Model):
+    """General business data (policy §4.1): one record per real company, shared by all clients.
+
+    Not personal data, no retention period; `verified_at` drives the 6-month "verify" flag.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=255)
+    # Lower-cased, legal form and punctuation stripped: the key for name + postcode matching (R-IMP-3).
+    name_normalised = models.CharField(_("normalised name"), max_length=255, editable=False)
+    kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="NL")
+    phone = models.CharField(_("general phone"), max_length=32, blank=True)
+    website = models.CharField(_("website"), max_length=255, blank=True)
+    # Host name without "www.": the second matching key (R-IMP-3).
+    website_domain = models.CharField(_("website domain"), max_length=255, blank=True, editable=False)
+    industry = models.CharField(_("industry"), max_length=150, blank=True)
+    employees = models.PositiveIntegerField(_("number of employees (FTE)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.ACTIVE)
+    verified_at = models.DateTimeField(_("verified at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        constraints = [
+            # One shared record per real company: the KvK number identifies it (R-IMP-3).
+            models.UniqueConstraint(fields=["kvk_number"], condition=~Q(kvk_number=""), name="company_unique_kvk"),
+            models.CheckConstraint(
+                name="company_kvk_is_8_digits", condition=Q(kvk_number="") | Q(kvk_number__regex=r"^[0-9]{8}$")
+            ),
+        ]
+        indexes = [
+            # Import matching, second key: WHERE website_domain = ? (R-IMP-3)
+            models.Index(fields=["website_domain"], condition=~Q(website_domain=""), name="company_domain_idx"),
+            # Import matching, third key: WHERE name_normalised = ? AND postcode = ? (R-IMP-3)
+            models.Index(fields=["name_normalised", "postcode"], name="company_name_postcode_idx"),
+            # Clock rules: WHERE verified_at < now() - 6 months (R-RET-2)
+            models.Index(fields=["verified_at"], name="company_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A contact person at a company (policy §4.2): personal data.
+
+    One record per real person, shared for correction only: a person is disclosed only
+    in the assignments that uploaded or gathered them (R-IMP-4), through `ProspectPerson`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="persons", verbose_name=_("company"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("direct email"), blank=True)  # stored lower-cased
+    phone = models.CharField(_("direct phone"), max_length=32, blank=True)  # stored as E.164
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=32, choices=LegalBasis.choices, default=LegalBasis.LEGITIMATE_INTEREST
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("verified at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            models.CheckConstraint(
+                name="person_has_a_name_or_email",
+                condition=~Q(last_name="") | ~Q(email=""),
+            ),
+            models.CheckConstraint(name="person_email_lower_case", condition=Q(email=Lower("email"))),
+        ]
+        indexes = [
+            # Import matching, first key: WHERE email = ? (R-IMP-4)
+            models.Index(fields=["email"], condition=~Q(email=""), name="person_email_idx"),
+            # Import matching, second key: WHERE company_id = ? AND lower(last_name) = ? (R-IMP-4)
+            models.Index("company", Lower("last_name"), Lower("first_name"), name="person_company_name_idx"),
+            # Clock rules: WHERE verified_at < now() - 6 / 12 months (R-RET-2, R-RET-3)
+            models.Index(fields=["verified_at"], name="person_verified_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # No personal data: this string is copied into audit logs and admin history,
+        # which must hold no copy of a deleted person (R-DEL-1).
+        return f"{_('Contact person')} {str(self.id)[:8]}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class ProspectStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CALLBACK = "callback", _("Callback")
+    DONE = "done", _("Done")
+
+
+class Prospect(models.Model):
+    """A company inside an assignment, with the persons linked for that assignment (SPEC §2)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="prospects", verbose_name=_("assignment")
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="prospects", verbose_name=_("company"))
+    persons = models.ManyToManyField(Person, through="ProspectPerson", related_name="prospects")
+    # The client's own columns from the upload, kept and returned as they came (R-IMP-1, R-EXP-1).
+    extra = models.JSONField(_("extra columns"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ProspectStatus.choices, default=ProspectStatus.NEW)
+    callback_at = models.DateTimeField(_("callback at"), null=True, blank=True)
+    callback_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_result = models.ForeignKey(
+        "assignments.CallResult",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last result"),
+    )
+    last_called_at = models.DateTimeField(_("last called at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "company"], name="prospect_unique_company_per_assignment"),
+            models.CheckConstraint(
+                name="prospect_callback_has_time",
+                condition=~Q(status=ProspectStatus.CALLBACK) | Q(callback_at__isnull=False),
+            ),
+        ]
+        indexes = [
+            # The queue (R-NTK-2): WHERE assignment_id = ? AND status = ? ORDER BY callback_at / last_called_at
+            models.Index(fields=["assignment", "status", "callback_at"], name="prospect_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.assignment}"
+
+
+class ProspectPerson(models.Model):
+    """Links a person to a prospect: the person is disclosed in this assignment (R-IMP-4)."""
+
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="prospect_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prospect", "person"], name="prospect_person_unique"),
+        ]
+        indexes = [
+            # Visibility of a person: WHERE person_id = ? (which prospects, hence assignments, hold them)
+            models.Index(fields=["person"], name="prospect_person_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id} ↔ {self.person_id}"
+
+
+class Lease(models.Model):
+    """An agent's exclusive hold on one prospect while calling it (R-NTK-2).
+
+    A row exists only while the lease is held: releasing deletes it. An expired row is
+    powerless (every check compares `expires_at` with now) and is removed by the next
+    "next prospect" of the assignment or by the expiry job.
+    """
+
+    prospect = models.OneToOneField(Prospect, on_delete=models.CASCADE, related_name="lease")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leases")
+    assignment = models.ForeignKey("assignments.Assignment", on_delete=models.CASCADE, related_name="leases")
+    leased_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One prospect, one agent at a time: the OneToOne on prospect. One lease per agent per assignment:
+            models.UniqueConstraint(fields=["agent", "assignment"], name="lease_one_per_agent_per_assignment"),
+            models.CheckConstraint(name="lease_expires_after_start", condition=Q(expires_at__gt=models.F("leased_at"))),
+        ]
+        indexes = [
+            # Expiry: WHERE assignment_id = ? AND expires_at <= now()
+            models.Index(fields=["assignment", "expires_at"], name="lease_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id} → {self.agent_id} until {self.expires_at:%H:%M}"

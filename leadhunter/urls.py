@@ -1,0 +1,14 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.core.admin_site import admin_site
+
+urlpatterns = [
+    path("", include("apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("assignments/", include("apps.assignments.urls")),
+    path("admin/", admin_site.urls),
+    path("api/v1/", include(("apps.core.api_urls", "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
