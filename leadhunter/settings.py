@@ -177,8 +177,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leadhunter <privacy@leadhunt
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apps.core.api.SessionAuthentication",
+        # Token first: an anonymous API call gets 401 with "WWW-Authenticate: Token".
         "apps.core.api.TokenAuthentication",
+        "apps.core.api.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Role
 from apps.assignments.selectors import assignment_list
@@ -19,6 +20,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page of each role (SPEC §1)."""

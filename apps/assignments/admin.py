@@ -154,6 +154,13 @@ class AssignmentAdmin(ScopedModelAdmin):
         for user in current - set(wanted):
             remove(assignment=assignment, user=user, actor=request.user)
 
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        services.assignment_delete(assignment=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for assignment in queryset:
+            services.assignment_delete(assignment=assignment, actor=request.user)
+
     @admin.action(description=_("Set active"))
     def activate(self, request: HttpRequest, queryset: Any) -> None:
         self._set_active(request, queryset, True)

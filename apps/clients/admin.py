@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from apps.clients.models import Client, ClientContact
+from apps.clients.services import client_delete
 from apps.core.admin import ScopedModelAdmin
 from apps.core.admin_site import admin_site
 
@@ -9,6 +13,13 @@ from apps.core.admin_site import admin_site
 class ClientAdmin(ScopedModelAdmin):
     list_display = ["name", "kvk_number", "created_at"]
     search_fields = ["name"]
+
+    def delete_model(self, request: HttpRequest, obj: Client) -> None:
+        client_delete(client=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for client in queryset:
+            client_delete(client=client, actor=request.user)
 
 
 @admin.register(ClientContact, site=admin_site)

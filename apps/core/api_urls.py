@@ -2,6 +2,7 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
 
 from apps.assignments import api as assignments_api
 
@@ -9,6 +10,8 @@ from apps.assignments import api as assignments_api
 class TokenApi(ObtainAuthToken):
     """POST username and password, get a token for `Authorization: Token <token>`."""
 
+    authentication_classes: list = []  # credentials come in the body; no session, so no CSRF
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
 

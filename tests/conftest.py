@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.core.cache import cache
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.assignments import services as assignment_services
+from apps.assignments.models import Assignment
+from apps.audit.models import AccessLogEntry
+from apps.callnotes.models import CallNote
+from apps.clients.models import Client, ClientContact
+from apps.prospects.models import Company, Lease, Person, Prospect
+from tests import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings(django_test_environment):  # type: ignore[no-untyped-def]
+    """Tests share the real Redis; give this run its own key prefix so parallel runs and
+    the development server never see each other's throttles or caches. Password hashing
+    is made cheap: the tests log in hundreds of users."""
+    from django.conf import settings
+
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    cache.clear()
+    yield
+
+
+# The roles of the permission matrix (SPEC R-NTK-1, STYLE "Tests"). The target objects of
+# the matrix belong to assignment `world.assignment` of client `world.acme`.
+ROLES = (
+    "anonymous",
+    "agent_with_lease",
+    "agent_without_lease",
+    "agent_other_assignment",
+    "client_same_tenant",
+    "client_other_tenant",
+    "supervisor_other_assignment",
+    "supervisor",
+    "administrator",
+    "privacy_officer",
+    "board",
+)
+
+
+@dataclass
+class World:
+    acme: Client
+    globex: Client
+    assignment: Assignment  # Acme's active assignment: the matrix target
+    inactive_assignment: Assignment  # Acme's inactive one
+    other_assignment: Assignment  # Globex's active assignment
+    prospect: Prospect  # leased by agent_with_lease
+    unleased_prospect: Prospect
+    other_prospect: Prospect  # Globex's
+    person: Person
+    other_person: Person
+    company: Company
+    note: CallNote
+    other_note: CallNote
+    contact: ClientContact
+    other_contact: ClientContact
+    lease: Lease
+    access_log_entry: AccessLogEntry
+    users: dict[str, User] = field(default_factory=dict)
+
+    def client_for(self, role: str) -> HttpClient:
+        http = HttpClient()
+        if role != "anonymous":
+            http.force_login(self.users[role])
+        return http
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One world for a whole module of read-only tests (the permission matrix): built once
+    inside a transaction that is rolled back at the end; each test still runs in its own
+    savepoint through the `db` fixture."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def build_world() -> World:
+    acme = factories.ClientFactory(name="Acme BV")
+    globex = factories.ClientFactory(name="Globex BV")
+    users = {
+        "client_same_tenant": factories.UserFactory(username="client-acme", role=Role.CLIENT, client=acme),
+        "client_other_tenant": factories.UserFactory(username="client-globex", role=Role.CLIENT, client=globex),
+        "agent_with_lease": factories.UserFactory(username="agent-lease", role=Role.AGENT),
+        "agent_without_lease": factories.UserFactory(username="agent-nolease", role=Role.AGENT),
+        "agent_other_assignment": factories.UserFactory(username="agent-globex", role=Role.AGENT),
+        "supervisor": factories.UserFactory(username="supervisor", role=Role.SUPERVISOR),
+        "supervisor_other_assignment": factories.UserFactory(username="supervisor-globex", role=Role.SUPERVISOR),
+        "administrator": factories.UserFactory(username="admin", role=Role.ADMINISTRATOR),
+        "privacy_officer": factories.UserFactory(username="privacy", role=Role.ADMINISTRATOR, is_privacy_officer=True),
+        "board": factories.UserFactory(username="board", role=Role.BOARD),
+    }
+    assignment = factories.AssignmentFactory(client=acme, name="Acme active")
+    inactive = factories.AssignmentFactory(client=acme, name="Acme inactive", active=False)
+    other = factories.AssignmentFactory(client=globex, name="Globex active")
+    for a in (assignment, inactive):
+        assignment_services.assignment_add_supervisor(assignment=a, user=users["supervisor"])
+    assignment_services.assignment_add_supervisor(assignment=other, user=users["supervisor_other_assignment"])
+    for role in ("agent_with_lease", "agent_without_lease"):
+        assignment_services.assignment_schedule_agent(assignment=assignment, user=users[role])
+    assignment_services.assignment_schedule_agent(assignment=other, user=users["agent_other_assignment"])
+
+    prospect = factories.ProspectFactory(assignment=assignment, with_person=True)
+    unleased = factories.ProspectFactory(assignment=assignment, with_person=True)
+    other_prospect = factories.ProspectFactory(assignment=other, with_person=True)
+    lease = factories.LeaseFactory(prospect=prospect, agent=users["agent_with_lease"])
+    return World(
+        acme=acme,
+        globex=globex,
+        assignment=assignment,
+        inactive_assignment=inactive,
+        other_assignment=other,
+        prospect=prospect,
+        unleased_prospect=unleased,
+        other_prospect=other_prospect,
+        person=prospect.persons.get(),
+        other_person=other_prospect.persons.get(),
+        company=prospect.company,
+        note=factories.CallNoteFactory(prospect=prospect, agent=users["agent_with_lease"]),
+        other_note=factories.CallNoteFactory(prospect=other_prospect, agent=users["agent_other_assignment"]),
+        contact=factories.ClientContactFactory(client=acme),
+        other_contact=factories.ClientContactFactory(client=globex),
+        lease=lease,
+        access_log_entry=AccessLogEntry.objects.create(
+            at=timezone.now() - dt.timedelta(days=1),
+            actor_id=users["supervisor"].pk,
+            action="view",
+            object_type="prospects.prospect",
+            object_id=str(prospect.pk),
+            assignment_id=assignment.pk,
+        ),
+        users=users,
+    )
