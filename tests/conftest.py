@@ -5,8 +5,8 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 

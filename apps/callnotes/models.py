@@ -56,4 +56,4 @@ class CallNote(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Call note')} {str(self.id)[:8]}"
+        return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"

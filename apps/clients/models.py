@@ -68,4 +68,4 @@ class ClientContact(models.Model):
 
     def __str__(self) -> str:
         # No personal data: this string ends up in audit logs and admin breadcrumbs.
-        return f"{_('Client contact')} {str(self.id)[:8]}"
+        return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"

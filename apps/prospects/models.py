@@ -116,7 +116,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         # No personal data: this string is copied into audit logs and admin history,
         # which must hold no copy of a deleted person (R-DEL-1).
-        return f"{_('Contact person')} {str(self.id)[:8]}"
+        return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"
 
     @property
     def full_name(self) -> str:
