@@ -195,6 +195,25 @@ NL = {
     "Still open": "Nog open",
     "accepted": "geaccepteerd",
     "No assignments.": "Geen opdrachten.",
+    "Audit": "Logboeken",
+    "Core": "Kern",
+    "Accounts": "Accounts",
+    "Clients": "Opdrachtgevers",
+    "Assignments": "Opdrachten",
+    "Call notes": "Belnotities",
+    "Left the company": "Uit dienst",
+    "%(value)s is not a Dutch postcode (1234 AB).": "%(value)s is geen Nederlandse postcode (1234 AB).",
+    "%(value)s is not a phone number.": "%(value)s is geen telefoonnummer.",
+    "%(value)s is not an email address.": "%(value)s is geen e-mailadres.",
+    "%(value)s is not a KvK number (8 digits).": "%(value)s is geen KvK-nummer (8 cijfers).",
+    "Not verified within 12 months": "Niet binnen 12 maanden geverifieerd",
+    "Deleted by the client": "Verwijderd door de opdrachtgever",
+    "Erasure request": "Verzoek tot verwijdering",
+    "Consent withdrawn": "Toestemming ingetrokken",
+    "Unknown fields: %(fields)s": "Onbekende velden: %(fields)s",
+    "A company needs a name.": "Een bedrijf heeft een naam nodig.",
+    "Another company has this KvK number.": "Een ander bedrijf heeft dit KvK-nummer.",
+    "A contact person needs at least a last name or an email address.": "Een contactpersoon heeft minstens een achternaam of een e-mailadres nodig.",
 }
 
 
@@ -202,23 +221,28 @@ def _quote(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def fill(po_path: Path) -> list[str]:
-    """Write the translations into the .po file; return the msgids still without one."""
-    content = po_path.read_text()
-    missing = []
+def _unquote(lines: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', lines)).replace('\\"', '"').replace("\\\\", "\\")
 
-    def replace(match: re.Match) -> str:
-        msgid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1))).replace('\\"', '"')
-        if not msgid:
-            return match.group(0)
+
+def fill(po_path: Path) -> list[str]:
+    """Write the translations into the .po file, dropping makemessages' fuzzy guesses;
+    return the msgids still without a translation."""
+    blocks = po_path.read_text().strip("\n").split("\n\n")
+    missing, out = [], []
+    for block in blocks:
+        match = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', block, re.MULTILINE)
+        msgid = _unquote(match.group(1)) if match else ""
+        if not msgid:  # the header
+            out.append(block)
+            continue
+        comments = [line for line in block.splitlines() if line.startswith("#") and not line.startswith("#|")]
+        comments = [line.replace(", fuzzy", "") for line in comments if line.strip() != "#, fuzzy"]
         if msgid not in NL:
             missing.append(msgid)
-            return match.group(0)
-        return f'msgid {match.group(1).rstrip()}\nmsgstr "{_quote(NL[msgid])}"\n'
-
-    content = re.sub(r'msgid ((?:".*"\n)+)msgstr ""\n', replace, content)
-    content = content.replace("#, fuzzy\n", "", 1)
-    po_path.write_text(content)
+        translation = NL.get(msgid, "")
+        out.append("\n".join([*comments, f"msgid {match.group(1).rstrip()}", f'msgstr "{_quote(translation)}"']))
+    po_path.write_text("\n\n".join(out) + "\n")
     return missing
 
 

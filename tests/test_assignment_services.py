@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from apps.accounts.models import Role
 from apps.assignments import services
@@ -21,7 +22,7 @@ def test_new_assignment_is_inactive_with_unaccepted_agreement_and_default_result
 
 def test_assignment_cannot_be_activated_before_the_agreement_is_accepted(db) -> None:  # type: ignore[no-untyped-def]
     assignment = AssignmentFactory(accepted=False, active=False)
-    with pytest.raises(ServiceError, match="processor agreement"):
+    with translation.override("en"), pytest.raises(ServiceError, match="processor agreement"):
         services.assignment_set_active(assignment=assignment, active=True)
     assignment.refresh_from_db()
     assert not assignment.is_active

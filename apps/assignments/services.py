@@ -145,6 +145,7 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     from django.db import connection
 
     from apps.prospects.models import Person, ProspectPerson
+    from apps.prospects.services import DeletionReason, person_delete
 
     person_ids = list(
         ProspectPerson.objects.filter(prospect__assignment=assignment).values_list("person_id", flat=True).distinct()
@@ -155,4 +156,5 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('leadhunter.deleting_assignment', '', true)")
     # Persons whose last link just went: nobody holds them any more.
-    Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True).delete()
+    for person in Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True):
+        person_delete(person=person, reason=DeletionReason.CLIENT_DELETE, actor=actor)

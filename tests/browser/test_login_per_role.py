@@ -43,20 +43,20 @@ def test_each_demo_user_sees_their_start_page(demo, page, username: str) -> None
     assert page.locator("html").get_attribute("lang") == "nl"
 
 
-def test_client_opens_an_assignment_and_switches_to_english(demo, page) -> None:  # type: ignore[no-untyped-def]
+def test_client_opens_an_assignment_and_switches_to_english(demo, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     log_in(page, "client-acme")
     page.get_by_role("link", name="Voorjaarscampagne 2026").click()
     assert "Prospects per status" in page.locator("main").inner_text()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert "Prospects by status" in page.locator("main").inner_text()
-    page.screenshot(path="/tmp/leadhunter-client-assignment.png", full_page=True)
+    page.screenshot(path=tmp_path / "client-assignment.png", full_page=True)
 
 
-def test_supervisor_admin_lists_only_own_assignments(demo, page) -> None:  # type: ignore[no-untyped-def]
+def test_supervisor_admin_lists_only_own_assignments(demo, page, tmp_path) -> None:  # type: ignore[no-untyped-def]
     log_in(page, "supervisor")
     page.goto("/admin/assignments/assignment/")
     text = page.locator("#result_list").inner_text()
     assert "Voorjaarscampagne 2026" in text and "Beurs follow-up 2025" in text
     assert "Najaarsacties 2026" not in text
-    page.screenshot(path="/tmp/leadhunter-supervisor-admin.png", full_page=True)
+    page.screenshot(path=tmp_path / "supervisor-admin.png", full_page=True)
