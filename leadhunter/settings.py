@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.assignments",
     "apps.prospects",
     "apps.callnotes",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,13 @@ LEADHUNTER_PERIODS = {
 }
 if LEADHUNTER_PERIODS["PERSON_DELETE_AFTER_MONTHS"] <= LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]:
     raise ImproperlyConfigured("LEADHUNTER_PERSON_DELETE_AFTER_MONTHS must exceed LEADHUNTER_VERIFY_AFTER_MONTHS")
+
+# The key of the keyed hashes on the suppression list and in the erasure ledger
+# (apps.privacy.hashing). It must never change once data exists: set it explicitly in
+# production, separately from SECRET_KEY, which may be rotated.
+PRIVACY_HASH_KEY = env_str("PRIVACY_HASH_KEY", "development-privacy-hash-key" if DEBUG else "")
+if not PRIVACY_HASH_KEY:
+    raise ImproperlyConfigured("PRIVACY_HASH_KEY must be set when DEBUG is off")
 
 # The version of the processor agreement text a client accepts (SPEC §5).
 PROCESSOR_AGREEMENT_VERSION = "2026-11"

@@ -213,6 +213,13 @@ NL = {
     "Unknown fields: %(fields)s": "Onbekende velden: %(fields)s",
     "A company needs a name.": "Een bedrijf heeft een naam nodig.",
     "Another company has this KvK number.": "Een ander bedrijf heeft dit KvK-nummer.",
+    "Privacy": "Privacy",
+    "email hash": "hash van e-mailadres",
+    "phone hash": "hash van telefoonnummer",
+    "name and company hash": "hash van naam en bedrijf",
+    "reason": "reden",
+    "suppression entry": "blokkering",
+    "suppression list": "blokkeerlijst",
     "A contact person needs at least a last name or an email address.": "Een contactpersoon heeft minstens een achternaam of een e-mailadres nodig.",
 }
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # A clean production-like environment: nothing the test process itself set (the
     # browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, never a deployment).
-    dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"DEBUG", "SECRET_KEY", "PRIVACY_HASH_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     return subprocess.run(
@@ -30,13 +30,22 @@ def test_production_settings_pass_the_deploy_check() -> None:
         "WARNING",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        PRIVACY_HASH_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="leadhunter.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_refuses_to_start_without_a_privacy_hash_key() -> None:
+    result = run_manage("check", DEBUG="0", SECRET_KEY="s" * 50, PRIVACY_HASH_KEY="", ALLOWED_HOSTS="x.example")
+    assert result.returncode != 0
+    assert "PRIVACY_HASH_KEY must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = run_manage("check", DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="leadhunter.example")
+    result = run_manage(
+        "check", DEBUG="0", SECRET_KEY="", PRIVACY_HASH_KEY="k" * 40, ALLOWED_HOSTS="leadhunter.example"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 

@@ -1,135 +1,38 @@
 """The permission matrix (SPEC R-NTK-1, STYLE "Tests"): every URL pattern × every role × GET/POST.
 
-`test_every_url_pattern_has_a_row` fails when a URL is added without a row here, so no
-page, endpoint or admin view can ship without its access rules being stated and tested.
-The target of every row belongs to Acme's active assignment (`world.assignment`):
-"same tenant" is Acme, "other tenant" is Globex.
+`test_every_url_pattern_has_a_row` fails when a URL is added without a row, so no page,
+endpoint or admin view can ship without its access rules being stated and tested. Rows
+live in `tests/matrix/*.py` (one module per feature, each a dict ROWS); admin model pages
+follow from ADMIN_RIGHTS below. The target of every row belongs to Acme's active
+assignment (`world.assignment`): "same tenant" is Acme, "other tenant" is Globex.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests.matrix
 from apps.core.admin_site import admin_site
 from tests.conftest import ROLES, World
-
-# Role groups used to state the rows.
-STAFF_IN_ADMIN = {"supervisor", "supervisor_other_assignment", "administrator", "privacy_officer"}
-ADMINS = {"administrator", "privacy_officer"}
-SEES_TARGET_ASSIGNMENT = {"agent_with_lease", "agent_without_lease", "client_same_tenant", "supervisor"} | ADMINS
+from tests.matrix import Row, expect
 
 
-def expect(default: int, **by_role: int) -> dict[str, int]:
-    unknown = set(by_role) - set(ROLES)
-    assert not unknown, f"unknown roles {unknown}"
-    return {role: by_role.get(role, default) for role in ROLES}
+def _gather_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for module_info in pkgutil.iter_modules(tests.matrix.__path__):
+        module = importlib.import_module(f"tests.matrix.{module_info.name}")
+        duplicated = set(rows) & set(module.ROWS)
+        assert not duplicated, f"rows stated twice: {duplicated}"
+        rows |= module.ROWS
+    return rows
 
 
-def only(roles: set[str], ok: int, other: int, anonymous: int) -> dict[str, int]:
-    table = {role: (ok if role in roles else other) for role in ROLES}
-    table["anonymous"] = anonymous
-    return table
-
-
-@dataclass(frozen=True)
-class Row:
-    url: Callable[[World], str]
-    get: dict[str, int]
-    post: dict[str, int]
-
-
-def page_of_target_assignment(ok: int = 200) -> dict[str, int]:
-    return only(SEES_TARGET_ASSIGNMENT, ok, 404, anonymous=302)
-
-
-MATRIX: dict[str, Row] = {
-    "accounts:home": Row(lambda w: reverse("accounts:home"), get=expect(200, anonymous=302), post=expect(405)),
-    "accounts:login": Row(
-        lambda w: reverse("accounts:login"), get=expect(302, anonymous=200), post=expect(302, anonymous=200)
-    ),
-    "accounts:logout": Row(lambda w: reverse("accounts:logout"), get=expect(405), post=expect(302)),
-    "set_language": Row(lambda w: reverse("set_language"), get=expect(302), post=expect(302)),
-    "assignments:detail": Row(
-        lambda w: reverse("assignments:detail", args=[w.assignment.pk]),
-        get=page_of_target_assignment(),
-        post=expect(405),
-    ),
-    # --- API ------------------------------------------------------------------------
-    "api:auth-token": Row(lambda w: reverse("api:auth-token"), get=expect(405), post=expect(400)),
-    "api:assignment-list": Row(
-        lambda w: reverse("api:assignment-list"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)
-    ),
-    "api:assignment-detail": Row(
-        lambda w: reverse("api:assignment-detail", args=[w.assignment.pk]),
-        get=only(SEES_TARGET_ASSIGNMENT, 200, 404, anonymous=401),
-        # 405 for any id, existing or not, of any tenant: it tells nothing.
-        post=expect(405, anonymous=401),
-    ),
-    "api-schema": Row(lambda w: reverse("api-schema"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
-    "api-docs": Row(lambda w: reverse("api-docs"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
-    # --- Admin site pages (model pages follow from ADMIN_RIGHTS below) ------------------
-    "admin:index": Row(
-        lambda w: reverse("admin:index"),
-        get=only(STAFF_IN_ADMIN, 200, 302, 302),
-        post=only(STAFF_IN_ADMIN, 200, 302, 302),
-    ),
-    # Logged-in staff are sent on from the login page; a posted (empty) form is shown again to anyone.
-    "admin:login": Row(lambda w: reverse("admin:login"), get=only(STAFF_IN_ADMIN, 302, 200, 200), post=expect(200)),
-    "admin:logout": Row(lambda w: reverse("admin:logout"), get=only(STAFF_IN_ADMIN, 405, 302, 302), post=expect(302)),
-    "admin:password_change": Row(
-        lambda w: reverse("admin:password_change"),
-        get=only(STAFF_IN_ADMIN, 200, 302, 302),
-        post=only(STAFF_IN_ADMIN, 200, 302, 302),
-    ),
-    "admin:password_change_done": Row(
-        lambda w: reverse("admin:password_change_done"),
-        get=only(STAFF_IN_ADMIN, 200, 302, 302),
-        post=only(STAFF_IN_ADMIN, 405, 302, 302),
-    ),
-    "admin:jsi18n": Row(
-        lambda w: reverse("admin:jsi18n"),
-        get=only(STAFF_IN_ADMIN, 200, 302, 302),
-        post=only(STAFF_IN_ADMIN, 405, 302, 302),
-    ),
-    # Without its query parameters the autocomplete refuses (403); it never lists anything here.
-    "admin:autocomplete": Row(
-        lambda w: reverse("admin:autocomplete"),
-        get=only(STAFF_IN_ADMIN, 403, 302, 302),
-        post=only(STAFF_IN_ADMIN, 405, 302, 302),
-    ),
-    # Setting a user's password: administrators only.
-    "admin:auth_user_password_change": Row(
-        lambda w: reverse("admin:auth_user_password_change", args=[w.users["agent_with_lease"].pk]),
-        get=only(ADMINS, 200, 302, 302) | {"supervisor": 403, "supervisor_other_assignment": 403},
-        post=only(ADMINS, 200, 302, 302) | {"supervisor": 403, "supervisor_other_assignment": 403},
-    ),
-    # The admin's catch-all: unknown admin paths are 404 for staff, the login for everyone else.
-    "unnamed:admin/(?P<url>.*)$": Row(
-        lambda w: "/admin/no-such-page/",
-        get=only(STAFF_IN_ADMIN, 404, 302, 302),
-        post=only(STAFF_IN_ADMIN, 404, 302, 302),
-    ),
-    "admin:view_on_site": Row(
-        lambda w: reverse("admin:view_on_site", args=[1, w.assignment.pk]),
-        get=only(STAFF_IN_ADMIN, 404, 302, 302),
-        post=only(STAFF_IN_ADMIN, 404, 302, 302),
-    ),
-    # The app index of the assignments app, and of an app the supervisor has nothing in.
-    "admin:app_list": Row(
-        lambda w: reverse("admin:app_list", args=["assignments"]),
-        get=only(STAFF_IN_ADMIN, 200, 302, 302),
-        post=only(STAFF_IN_ADMIN, 200, 302, 302),
-    ),
-    "admin:app_list#accounts": Row(
-        lambda w: reverse("admin:app_list", args=["accounts"]),
-        get=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
-        post=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
-    ),
-}
+MATRIX = _gather_rows()
 
 # What each role may do per admin model page. Supervisors see only their own assignments'
 # rows (the target rows are theirs); everything not listed is refused with 403.

@@ -1,0 +1,56 @@
+"""Keyed hashes of a person's identifiers: the suppression list and the erasure ledger keep
+these, never readable personal data (R-IMP-5, R-DSR-4).
+
+HMAC-SHA256 with `PRIVACY_HASH_KEY`, over the normalised value, so that "Jan@Bakker.nl"
+and "jan@bakker.nl " hash alike, and nobody without the key can test a guess against the
+list. The key must stay the same for the life of the data: rotating it orphans every entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from apps.prospects import normalise
+
+
+def _hash(kind: str, value: str) -> str:
+    if not value:
+        return ""
+    message = f"{kind}:{value}".encode()
+    return hmac.new(settings.PRIVACY_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def name_key(first_name: str, last_name: str, company_name: str) -> str:
+    person = " ".join(f"{first_name} {last_name}".lower().split())
+    company = normalise.company_name(company_name)
+    return f"{person}|{company}" if person and company else ""
+
+
+@dataclass(frozen=True)
+class IdentifierHashes:
+    email: str
+    phone: str
+    name_company: str
+
+    @classmethod
+    def of(
+        cls, *, email: str = "", phone: str = "", first_name: str = "", last_name: str = "", company_name: str = ""
+    ) -> IdentifierHashes:
+        """Hashes of whatever identifiers are known; an unparseable email or phone hashes as given."""
+        try:
+            email = normalise.email(email)
+        except ValueError:
+            email = email.strip().lower()
+        try:
+            phone = normalise.phone(phone)
+        except ValueError:
+            phone = phone.strip()
+        return cls(
+            email=_hash("email", email),
+            phone=_hash("phone", phone),
+            name_company=_hash("name_company", name_key(first_name, last_name, company_name)),
+        )

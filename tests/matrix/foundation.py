@@ -1,0 +1,92 @@
+"""Rows of the foundation: login, start pages, assignment overview, API skeleton, admin site."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.matrix import ADMINS, SEES_TARGET_ASSIGNMENT, STAFF_IN_ADMIN, Row, expect, only, page_of_target_assignment
+
+ROWS: dict[str, Row] = {
+    "accounts:home": Row(lambda w: reverse("accounts:home"), get=expect(200, anonymous=302), post=expect(405)),
+    "accounts:login": Row(
+        lambda w: reverse("accounts:login"), get=expect(302, anonymous=200), post=expect(302, anonymous=200)
+    ),
+    "accounts:logout": Row(lambda w: reverse("accounts:logout"), get=expect(405), post=expect(302)),
+    "set_language": Row(lambda w: reverse("set_language"), get=expect(302), post=expect(302)),
+    "assignments:detail": Row(
+        lambda w: reverse("assignments:detail", args=[w.assignment.pk]),
+        get=page_of_target_assignment(),
+        post=expect(405),
+    ),
+    # --- API ------------------------------------------------------------------------
+    "api:auth-token": Row(lambda w: reverse("api:auth-token"), get=expect(405), post=expect(400)),
+    "api:assignment-list": Row(
+        lambda w: reverse("api:assignment-list"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)
+    ),
+    "api:assignment-detail": Row(
+        lambda w: reverse("api:assignment-detail", args=[w.assignment.pk]),
+        get=only(SEES_TARGET_ASSIGNMENT, 200, 404, anonymous=401),
+        # 405 for any id, existing or not, of any tenant: it tells nothing.
+        post=expect(405, anonymous=401),
+    ),
+    "api-schema": Row(lambda w: reverse("api-schema"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
+    "api-docs": Row(lambda w: reverse("api-docs"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
+    # --- Admin site pages (model pages follow from ADMIN_RIGHTS below) ------------------
+    "admin:index": Row(
+        lambda w: reverse("admin:index"),
+        get=only(STAFF_IN_ADMIN, 200, 302, 302),
+        post=only(STAFF_IN_ADMIN, 200, 302, 302),
+    ),
+    # Logged-in staff are sent on from the login page; a posted (empty) form is shown again to anyone.
+    "admin:login": Row(lambda w: reverse("admin:login"), get=only(STAFF_IN_ADMIN, 302, 200, 200), post=expect(200)),
+    "admin:logout": Row(lambda w: reverse("admin:logout"), get=only(STAFF_IN_ADMIN, 405, 302, 302), post=expect(302)),
+    "admin:password_change": Row(
+        lambda w: reverse("admin:password_change"),
+        get=only(STAFF_IN_ADMIN, 200, 302, 302),
+        post=only(STAFF_IN_ADMIN, 200, 302, 302),
+    ),
+    "admin:password_change_done": Row(
+        lambda w: reverse("admin:password_change_done"),
+        get=only(STAFF_IN_ADMIN, 200, 302, 302),
+        post=only(STAFF_IN_ADMIN, 405, 302, 302),
+    ),
+    "admin:jsi18n": Row(
+        lambda w: reverse("admin:jsi18n"),
+        get=only(STAFF_IN_ADMIN, 200, 302, 302),
+        post=only(STAFF_IN_ADMIN, 405, 302, 302),
+    ),
+    # Without its query parameters the autocomplete refuses (403); it never lists anything here.
+    "admin:autocomplete": Row(
+        lambda w: reverse("admin:autocomplete"),
+        get=only(STAFF_IN_ADMIN, 403, 302, 302),
+        post=only(STAFF_IN_ADMIN, 405, 302, 302),
+    ),
+    # Setting a user's password: administrators only.
+    "admin:auth_user_password_change": Row(
+        lambda w: reverse("admin:auth_user_password_change", args=[w.users["agent_with_lease"].pk]),
+        get=only(ADMINS, 200, 302, 302) | {"supervisor": 403, "supervisor_other_assignment": 403},
+        post=only(ADMINS, 200, 302, 302) | {"supervisor": 403, "supervisor_other_assignment": 403},
+    ),
+    # The admin's catch-all: unknown admin paths are 404 for staff, the login for everyone else.
+    "unnamed:admin/(?P<url>.*)$": Row(
+        lambda w: "/admin/no-such-page/",
+        get=only(STAFF_IN_ADMIN, 404, 302, 302),
+        post=only(STAFF_IN_ADMIN, 404, 302, 302),
+    ),
+    "admin:view_on_site": Row(
+        lambda w: reverse("admin:view_on_site", args=[1, w.assignment.pk]),
+        get=only(STAFF_IN_ADMIN, 404, 302, 302),
+        post=only(STAFF_IN_ADMIN, 404, 302, 302),
+    ),
+    # The app index of the assignments app, and of an app the supervisor has nothing in.
+    "admin:app_list": Row(
+        lambda w: reverse("admin:app_list", args=["assignments"]),
+        get=only(STAFF_IN_ADMIN, 200, 302, 302),
+        post=only(STAFF_IN_ADMIN, 200, 302, 302),
+    ),
+    "admin:app_list#accounts": Row(
+        lambda w: reverse("admin:app_list", args=["accounts"]),
+        get=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
+        post=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
+    ),
+}
