@@ -2,8 +2,11 @@
 
 `python locale/nl.py` writes them into locale/nl/LC_MESSAGES/django.po (after
 `manage.py makemessages -l nl`); `manage.py compilemessages` then builds the .mo file.
+A feature may keep its table in a module of its own beside this one, `locale/nl_<feature>.py`
+with a dict `NL`; they are merged here.
 """
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -222,6 +225,13 @@ NL = {
     "suppression list": "blokkeerlijst",
     "A contact person needs at least a last name or an email address.": "Een contactpersoon heeft minstens een achternaam of een e-mailadres nodig.",
 }
+
+
+for _extra in sorted(Path(__file__).parent.glob("nl_*.py")):
+    _spec = importlib.util.spec_from_file_location(_extra.stem, _extra)
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    NL.update(_module.NL)
 
 
 def _quote(text: str) -> str:

@@ -22,53 +22,27 @@ from tests.conftest import ROLES, World
 from tests.matrix import Row, expect
 
 
-def _gather_rows() -> dict[str, Row]:
-    rows: dict[str, Row] = {}
+def _gather(name: str) -> dict:
+    """Merge the dict (or set) `name` of every module in tests/matrix (ROWS, ADMIN_RIGHTS, ...)."""
+    merged: dict = {}
     for module_info in pkgutil.iter_modules(tests.matrix.__path__):
         module = importlib.import_module(f"tests.matrix.{module_info.name}")
-        duplicated = set(rows) & set(module.ROWS)
-        assert not duplicated, f"rows stated twice: {duplicated}"
-        rows |= module.ROWS
-    return rows
+        part = getattr(module, name, {})
+        if isinstance(part, set):
+            part = dict.fromkeys(part)
+        duplicated = set(merged) & set(part)
+        assert not duplicated, f"{name} stated twice: {duplicated}"
+        merged |= part
+    return merged
 
 
-MATRIX = _gather_rows()
-
-# What each role may do per admin model page. Supervisors see only their own assignments'
-# rows (the target rows are theirs); everything not listed is refused with 403.
-ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = {
-    "accounts.user": {"administrator": {"view", "add", "change"}, "supervisor": set()},
-    "clients.client": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view"}},
-    "clients.clientcontact": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view"}},
-    "assignments.assignment": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view", "change"}},
-    "prospects.company": {"administrator": {"view"}, "supervisor": {"view"}},
-    "prospects.person": {"administrator": {"view"}, "supervisor": {"view"}},
-    "prospects.prospect": {"administrator": {"view"}, "supervisor": {"view"}},
-    "callnotes.callnote": {"administrator": {"view"}, "supervisor": {"view"}},
-    "audit.accesslogentry": {"administrator": {"view"}, "supervisor": set()},
-}
-
+MATRIX: dict[str, Row] = _gather("ROWS")
+# What each role may do per admin model page, and the object each model's pages are tried on.
+ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = _gather("ADMIN_RIGHTS")
+ADMIN_TARGETS: dict[str, Callable[[World], object]] = _gather("ADMIN_TARGETS")
 # Models whose rows a supervisor reaches only through the assignments they supervise: the
 # other supervisor finds the target row "does not exist" (a redirect to the admin index).
-SCOPED_BY_ASSIGNMENT = {
-    "assignments.assignment",
-    "prospects.company",
-    "prospects.person",
-    "prospects.prospect",
-    "callnotes.callnote",
-}
-
-ADMIN_TARGETS: dict[str, Callable[[World], object]] = {
-    "accounts.user": lambda w: w.users["agent_with_lease"],
-    "clients.client": lambda w: w.acme,
-    "clients.clientcontact": lambda w: w.contact,
-    "assignments.assignment": lambda w: w.assignment,
-    "prospects.company": lambda w: w.company,
-    "prospects.person": lambda w: w.person,
-    "prospects.prospect": lambda w: w.prospect,
-    "callnotes.callnote": lambda w: w.note,
-    "audit.accesslogentry": lambda w: w.access_log_entry,
-}
+SCOPED_BY_ASSIGNMENT: set[str] = set(_gather("SCOPED_BY_ASSIGNMENT"))
 
 
 def _admin_model_rows() -> dict[str, Row]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import reverse
 
+from tests.conftest import World
 from tests.matrix import ADMINS, SEES_TARGET_ASSIGNMENT, STAFF_IN_ADMIN, Row, expect, only, page_of_target_assignment
 
 ROWS: dict[str, Row] = {
@@ -89,4 +92,41 @@ ROWS: dict[str, Row] = {
         get=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
         post=only(ADMINS, 200, 302, 302) | {"supervisor": 404, "supervisor_other_assignment": 404},
     ),
+}
+
+
+# What each role may do per admin model page. Supervisors see only their own assignments'
+# rows (the target rows are theirs); everything not listed is refused with 403.
+ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = {
+    "accounts.user": {"administrator": {"view", "add", "change"}, "supervisor": set()},
+    "clients.client": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view"}},
+    "clients.clientcontact": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view"}},
+    "assignments.assignment": {"administrator": {"view", "add", "change", "delete"}, "supervisor": {"view", "change"}},
+    "prospects.company": {"administrator": {"view"}, "supervisor": {"view"}},
+    "prospects.person": {"administrator": {"view"}, "supervisor": {"view"}},
+    "prospects.prospect": {"administrator": {"view"}, "supervisor": {"view"}},
+    "callnotes.callnote": {"administrator": {"view"}, "supervisor": {"view"}},
+    "audit.accesslogentry": {"administrator": {"view"}, "supervisor": set()},
+}
+
+# Models whose rows a supervisor reaches only through the assignments they supervise: the
+# other supervisor finds the target row "does not exist" (a redirect to the admin index).
+SCOPED_BY_ASSIGNMENT = {
+    "assignments.assignment",
+    "prospects.company",
+    "prospects.person",
+    "prospects.prospect",
+    "callnotes.callnote",
+}
+
+ADMIN_TARGETS: dict[str, Callable[[World], object]] = {
+    "accounts.user": lambda w: w.users["agent_with_lease"],
+    "clients.client": lambda w: w.acme,
+    "clients.clientcontact": lambda w: w.contact,
+    "assignments.assignment": lambda w: w.assignment,
+    "prospects.company": lambda w: w.company,
+    "prospects.person": lambda w: w.person,
+    "prospects.prospect": lambda w: w.prospect,
+    "callnotes.callnote": lambda w: w.note,
+    "audit.accesslogentry": lambda w: w.access_log_entry,
 }
