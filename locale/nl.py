@@ -217,6 +217,8 @@ NL = {
     "A company needs a name.": "Een bedrijf heeft een naam nodig.",
     "Another company has this KvK number.": "Een ander bedrijf heeft dit KvK-nummer.",
     "Privacy": "Privacy",
+    "Client users belong to exactly one client; other users to none.": "Gebruikers van een opdrachtgever horen bij precies één opdrachtgever; andere gebruikers bij geen.",
+    "Only administrators and board members can be privacy officer.": "Alleen systeembeheerders en bestuurders kunnen privacyfunctionaris zijn.",
     "email hash": "hash van e-mailadres",
     "phone hash": "hash van telefoonnummer",
     "name and company hash": "hash van naam en bedrijf",

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import ADMIN_SITE_ROLES, Role, User
 from apps.accounts.services import user_create
 from apps.core.admin_site import admin_site, works_in_admin
 
@@ -67,6 +67,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
         if change:
+            obj.is_staff = obj.role in ADMIN_SITE_ROLES  # the admin login follows the role
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data

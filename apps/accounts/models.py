@@ -54,12 +54,14 @@ class User(AbstractUser):
             # A client user belongs to exactly one client; nobody else belongs to one.
             models.CheckConstraint(
                 name="user_client_iff_client_role",
+                violation_error_message=_("Client users belong to exactly one client; other users to none."),
                 condition=(Q(role=Role.CLIENT) & Q(client__isnull=False))
                 | (~Q(role=Role.CLIENT) & Q(client__isnull=True)),
             ),
             # SPEC §1: the privacy-officer permission is held by board members or administrators.
             models.CheckConstraint(
                 name="user_privacy_officer_is_admin_or_board",
+                violation_error_message=_("Only administrators and board members can be privacy officer."),
                 condition=Q(is_privacy_officer=False) | Q(role__in=[Role.ADMINISTRATOR, Role.BOARD]),
             ),
         ]
