@@ -161,8 +161,15 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind our own TLS-terminating proxy, which appends the caller's address to
+# X-Forwarded-For. Only that last entry is trusted (apps.core.net.client_ip); whatever a
+# caller puts in the header themselves is ignored.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Failed logins per IP address per minute before the login pages and the token
+# endpoint refuse for a while (password guessing).
+LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1)
 
 # --- Email ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -194,6 +201,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     # Password guessing against the token endpoint, per IP address.
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "10/min")},
+    # DRF's own reading of X-Forwarded-For for throttling: trust only our proxy's entry.
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Leadhunter API",
@@ -210,7 +219,9 @@ SPECTACULAR_SETTINGS = {
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None  # no anonymous guardian user: the public gets nothing by permission
-AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The access log holds the IP address (and forgets it after 4 weeks, R-RET-6); auditlog
+# would take it from a header the caller controls.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_MASK_CALLABLE = "apps.audit.masking.mask_fully"
 
 # --- Celery: one broker, one static beat schedule ---------------------------------
@@ -247,6 +258,8 @@ if LEADHUNTER_PERIODS["PERSON_DELETE_AFTER_MONTHS"] <= LEADHUNTER_PERIODS["VERIF
 PRIVACY_HASH_KEY = env_str("PRIVACY_HASH_KEY", "development-privacy-hash-key" if DEBUG else "")
 if not PRIVACY_HASH_KEY:
     raise ImproperlyConfigured("PRIVACY_HASH_KEY must be set when DEBUG is off")
+if not DEBUG and len(PRIVACY_HASH_KEY) < 32:
+    raise ImproperlyConfigured("PRIVACY_HASH_KEY must be at least 32 characters (a random secret)")
 
 # The version of the processor agreement text a client accepts (SPEC §5).
 PROCESSOR_AGREEMENT_VERSION = "2026-11"

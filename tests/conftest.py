@@ -32,9 +32,14 @@ def _test_settings(django_test_environment):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
+def _fresh_cache_namespace():  # type: ignore[no-untyped-def]
+    """Each test sees an empty cache: a key prefix of its own on the shared Redis.
+    (Never `cache.clear()`: on Redis that is FLUSHDB, which would wipe the keys of every
+    other process using the server, Celery's broker queues included.)"""
+    previous = cache.key_prefix
+    cache.key_prefix = f"test-{uuid.uuid4().hex[:12]}"
     yield
+    cache.key_prefix = previous
 
 
 # The roles of the permission matrix (SPEC R-NTK-1, STYLE "Tests"). The target objects of

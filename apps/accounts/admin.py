@@ -4,15 +4,28 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import ADMIN_SITE_ROLES, Role, User
-from apps.accounts.services import user_create
+from apps.accounts.models import Role, User
+from apps.accounts.services import user_change_role, user_create
 from apps.core.admin_site import admin_site, works_in_admin
 
 
-class UserCreateForm(forms.ModelForm):
+class UsernameIsFreeMixin:
+    """Usernames are unique regardless of case ("Agent1" is "agent1")."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]  # type: ignore[attr-defined]
+        others = User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        if others.exists():
+            raise forms.ValidationError(_("The username %(username)s is taken.") % {"username": username})
+        return username
+
+
+class UserCreateForm(UsernameIsFreeMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput,
@@ -33,11 +46,25 @@ class UserCreateForm(forms.ModelForm):
             "confidentiality_signed_on",
         ]
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password"):
+            try:
+                validate_password(data["password"], User(username=data.get("username", "")))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class UserChangeForm(UsernameIsFreeMixin, DjangoUserChangeForm):
+    pass
+
 
 class UserAdmin(DjangoUserAdmin):
     """Accounts are the administrators' business only; nobody is a Django superuser."""
 
     add_form = UserCreateForm
+    form = UserChangeForm
     list_display = ["username", "role", "client", "is_privacy_officer", "confidentiality_signed_on", "is_active"]
     list_filter = ["role", "is_privacy_officer", "is_active"]
     search_fields = ["username"]
@@ -67,7 +94,9 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
         if change:
-            obj.is_staff = obj.role in ADMIN_SITE_ROLES  # the admin login follows the role
+            if "role" in form.changed_data or "client" in form.changed_data:
+                # Nothing of the old role carries over: its assignment rights and leases go.
+                user_change_role(user=obj, role=obj.role, client=obj.client, actor=request.user)
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,14 @@ def user_create(
     last_name: str = "",
     is_privacy_officer: bool = False,
     confidentiality_signed_on: dt.date | None = None,
+    check_password_strength: bool = True,
     actor: Any = None,
 ) -> User:
-    """Create a user with a role (SPEC §1). Nobody is a Django superuser: every right comes from the role."""
+    """Create a user with a role (SPEC §1). Nobody is a Django superuser: every right comes from the role.
+
+    The password must pass AUTH_PASSWORD_VALIDATORS; only the demo data (`seed_demo`, with
+    its documented password) turns that off.
+    """
     role = Role(role)
     if role == Role.CLIENT and client is None:
         raise ServiceError(_("A client user needs a client."))
@@ -48,8 +54,31 @@ def user_create(
         is_superuser=False,
     )
     if password:
+        if check_password_strength:
+            validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_change_role(*, user: User, role: Role | str, client: Client | None = None, actor: Any = None) -> User:
+    """Give a user another role. Everything the old role held on assignments goes: its
+    guardian rows and its leases, so nothing carries over to the new role (R-NTK-4)."""
+    from apps.assignments.models import AssignmentUserObjectPermission
+    from apps.prospects.models import Lease
+
+    role = Role(role)
+    if role == Role.CLIENT and client is None:
+        raise ServiceError(_("A client user needs a client."))
+    AssignmentUserObjectPermission.objects.filter(user=user).delete()
+    Lease.objects.filter(agent=user).delete()
+    user.role = role
+    user.client = client if role == Role.CLIENT else None
+    if role not in (Role.ADMINISTRATOR, Role.BOARD):
+        user.is_privacy_officer = False
+    user.is_staff = role in ADMIN_SITE_ROLES
+    user.save(update_fields=["role", "client", "is_privacy_officer", "is_staff"])
     return user

@@ -7,11 +7,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Role
+from apps.accounts.throttle import login_blocked, login_failed
 from apps.assignments.selectors import assignment_list
 from apps.core.access import AssignmentPerm
 
 
-class LoginView(auth_views.LoginView):
+class ThrottledLoginMixin:
+    """Refuse with 429 after too many failed logins from one IP address in a minute."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if login_blocked(request):
+            return render(request, "accounts/too_many_attempts.html", status=429)
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        login_failed(self.request)  # type: ignore[attr-defined]
+        return super().form_invalid(form)  # type: ignore[misc]
+
+
+class LoginView(ThrottledLoginMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
@@ -27,7 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {"role": user.role}
     if user.role == Role.AGENT:
-        context["assignments"] = assignment_list(user=user, perm=AssignmentPerm.WORK)
+        # No counts for agents: they never get a view of the database (R-NTK-2).
+        context["assignments"] = assignment_list(user=user, perm=AssignmentPerm.WORK, with_counts=False)
     elif user.role in (Role.CLIENT, Role.SUPERVISOR, Role.ADMINISTRATOR):
         context["assignments"] = assignment_list(user=user)
     return render(request, "accounts/home.html", context)

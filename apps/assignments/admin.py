@@ -48,9 +48,45 @@ class AssignmentForm(forms.ModelForm):
             )
             self.fields["agents"].initial = assignment_users_with(assignment=self.instance, perm=AssignmentPerm.WORK)
 
+    def clean_name(self) -> str:
+        # On change the client is read-only and so not in the form: Django would skip the
+        # unique (client, name) check and the database would answer with an error page.
+        name = self.cleaned_data["name"]
+        client = self.instance.client if self.instance.pk else self.cleaned_data.get("client")
+        if client and Assignment.objects.filter(client=client, name=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This client already has an assignment with that name."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        agreement = getattr(self.instance, "processor_agreement", None) if self.instance.pk else None
+        if data.get("agents") and not (agreement and agreement.is_accepted):
+            # The whole save is refused rather than half-applied (policy §5).
+            raise forms.ValidationError(
+                _("The client has not yet accepted the processor agreement of this assignment.")
+            )
+        return data
+
+
+class CallResultForm(forms.ModelForm):
+    class Meta:
+        model = CallResult
+        fields = ["position", "code", "label", "outcome"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        meaning = {"code", "label", "outcome"}
+        if self.instance.pk and meaning & set(self.changed_data) and self.instance.call_notes.exists():
+            # The database refuses it too (R-NOTE-3); say so here instead of an error page.
+            raise forms.ValidationError(
+                _("Call notes already record this result, so its meaning is fixed. Add a new result instead.")
+            )
+        return data
+
 
 class CallResultInline(admin.TabularInline):
     model = CallResult
+    form = CallResultForm
     extra = 0
     fields = ["position", "code", "label", "outcome"]
 
@@ -66,8 +102,12 @@ class CallResultInline(admin.TabularInline):
 class ProcessorAgreementInline(admin.StackedInline):
     model = ProcessorAgreement
     can_delete = False
-    fields = ["text_version", "accepted_by", "accepted_at", "accepted_ip"]
-    readonly_fields = fields
+    readonly_fields = ["text_version", "accepted_by", "accepted_at", "accepted_ip"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The client user's IP address is for administrators only.
+        fields = ["text_version", "accepted_by", "accepted_at"]
+        return [*fields, "accepted_ip"] if request.user.role == Role.ADMINISTRATOR else fields
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
@@ -122,6 +162,7 @@ class AssignmentAdmin(ScopedModelAdmin):
         super().save_related(request, form, formsets, change)
         assignment = form.instance
         try:
+            # Within each sync removals come first: taking agents off never waits on anything.
             self._sync(
                 request,
                 assignment,
@@ -149,10 +190,24 @@ class AssignmentAdmin(ScopedModelAdmin):
         if wanted is None:
             return
         current = set(assignment_users_with(assignment=assignment, perm=perm))
-        for user in set(wanted) - current:
-            add(assignment=assignment, user=user, actor=request.user)
         for user in current - set(wanted):
             remove(assignment=assignment, user=user, actor=request.user)
+        for user in set(wanted) - current:
+            add(assignment=assignment, user=user, actor=request.user)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[str], dict[str, int], set, list]:
+        """What goes, as R-EXP-3 says it: the service owns the cascade (notes included,
+        which nobody may delete on their own), so no per-model delete right is needed."""
+        from apps.callnotes.models import CallNote
+        from apps.prospects.models import Prospect
+
+        ids = [obj.pk for obj in objs]
+        counts = {
+            str(Assignment._meta.verbose_name_plural): len(ids),
+            str(Prospect._meta.verbose_name_plural): Prospect.objects.filter(assignment_id__in=ids).count(),
+            str(CallNote._meta.verbose_name_plural): CallNote.objects.filter(assignment_id__in=ids).count(),
+        }
+        return [str(obj) for obj in objs], counts, set(), []
 
     def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
         services.assignment_delete(assignment=obj, actor=request.user)

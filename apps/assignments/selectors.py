@@ -10,17 +10,17 @@ from apps.core.access import AssignmentPerm
 from apps.prospects.models import ProspectStatus
 
 
-def assignment_list(*, user: Any, perm: AssignmentPerm = AssignmentPerm.VIEW) -> QuerySet[Assignment]:
+def assignment_list(
+    *, user: Any, perm: AssignmentPerm = AssignmentPerm.VIEW, with_counts: bool = True
+) -> QuerySet[Assignment]:
     """The assignments a user may see, with the counts a list shows: one query whatever the size."""
-    return (
-        Assignment.objects.visible_to(user, perm=perm)
-        .select_related("client", "processor_agreement")
-        .annotate(
+    qs = Assignment.objects.visible_to(user, perm=perm).select_related("client", "processor_agreement")
+    if with_counts:
+        qs = qs.annotate(
             prospect_count=Count("prospects", distinct=True),
             open_count=Count("prospects", filter=~Q(prospects__status=ProspectStatus.DONE), distinct=True),
         )
-        .order_by("client__name", "name")
-    )
+    return qs.order_by("client__name", "name")
 
 
 def assignment_users_with(*, assignment: Assignment, perm: AssignmentPerm) -> QuerySet[User]:

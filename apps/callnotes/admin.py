@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.callnotes.models import CallNote
 from apps.core.admin import ScopedModelAdmin
@@ -14,8 +15,16 @@ class CallNoteAdmin(ScopedModelAdmin):
     change_roles = frozenset()
     add_roles = frozenset()
     delete_roles = frozenset()
-    list_display = ["created_at", "company", "result", "agent", "assignment"]
+    list_display = ["created_at", "company_name", "result_label", "agent", "assignment"]
     list_select_related = ["company", "result", "agent", "assignment"]
-    sortable_by = ["created_at", "company", "result"]
+    sortable_by = ["created_at", "company_name", "result_label"]
     ordering = ["-created_at"]
     fields = ["assignment", "company", "agent", "result", "created_at", "text"]
+
+    @admin.display(description=_("company"), ordering="company__name")
+    def company_name(self, note: CallNote) -> str:
+        return note.company.name
+
+    @admin.display(description=_("result"), ordering="result__label")
+    def result_label(self, note: CallNote) -> str:
+        return note.result.label

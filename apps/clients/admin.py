@@ -14,6 +14,17 @@ class ClientAdmin(ScopedModelAdmin):
     list_display = ["name", "kvk_number", "created_at"]
     search_fields = ["name"]
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[str], dict[str, int], set, list]:
+        """The client's assignments go the way R-EXP-3 says (the service owns the cascade)."""
+        from apps.assignments.models import Assignment
+
+        ids = [obj.pk for obj in objs]
+        counts = {
+            str(Client._meta.verbose_name_plural): len(ids),
+            str(Assignment._meta.verbose_name_plural): Assignment.objects.filter(client_id__in=ids).count(),
+        }
+        return [str(obj) for obj in objs], counts, set(), []
+
     def delete_model(self, request: HttpRequest, obj: Client) -> None:
         client_delete(client=obj, actor=request.user)
 

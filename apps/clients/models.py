@@ -22,6 +22,13 @@ class Client(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="client_kvk_is_8_digits",
+                condition=models.Q(kvk_number="") | models.Q(kvk_number__regex=r"^[0-9]{8}$"),
+                violation_error_message=_("A KvK number has 8 digits."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

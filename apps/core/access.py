@@ -81,12 +81,16 @@ def assignments_visible_to(
             return qs.none() if perm == AssignmentPerm.WORK else qs
         case Role.CLIENT:
             return qs.filter(client_id=user.client_id) if perm in CLIENT_PERMS else qs.none()
+        # Supervisors see what they supervise and agents what they work on: the role's own
+        # permission decides, so a row left over from an earlier role grants nothing.
         case Role.SUPERVISOR:
-            return qs.filter(_granted(user, perm)) if perm in SUPERVISOR_PERMS else qs.none()
+            if perm not in SUPERVISOR_PERMS:
+                return qs.none()
+            return qs.filter(_granted(user, AssignmentPerm.SUPERVISE), _granted(user, perm))
         case Role.AGENT:
             if perm not in AGENT_PERMS:
                 return qs.none()
-            return qs.filter(_granted(user, perm), is_active=True)
+            return qs.filter(_granted(user, AssignmentPerm.WORK), is_active=True)
     return qs.none()
 
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts.models import Role
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
 from apps.core.admin_site import works_in_admin
+
+
+class _DeclaredOrderingChangeList(ChangeList):
+    """Sorting only by the columns the admin declares sortable: `sortable_by` alone only
+    hides the other headers, while `?o=3` would still sort by them."""
+
+    def get_ordering_field(self, field_name):  # type: ignore[no-untyped-def]
+        sortable = self.model_admin.sortable_by
+        if sortable is not None and field_name not in sortable:
+            return None
+        return super().get_ordering_field(field_name)
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -29,6 +41,22 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _DeclaredOrderingChangeList
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """Only the declared filters. Django would otherwise accept any lookup in the URL
+        (`?text__icontains=` on notes, `?call_notes__isnull=` across tenants), which is a
+        search on note text (R-NOTE-1) and a probe into other clients' data (R-NTK-1)."""
+        declared = {f for f in self.list_filter if isinstance(f, str)}
+        if self.date_hierarchy:
+            declared.add(self.date_hierarchy)
+        parts = lookup.split("__")
+        if parts[0] not in declared:
+            return False
+        allowed_tails = {(), ("exact",), ("id", "exact"), ("isnull",), ("day",), ("month",), ("year",)}
+        return tuple(parts[1:]) in allowed_tails and super().lookup_allowed(lookup, value, request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return works_in_admin(request.user)

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import ADMIN_SITE_ROLES
+from apps.accounts.throttle import login_blocked, login_failed
 from apps.core.access import may_open_client_data
 
 
@@ -20,6 +22,14 @@ class LeadhunterAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return works_in_admin(request.user)
+
+    def login(self, request: HttpRequest, extra_context=None):  # type: ignore[no-untyped-def]
+        if request.method == "POST" and login_blocked(request):
+            return render(request, "accounts/too_many_attempts.html", status=429)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 200:  # the form came back: it failed
+            login_failed(request)
+        return response
 
 
 admin_site = LeadhunterAdminSite(name="admin")

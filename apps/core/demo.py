@@ -152,6 +152,7 @@ def _user(username: str, password: str, clients: dict[str, Client]) -> User:
         email=f"{username}@leadhunter.example",
         is_privacy_officer=privacy,
         confidentiality_signed_on=None if role == Role.CLIENT else dt.date(2025, 1, 6),
+        check_password_strength=False,  # the documented demo password
     )
 
 
@@ -229,7 +230,7 @@ def _fill(
                 job_title=rng.choice(JOB_TITLES),
                 email=f"{first}.{last.replace(' ', '')}{rng.randint(1, 999)}@{prospect.company.website_domain}".lower(),
                 phone=f"+316{rng.randint(10000000, 99999999)}",
-                source=f"upload {assignment.client.name}",
+                source="upload",
                 verified_at=now - dt.timedelta(days=rng.choice([5, 30, 120, 200, 300])),
             )
             persons.append(person)

@@ -88,6 +88,8 @@ class Person(models.Model):
     legal_basis = models.CharField(
         _("legal basis"), max_length=32, choices=LegalBasis.choices, default=LegalBasis.LEGITIMATE_INTEREST
     )
+    # How the record came to us ("upload", "call"): never a client's name, since the
+    # record is shared and one client must not learn another's (R-NTK-1, R-IMP-4).
     source = models.CharField(_("source"), max_length=200, blank=True)
     verified_at = models.DateTimeField(_("verified at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
