@@ -2,6 +2,7 @@
 """Dutch texts of the call-agent's workspace (issue 4), merged by locale/nl.py."""
 
 NL = {
+    "Start calling": "Beginnen met bellen",
     "Choose one of this assignment's results.": "Kies een van de resultaten van deze opdracht.",
     "Calling": "Bellen",
     "Result": "Resultaat",
