@@ -69,7 +69,7 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     persons = Person.objects.filter(prospect_links__prospect=prospect).order_by("last_name", "first_name", "id")
     notes = (
         CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
-        .select_related("result", "agent")
+        .select_related("result", "agent", "company")
         .order_by("created_at")
     )
     lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()

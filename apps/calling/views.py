@@ -7,15 +7,16 @@ prospect opened.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,20 +72,41 @@ def next_prospect(request: HttpRequest, assignment_id: str) -> HttpResponse:
     return _to_screen(prospect)
 
 
-def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **forms: Any) -> HttpResponse:
+@dataclass(frozen=True)
+class _Field:
+    """A form field written by hand in the template: the call screen renders no widget
+    templates, which would cost more than the rest of the page (SPEC §7)."""
+
+    name: str
+    label: str
+    value: Any
+    choices: Any = None
+
+
+def _fields(form_class: type[forms.Form], values: dict[str, Any]) -> list[_Field]:
+    return [
+        _Field(name, field.label, values.get(name), getattr(field, "choices", None))
+        for name, field in form_class.base_fields.items()
+    ]
+
+
+def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **state: Any) -> HttpResponse:
     screen = call_screen(prospect=prospect, agent=request.user)
     company = prospect.company
+    company_form, add_form = state.get("company_form"), state.get("add_form")
+    company_values = company_form.data if company_form else {f: getattr(company, f) for f in CompanyForm.base_fields}
+    add_values = {k.removeprefix("add-"): v for k, v in add_form.data.items()} if add_form else {}
     context = {
         "screen": screen,
         "prospect": prospect,
         "assignment": prospect.assignment,
         "company": company,
-        "call_form": forms.get("call_form") or CallForm(results=prospect.assignment.results.all()),
-        "company_form": forms.get("company_form")
-        or CompanyForm(initial={f: getattr(company, f) for f in CompanyForm.base_fields}),
-        "add_form": forms.get("add_form") or PersonForm(prefix="add"),
-        "person_errors": forms.get("person_errors"),
-        "now": timezone.now(),
+        "call_form": state.get("call_form"),
+        "company_form": company_form,
+        "company_fields": _fields(CompanyForm, company_values),
+        "add_form": add_form,
+        "add_fields": _fields(PersonForm, add_values),
+        "person_errors": state.get("person_errors"),
     }
     access_log_record(
         actor=request.user,
@@ -94,8 +116,8 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         request=request,
     )
     template = "calling/screen.html"
-    if request.htmx and forms.get("partial"):
-        template = f"calling/screen.html#{forms['partial']}"
+    if request.htmx and state.get("partial"):
+        template = f"calling/screen.html#{state['partial']}"
     return render(request, template, context, status=status)
 
 
