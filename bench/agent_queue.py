@@ -214,7 +214,7 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--prospects", type=int, default=100_000)
     parser.add_argument("--port", type=int, default=8437)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (2 cores here)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers: one per core")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench_issue4")
     args = parser.parse_args()
 

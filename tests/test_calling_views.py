@@ -216,3 +216,18 @@ def test_notes_list_sorts_only_and_ignores_other_parameters(world: World) -> Non
 def test_progress_counts_by_status_result_and_agent(world: World) -> None:
     body = world.client_for("supervisor").get(reverse("calling:progress", args=[world.assignment.pk])).content.decode()
     assert world.users["agent_with_lease"].username in body
+
+
+def test_agent_sees_the_client_contacts_beside_the_screen_and_it_is_logged(world: World) -> None:
+    http = world.client_for("agent_with_lease")
+    response = http.get(reverse("calling:contacts", args=[world.assignment.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert world.contact.last_name in body and world.other_contact.last_name not in body
+    assert "<html" not in body  # the partial, for the call screen's side panel
+    entry = AccessLogEntry.objects.order_by("-id").first()
+    assert (entry.object_type, entry.object_ids) == ("clients.clientcontact", [str(world.contact.pk)])
+
+
+def test_an_agent_of_another_assignment_gets_no_contacts(world: World) -> None:
+    http = world.client_for("agent_other_assignment")
+    assert http.get(reverse("calling:contacts", args=[world.assignment.pk])).status_code == 404
