@@ -33,9 +33,9 @@ def test_api_next_queries_do_not_grow(world: World, django_assert_num_queries, s
     grow(world, size)
     api = APIClient()
     api.force_authenticate(world.users["agent_with_lease"])
-    # assignment (access), savepoint, expire, held lease, release, prospect (access),
+    # assignment (access), savepoint, expire, held lease with company, release,
     # lease, persons, notes, results, access log
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert api.post(reverse("api:assignment-next", args=[world.assignment.pk])).status_code == 200
 
 

@@ -136,7 +136,7 @@ class NextProspectApi(APIView):
         prospect = prospect_lease_next(assignment=assignment, agent=request.user)
         if prospect is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        prospect = get_prospect_for_agent(request.user, prospect.pk)  # with company and assignment
+        prospect.assignment = assignment  # the lease just made is the access: no second lookup
         return _screen_response(request, call_screen(prospect=prospect, agent=request.user))
 
 
@@ -214,6 +214,7 @@ class PersonVerifyApi(APIView):
         data.is_valid(raise_exception=True)
         given = {k: v.strip() for k, v in data.validated_data.items() if v and v.strip()}
         person = person_update(person=person, actor=request.user, **given)
+        access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
         return Response(PersonOutput(person).data)
 
 

@@ -62,8 +62,9 @@ def _candidates(assignment: Assignment, agent: Any, now: dt.datetime) -> list[Qu
 def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime | None = None) -> Prospect | None:
     """Lease the next prospect of the assignment to the agent, or return the one they hold.
 
-    Returns None when the queue is empty. The caller has checked that the agent works on
-    this active assignment (`access.get_assignment_for_user(..., AssignmentPerm.WORK)`).
+    Returns None when the queue is empty; the prospect comes with its company. The caller
+    has checked that the agent works on this active assignment
+    (`access.get_assignment_for_user(..., AssignmentPerm.WORK)`).
     """
     now = now or timezone.now()
     for _attempt in range(_ATTEMPTS):
@@ -77,11 +78,11 @@ def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime 
 
 def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> Prospect | None:
     leases_expire(now=now, assignment=assignment)
-    held = Lease.objects.filter(assignment=assignment, agent=agent).select_related("prospect").first()
+    held = Lease.objects.filter(assignment=assignment, agent=agent).select_related("prospect__company").first()
     if held is not None:
         return held.prospect
     for candidates in _candidates(assignment, agent, now):
-        prospect = candidates.select_for_update(skip_locked=True, of=("self",)).first()
+        prospect = candidates.select_related("company").select_for_update(skip_locked=True, of=("self",)).first()
         if prospect is not None:
             Lease.objects.create(
                 prospect=prospect, agent=agent, assignment=assignment, leased_at=now, expires_at=now + lease_duration()

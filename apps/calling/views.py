@@ -224,6 +224,9 @@ def person_left(request: HttpRequest, prospect_id: str, person_id: str) -> HttpR
         person_left_company(person=person, actor=request.user)
         messages.success(request, _("The person is deleted everywhere."))
         return _to_screen(prospect)
+    access_log_record(
+        actor=request.user, action=AccessAction.VIEW, obj=person, assignment_id=prospect.assignment_id, request=request
+    )
     return render(request, "calling/person_left.html", {"prospect": prospect, "person": person})
 
 
