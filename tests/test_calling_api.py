@@ -174,3 +174,14 @@ def test_notes_list_writes_one_access_log_entry_with_every_id(world: World) -> N
     api_for(world, "client_same_tenant").get(reverse("api:assignment-call-notes", args=[world.assignment.pk]))
     entry = AccessLogEntry.objects.order_by("-id").first()
     assert (entry.object_type, entry.object_ids) == ("callnotes.callnote", [str(world.note.pk)])
+
+
+def test_recording_a_call_without_the_lease_is_404_like_a_missing_id(world: World) -> None:
+    api = api_for(world, "agent_without_lease")
+    body = {"result": "appointment"}
+    leased_by_other = api.post(reverse("api:prospect-calls", args=[world.prospect.pk]), body, format="json")
+    missing = api.post(
+        reverse("api:prospect-calls", args=["00000000-0000-0000-0000-000000000000"]), body, format="json"
+    )
+    assert leased_by_other.status_code == missing.status_code == 404
+    assert leased_by_other.content == missing.content

@@ -231,3 +231,14 @@ def test_agent_sees_the_client_contacts_beside_the_screen_and_it_is_logged(world
 def test_an_agent_of_another_assignment_gets_no_contacts(world: World) -> None:
     http = world.client_for("agent_other_assignment")
     assert http.get(reverse("calling:contacts", args=[world.assignment.pk])).status_code == 404
+
+
+def test_agent_reopens_their_own_callback_without_a_lease_others_cannot(world: World) -> None:
+    http = world.client_for("agent_with_lease")
+    result = world.assignment.results.get(code="call-back")
+    later = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = http.post(reverse("calling:call", args=[world.prospect.pk]), {"result": result.pk, "callback_at": later})
+    assert response.status_code == 302
+    assert not Lease.objects.filter(prospect=world.prospect).exists()
+    assert http.get(screen_url(world)).status_code == 200
+    assert world.client_for("agent_without_lease").get(screen_url(world)).status_code == 404
