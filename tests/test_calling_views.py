@@ -242,3 +242,24 @@ def test_agent_reopens_their_own_callback_without_a_lease_others_cannot(world: W
     assert not Lease.objects.filter(prospect=world.prospect).exists()
     assert http.get(screen_url(world)).status_code == 200
     assert world.client_for("agent_without_lease").get(screen_url(world)).status_code == 404
+
+
+def test_a_wrong_correction_is_shown_in_the_partial_and_changes_nothing(world: World) -> None:
+    http = world.client_for("agent_with_lease")
+    name = world.company.name
+    response = http.post(
+        reverse("calling:company", args=[world.prospect.pk]),
+        {"name": "Anders BV", "status": "active", "kvk_number": "123456789"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="company"' in body and "<html" not in body and 'value="Anders BV"' in body
+    world.company.refresh_from_db()
+    assert world.company.name == name
+
+    response = http.post(
+        reverse("calling:person-add", args=[world.prospect.pk]), {"add-email": "geen-email"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert 'id="persons"' in response.content.decode() and 'value="geen-email"' in response.content.decode()
