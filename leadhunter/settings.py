@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.prospects",
     "apps.callnotes",
     "apps.privacy",
+    "apps.calling",
 ]
 
 MIDDLEWARE = [

@@ -250,6 +250,26 @@ def get_person_for_user(user: Any, person_id: Any) -> Any:
     return get_for_user(Person.objects.select_related("company"), user, person_id)
 
 
+def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
+    """The prospect an agent is calling (their lease, or their own callback), or 404 for
+    everyone else: the call screen is the agent's alone (R-NTK-2)."""
+    if getattr(user, "role", None) != Role.AGENT:
+        raise Http404
+    return get_prospect_for_user(user, prospect_id)
+
+
+def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -> tuple[Any, Any]:
+    """A person as linked to the prospect an agent is calling (the call screen's persons), or 404."""
+    from apps.prospects.models import Person
+
+    prospect = get_prospect_for_agent(user, prospect_id)
+    try:
+        person = Person.objects.select_related("company").get(pk=person_id, prospect_links__prospect=prospect)
+    except (ValueError, Person.DoesNotExist) as exc:
+        raise Http404 from exc
+    return prospect, person
+
+
 def get_client_contact_for_user(user: Any, contact_id: Any) -> Any:
     from apps.clients.models import ClientContact
 

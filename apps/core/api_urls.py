@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from apps.assignments import api as assignments_api
+from apps.calling import api as calling_api
 
 
 class TokenApi(ObtainAuthToken):
@@ -19,4 +20,16 @@ urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("assignments/", assignments_api.AssignmentListApi.as_view(), name="assignment-list"),
     path("assignments/<uuid:assignment_id>/", assignments_api.AssignmentDetailApi.as_view(), name="assignment-detail"),
+    # The agent flow (issue 4)
+    path("assignments/<uuid:assignment_id>/next/", calling_api.NextProspectApi.as_view(), name="assignment-next"),
+    path(
+        "assignments/<uuid:assignment_id>/call-notes/",
+        calling_api.CallNoteListApi.as_view(),
+        name="assignment-call-notes",
+    ),
+    path("prospects/<uuid:prospect_id>/calls/", calling_api.CallCreateApi.as_view(), name="prospect-calls"),
+    path("persons/<uuid:person_id>/verify/", calling_api.PersonVerifyApi.as_view(), name="person-verify"),
+    path(
+        "persons/<uuid:person_id>/left-company/", calling_api.PersonLeftCompanyApi.as_view(), name="person-left-company"
+    ),
 ]

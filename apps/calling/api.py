@@ -1,0 +1,228 @@
+"""API of the agent flow (SPEC §5): the same services and access rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Role
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.calling.queue import prospect_lease_next
+from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
+from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
+from apps.callnotes.models import CallNote
+from apps.core.access import AssignmentPerm, get_assignment_for_user, get_person_for_user, get_prospect_for_agent
+from apps.prospects.services import person_update
+
+
+# --- Output --------------------------------------------------------------------------
+class CompanyOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    kvk_number = serializers.CharField()
+    street = serializers.CharField()
+    house_number = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    country = serializers.CharField()
+    phone = serializers.CharField()
+    website = serializers.CharField()
+    industry = serializers.CharField()
+    employees = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    verified_at = serializers.DateTimeField()
+
+
+class PersonOnScreenOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    job_title = serializers.CharField()
+    # Null while the person must be verified (R-CALL-3): the value never leaves the server.
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    verify = serializers.BooleanField(help_text="Verified more than 6 months ago: confirm or correct before use.")
+
+
+class NoteOutput(serializers.ModelSerializer):
+    company = serializers.CharField(source="company.name")
+    result = serializers.CharField(source="result.code")
+    result_label = serializers.CharField(source="result.label")
+    agent = serializers.CharField(source="agent.username")
+
+    class Meta:
+        model = CallNote
+        fields = ["id", "company", "result", "result_label", "agent", "created_at", "text"]
+
+
+class ResultOutput(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    outcome = serializers.CharField()
+
+
+class CallScreenOutput(serializers.Serializer):
+    """The leased prospect as the call screen shows it (R-CALL-1)."""
+
+    id = serializers.UUIDField(source="prospect.id")
+    assignment = serializers.UUIDField(source="prospect.assignment_id")
+    status = serializers.CharField(source="prospect.status")
+    callback_at = serializers.DateTimeField(source="prospect.callback_at", allow_null=True)
+    lease_expires_at = serializers.DateTimeField(allow_null=True)
+    company = CompanyOutput(source="prospect.company")
+    company_verify = serializers.BooleanField()
+    persons = PersonOnScreenOutput(many=True)
+    notes = NoteOutput(many=True)
+    results = ResultOutput(many=True)
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    job_title = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    verified_at = serializers.DateTimeField()
+
+
+# --- Input ---------------------------------------------------------------------------
+class CallInput(serializers.Serializer):
+    result = serializers.CharField(help_text="The code of one of the assignment's results.")
+    text = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
+    callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class PersonInput(serializers.Serializer):
+    """Empty or absent fields keep what is on record; posting nothing confirms the person."""
+
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    job_title = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
+def _screen_response(request: Request, screen: CallScreen) -> Response:
+    prospect = screen.prospect
+    access_log_record(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        obj=prospect,
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
+    return Response(CallScreenOutput(screen).data)
+
+
+# --- Views ---------------------------------------------------------------------------
+@extend_schema(
+    summary="Lease the next prospect of the assignment (agents); the one already held comes back again",
+    request=None,
+    responses={200: CallScreenOutput, 204: None},
+)
+class NextProspectApi(APIView):
+    def post(self, request: Request, assignment_id: Any) -> Response:
+        assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+        prospect = prospect_lease_next(assignment=assignment, agent=request.user)
+        if prospect is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        prospect.assignment = assignment  # the lease just made is the access: no second lookup
+        return _screen_response(request, call_screen(prospect=prospect, agent=request.user))
+
+
+@extend_schema(
+    summary="Record a call: result, note, optional callback (the agent holding the lease)",
+    request=CallInput,
+    responses={201: NoteOutput},
+)
+class CallCreateApi(APIView):
+    def post(self, request: Request, prospect_id: Any) -> Response:
+        prospect = get_prospect_for_agent(request.user, prospect_id)
+        data = CallInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = prospect.assignment.results.filter(code=data.validated_data["result"]).first()
+        if result is None:
+            raise ValidationError({"result": [_("Choose one of this assignment's results.")]})
+        note = call_note_create(
+            prospect=prospect,
+            actor=request.user,
+            result=result,
+            text=data.validated_data["text"],
+            callback_at=data.validated_data["callback_at"],
+        )
+        return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="The call notes of an assignment, sorted by company, result or date; never searched (R-NOTE-1)",
+    parameters=[OpenApiParameter("ordering", str, enum=list(NOTE_ORDERINGS), description="Default -date.")],
+)
+class CallNoteListApi(ListAPIView):
+    serializer_class = NoteOutput
+
+    def get_queryset(self):  # type: ignore[override]
+        assignment = get_assignment_for_user(self.request.user, self.kwargs["assignment_id"])
+        self.assignment = assignment
+        return call_note_list(
+            user=self.request.user, assignment=assignment, ordering=self.request.query_params.get("ordering")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        access_log_bulk(
+            actor=request.user,
+            action=AccessAction.LIST,
+            model=CallNote,
+            object_ids=[row["id"] for row in response.data["results"]],
+            assignment_id=self.assignment.pk,
+            request=request,
+        )
+        return response
+
+
+# Who may verify a person or mark them as gone (SPEC §5): the agent holding the lease
+# (persons_visible_to gives an agent only the persons of their prospect), clients, supervisors.
+_PERSON_EDITORS = {Role.AGENT, Role.CLIENT, Role.SUPERVISOR}
+
+
+def _person_for(request: Request, person_id: Any) -> Any:
+    person = get_person_for_user(request.user, person_id)
+    if request.user.role not in _PERSON_EDITORS:
+        raise PermissionDenied
+    return person
+
+
+@extend_schema(
+    summary="Confirm a person, or correct them: either way they are verified now (R-RET-3)",
+    request=PersonInput,
+    responses={200: PersonOutput},
+)
+class PersonVerifyApi(APIView):
+    def post(self, request: Request, person_id: Any) -> Response:
+        person = _person_for(request, person_id)
+        data = PersonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = {k: v.strip() for k, v in data.validated_data.items() if v and v.strip()}
+        person = person_update(person=person, actor=request.user, **given)
+        access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
+        return Response(PersonOutput(person).data)
+
+
+@extend_schema(
+    summary="The person left the company: deleted at once, everywhere (R-CALL-2)", request=None, responses={204: None}
+)
+class PersonLeftCompanyApi(APIView):
+    def post(self, request: Request, person_id: Any) -> Response:
+        person = _person_for(request, person_id)
+        person_left_company(person=person, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

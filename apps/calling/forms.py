@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.assignments.models import CallResult
+from apps.calling.services import NOTE_MAX_LENGTH
+from apps.prospects.models import CompanyStatus
+
+
+class CallForm(forms.Form):
+    """Result, note and optional callback of one call (R-CALL-2)."""
+
+    result = forms.ModelChoiceField(queryset=CallResult.objects.none(), widget=forms.RadioSelect, label=_("Result"))
+    text = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    callback_at = forms.DateTimeField(
+        label=_("Call back on"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args: Any, results: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = results
+
+
+class CompanyForm(forms.Form):
+    """Correcting the shared company record; saving it unchanged confirms it (R-RET-3)."""
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+    kvk_number = forms.CharField(label=_("KvK number"), max_length=20, required=False)
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    house_number = forms.CharField(label=_("House number"), max_length=20, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("General phone"), max_length=32, required=False)
+    website = forms.CharField(label=_("Website"), max_length=255, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=150, required=False)
+    employees = forms.IntegerField(label=_("Employees (FTE)"), min_value=0, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
+
+
+class PersonForm(forms.Form):
+    """A person's details. For verifying, an empty field keeps what is on record, so a
+    flagged person can be confirmed without their hidden details ever being shown."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    email = forms.CharField(label=_("Direct email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Direct phone"), max_length=32, required=False)
+
+    def given(self) -> dict[str, str]:
+        return {k: v.strip() for k, v in self.cleaned_data.items() if v and v.strip()}

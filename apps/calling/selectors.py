@@ -1,0 +1,147 @@
+"""Reads of the call-agent's workspace. Each returns everything a page needs in a fixed
+number of queries, whatever the size of the assignment (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.assignments.models import Assignment, CallResult
+from apps.calling.flags import verify_due
+from apps.callnotes.models import CallNote
+from apps.core.access import call_notes_visible_to
+from apps.core.errors import ServiceError
+from apps.prospects.models import Lease, Person, Prospect, ProspectStatus
+
+
+@dataclass(frozen=True)
+class PersonOnScreen:
+    """A person as the agent sees them: a flagged person's direct email and phone are not
+    even handed to the template or serializer until verified (R-CALL-3, R-RET-2)."""
+
+    id: Any
+    first_name: str
+    last_name: str
+    job_title: str
+    email: str | None
+    phone: str | None
+    verify: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @classmethod
+    def of(cls, person: Person, now: dt.datetime) -> PersonOnScreen:
+        flagged = verify_due(person.verified_at, now)
+        return cls(
+            id=person.id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            job_title=person.job_title,
+            email=None if flagged else person.email,
+            phone=None if flagged else person.phone,
+            verify=flagged,
+        )
+
+
+@dataclass(frozen=True)
+class CallScreen:
+    prospect: Prospect
+    company_verify: bool
+    persons: list[PersonOnScreen]
+    notes: list[CallNote]
+    results: list[CallResult]
+    lease_expires_at: dt.datetime | None
+
+
+def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = None) -> CallScreen:
+    """The agent's screen of one prospect (R-CALL-1): company, persons, earlier notes of this
+    prospect in this assignment, the assignment's results. `prospect` comes from
+    `access.get_prospect_for_user` with its company and assignment."""
+    now = now or timezone.now()
+    persons = Person.objects.filter(prospect_links__prospect=prospect).order_by("last_name", "first_name", "id")
+    notes = (
+        CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
+        .select_related("result", "agent", "company")
+        .order_by("created_at")
+    )
+    lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()
+    return CallScreen(
+        prospect=prospect,
+        company_verify=verify_due(prospect.company.verified_at, now),
+        persons=[PersonOnScreen.of(p, now) for p in persons],
+        notes=list(notes),
+        results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
+        lease_expires_at=lease,
+    )
+
+
+# R-NOTE-1: notes sort by company name, result and date, and by nothing else.
+NOTE_ORDERINGS = {
+    "company": ("company__name", "-created_at"),
+    "-company": ("-company__name", "-created_at"),
+    "result": ("result__label", "-created_at"),
+    "-result": ("-result__label", "-created_at"),
+    "date": ("created_at",),
+    "-date": ("-created_at",),
+}
+
+
+def call_note_list(*, user: Any, assignment: Assignment, ordering: str | None = None) -> QuerySet[CallNote]:
+    """The notes of an assignment the user may see (R-NOTE-2), in one of the allowed orders.
+
+    There is deliberately no text parameter: notes are never searched (R-NOTE-1).
+    """
+    ordering = ordering or "-date"
+    if ordering not in NOTE_ORDERINGS:
+        raise ServiceError({"ordering": _("Sort by company, result or date (with - for descending).")})
+    return (
+        call_notes_visible_to(user)
+        .filter(assignment=assignment)
+        .select_related("company", "result", "agent")
+        .order_by(*NOTE_ORDERINGS[ordering], "id")
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    by_status: list[tuple[str, int]]
+    by_result: list[tuple[str, int]]
+    calls_per_agent_per_day: list[dict[str, Any]]
+    leased: int
+
+
+def assignment_progress(*, assignment: Assignment, days: int = 31) -> Progress:
+    """A supervisor's view of an assignment: prospects by status and by last result, and
+    calls per agent per day over the last `days`. Aggregates only: five queries whatever the size."""
+    since = timezone.now() - dt.timedelta(days=days)
+    by_status = dict(assignment.prospects.values_list("status").annotate(n=Count("id")).order_by())
+    by_result = dict(
+        assignment.prospects.filter(last_result__isnull=False)
+        .values_list("last_result")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    results = list(CallResult.objects.filter(assignment=assignment))
+    calls = (
+        CallNote.objects.filter(assignment=assignment, created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "agent__username")
+        .annotate(calls=Count("id"))
+        .order_by("-day", "agent__username")
+    )
+    return Progress(
+        total=sum(by_status.values()),
+        by_status=[(label, by_status.get(value, 0)) for value, label in ProspectStatus.choices],
+        by_result=[(r.label, by_result.get(r.pk, 0)) for r in results],
+        calls_per_agent_per_day=list(calls),
+        leased=Lease.objects.filter(assignment=assignment, expires_at__gt=timezone.now()).count(),
+    )

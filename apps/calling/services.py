@@ -1,0 +1,133 @@
+"""Writes of the call-agent's workspace: recording a call (R-NOTE-1…3) and the changes an
+agent makes during a call (R-CALL-2). Corrections go through the shared record services
+of apps.prospects, so they verify (R-RET-3) and delete (R-DEL-1) the one way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.assignments.models import CallResult, Outcome
+from apps.callnotes.models import CallNote
+from apps.core.errors import ServiceError
+from apps.privacy.hashing import IdentifierHashes
+from apps.privacy.selectors import is_suppressed
+from apps.prospects import normalise
+from apps.prospects.models import Lease, Person, Prospect, ProspectPerson, ProspectStatus
+from apps.prospects.services import DeletionReason, person_delete, person_update
+
+NOTE_MAX_LENGTH = 10_000
+
+
+@transaction.atomic
+def call_note_create(
+    *,
+    prospect: Prospect,
+    actor: Any,
+    result: CallResult,
+    text: str = "",
+    callback_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> CallNote:
+    """Record a call by the agent holding the lease: the note (immutable from here on,
+    R-NOTE-3), the prospect's status, last result and callback by the result's outcome,
+    and the lease released so the queue moves on."""
+    now = now or timezone.now()
+    lease = (
+        Lease.objects.select_for_update()
+        .filter(prospect=prospect, agent=actor, expires_at__gt=now, assignment__is_active=True)
+        .first()
+    )
+    if lease is None:
+        raise ServiceError(_("You no longer hold this prospect: your time ran out or the assignment was stopped."))
+    if result.assignment_id != prospect.assignment_id:
+        raise ServiceError({"result": _("Choose one of this assignment's results.")})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ServiceError({"text": _("The note is too long.")})
+    if result.outcome == Outcome.CALLBACK:
+        if callback_at is None:
+            raise ServiceError({"callback_at": _("This result needs a date and time to call back.")})
+        if callback_at <= now:
+            raise ServiceError({"callback_at": _("The callback time must lie in the future.")})
+    elif callback_at is not None:
+        raise ServiceError({"callback_at": _("A callback time goes only with a callback result.")})
+
+    note = CallNote.objects.create(
+        assignment_id=prospect.assignment_id,
+        prospect=prospect,
+        company_id=prospect.company_id,
+        agent=actor,
+        result=result,
+        text=text.strip(),
+        created_at=now,
+    )
+    prospect.last_result = result
+    prospect.last_called_at = now
+    if result.outcome == Outcome.CALLBACK:
+        prospect.status, prospect.callback_at, prospect.callback_agent = ProspectStatus.CALLBACK, callback_at, actor
+    else:
+        prospect.status = ProspectStatus.DONE if result.outcome == Outcome.DONE else ProspectStatus.IN_PROGRESS
+        prospect.callback_at, prospect.callback_agent = None, None
+    prospect.save(update_fields=["last_result", "last_called_at", "status", "callback_at", "callback_agent"])
+    lease.delete()
+    return note
+
+
+@transaction.atomic
+def person_add_to_prospect(
+    *,
+    prospect: Prospect,
+    actor: Any,
+    first_name: str = "",
+    last_name: str = "",
+    job_title: str = "",
+    email: str = "",
+    phone: str = "",
+    now: dt.datetime | None = None,
+) -> Person:
+    """A contact person gathered during the call (R-CALL-2): linked to this prospect, hence
+    disclosed in this assignment only; merged with the shared record when the email (or
+    the name at this company) matches; refused when the person is on the suppression list."""
+    now = now or timezone.now()
+    first_name, last_name, job_title = first_name.strip(), last_name.strip(), job_title.strip()
+    try:
+        email = normalise.email(email) if email.strip() else ""
+    except ValueError as exc:
+        raise ServiceError({"email": str(exc)}) from exc
+    try:
+        phone = normalise.phone(phone) if phone.strip() else ""
+    except ValueError as exc:
+        raise ServiceError({"phone": str(exc)}) from exc
+    if not last_name and not email:
+        raise ServiceError(_("A contact person needs at least a last name or an email address."))
+    hashes = IdentifierHashes.of(
+        email=email, phone=phone, first_name=first_name, last_name=last_name, company_name=prospect.company.name
+    )
+    if is_suppressed(hashes):
+        raise ServiceError(_("This person asked not to be contacted. They cannot be added."))
+
+    match = (
+        Q(email=email)
+        if email
+        else Q(company=prospect.company, last_name__iexact=last_name, first_name__iexact=first_name)
+    )
+    person = Person.objects.select_for_update().filter(match).first()
+    given = {"first_name": first_name, "last_name": last_name, "job_title": job_title, "email": email, "phone": phone}
+    if person is None:
+        person = Person.objects.create(company=prospect.company, source="call", verified_at=now, **given)
+    else:
+        # The shared record, corrected with what the agent heard (which verifies it, R-RET-3).
+        person = person_update(person=person, actor=actor, now=now, **{k: v for k, v in given.items() if v})
+    ProspectPerson.objects.get_or_create(prospect=prospect, person=person)
+    return person
+
+
+def person_left_company(*, person: Person, actor: Any) -> None:
+    """ "Left the company": the person is deleted at once, everywhere (R-CALL-2); earlier
+    notes stay as written."""
+    person_delete(person=person, reason=DeletionReason.LEFT_COMPANY, actor=actor)

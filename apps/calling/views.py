@@ -1,0 +1,289 @@
+"""Pages of the call-agent's workspace (R-CALL-1…3) and of the notes list and progress.
+
+Thin views: decorators → form → access helper → one service → render or redirect. Every
+view of client data writes its access-log entry (R-LOG-1); the call screen writes one per
+prospect opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.calling.forms import CallForm, CompanyForm, PersonForm
+from apps.calling.queue import prospect_lease_next
+from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen
+from apps.calling.services import call_note_create, person_add_to_prospect, person_left_company
+from apps.callnotes.models import CallNote
+from apps.clients.models import ClientContact
+from apps.core.access import (
+    AssignmentPerm,
+    client_contacts_visible_to,
+    get_assignment_for_user,
+    get_prospect_for_agent,
+    get_prospect_person_for_agent,
+)
+from apps.core.errors import ServiceError
+from apps.prospects.models import Prospect
+from apps.prospects.services import company_update, person_update
+
+
+def _add_errors(form: Any, exc: ServiceError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _to_screen(prospect: Prospect) -> HttpResponse:
+    return redirect("calling:screen", prospect_id=prospect.pk)
+
+
+@require_GET
+@login_required
+def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    """An agent's start on one assignment: the briefing and "next prospect"."""
+    assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+    return render(request, "calling/workspace.html", {"assignment": assignment})
+
+
+@require_POST
+@login_required
+def next_prospect(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    """Lease the next prospect (or the one already held) and open it (R-NTK-2)."""
+    assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+    prospect = prospect_lease_next(assignment=assignment, agent=request.user)
+    if prospect is None:
+        messages.info(request, _("There is nobody left to call in this assignment right now."))
+        return redirect("calling:workspace", assignment_id=assignment.pk)
+    return _to_screen(prospect)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A form field written by hand in the template: the call screen renders no widget
+    templates, which would cost more than the rest of the page (SPEC §7)."""
+
+    name: str
+    label: str
+    value: Any
+    choices: Any = None
+
+
+def _fields(form_class: type[forms.Form], values: dict[str, Any]) -> list[_Field]:
+    return [
+        _Field(name, field.label, values.get(name), getattr(field, "choices", None))
+        for name, field in form_class.base_fields.items()
+    ]
+
+
+def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **state: Any) -> HttpResponse:
+    screen = call_screen(prospect=prospect, agent=request.user)
+    company = prospect.company
+    company_form, add_form = state.get("company_form"), state.get("add_form")
+    company_values = company_form.data if company_form else {f: getattr(company, f) for f in CompanyForm.base_fields}
+    add_values = {k.removeprefix("add-"): v for k, v in add_form.data.items()} if add_form else {}
+    context = {
+        "screen": screen,
+        "prospect": prospect,
+        "assignment": prospect.assignment,
+        "company": company,
+        "call_form": state.get("call_form"),
+        "company_form": company_form,
+        "company_fields": _fields(CompanyForm, company_values),
+        "add_form": add_form,
+        "add_fields": _fields(PersonForm, add_values),
+        "person_errors": state.get("person_errors"),
+    }
+    access_log_record(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        obj=prospect,
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
+    template = "calling/screen.html"
+    if request.htmx and state.get("partial"):
+        template = f"calling/screen.html#{state['partial']}"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def screen(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """The call screen (R-CALL-1): only for the agent holding the lease, or their own callback."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    return _render_screen(request, prospect)
+
+
+@require_POST
+@login_required
+def record_call(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """Save the result and the note; "save and next" leases the next prospect at once."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    form = CallForm(request.POST, results=prospect.assignment.results.all())
+    if form.is_valid():
+        try:
+            call_note_create(
+                prospect=prospect,
+                actor=request.user,
+                result=form.cleaned_data["result"],
+                text=form.cleaned_data["text"],
+                callback_at=form.cleaned_data["callback_at"],
+            )
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The call is saved."))
+            if "next" in request.POST:
+                following = prospect_lease_next(assignment=prospect.assignment, agent=request.user)
+                if following is not None:
+                    return _to_screen(following)
+                messages.info(request, _("There is nobody left to call in this assignment right now."))
+            return redirect("calling:workspace", assignment_id=prospect.assignment_id)
+    return _render_screen(request, prospect, status=400, call_form=form)
+
+
+@require_POST
+@login_required
+def company_correct(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """Correct or confirm the company: either way it is verified now (R-CALL-2, R-RET-3)."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    form = CompanyForm(request.POST)
+    if form.is_valid():
+        values = {k: ("" if v is None and k != "employees" else v) for k, v in form.cleaned_data.items()}
+        try:
+            company_update(company=prospect.company, actor=request.user, **values)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            if not request.htmx:
+                return _to_screen(prospect)
+            return _render_screen(request, prospect, partial="company")
+    return _render_screen(request, prospect, status=400, company_form=form, partial="company")
+
+
+@require_POST
+@login_required
+def person_verify(request: HttpRequest, prospect_id: str, person_id: str) -> HttpResponse:
+    """Confirm a person (empty fields keep their value) or correct them: verified now."""
+    prospect, person = get_prospect_person_for_agent(request.user, prospect_id, person_id)
+    form = PersonForm(request.POST, prefix=str(person.pk))
+    errors = None
+    if form.is_valid():
+        try:
+            person_update(person=person, actor=request.user, **form.given())
+        except ServiceError as exc:
+            errors = {person.pk: exc.messages}
+        else:
+            if not request.htmx:
+                return _to_screen(prospect)
+            return _render_screen(request, prospect, partial="persons")
+    else:
+        errors = {person.pk: [e for errs in form.errors.values() for e in errs]}
+    return _render_screen(request, prospect, status=400, person_errors=errors, partial="persons")
+
+
+@require_POST
+@login_required
+def person_add(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """A person gathered during the call, linked to this assignment's prospect."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    form = PersonForm(request.POST, prefix="add")
+    if form.is_valid():
+        try:
+            person_add_to_prospect(prospect=prospect, actor=request.user, **form.given())
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            if not request.htmx:
+                return _to_screen(prospect)
+            return _render_screen(request, prospect, partial="persons")
+    return _render_screen(request, prospect, status=400, add_form=form, partial="persons")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_left(request: HttpRequest, prospect_id: str, person_id: str) -> HttpResponse:
+    """ "Left the company": a confirmation, then the person is deleted everywhere (R-CALL-2)."""
+    prospect, person = get_prospect_person_for_agent(request.user, prospect_id, person_id)
+    if request.method == "POST":
+        person_left_company(person=person, actor=request.user)
+        messages.success(request, _("The person is deleted everywhere."))
+        return _to_screen(prospect)
+    access_log_record(
+        actor=request.user, action=AccessAction.VIEW, obj=person, assignment_id=prospect.assignment_id, request=request
+    )
+    return render(request, "calling/person_left.html", {"prospect": prospect, "person": person})
+
+
+@require_GET
+@login_required
+def contacts(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    """The client's contact persons (policy §6), beside the call screen."""
+    assignment = get_assignment_for_user(request.user, assignment_id)
+    rows = list(client_contacts_visible_to(request.user).filter(client_id=assignment.client_id).order_by("last_name"))
+    access_log_bulk(
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=ClientContact,
+        object_ids=[c.pk for c in rows],
+        assignment_id=assignment.pk,
+        request=request,
+    )
+    template = "calling/contacts.html#contacts" if request.htmx else "calling/contacts.html"
+    return render(request, template, {"assignment": assignment, "contacts": rows})
+
+
+@require_GET
+@login_required
+def notes(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    """The notes of an assignment (R-NOTE-1, R-NOTE-2): sorted by company, result or date,
+    never searched; any other parameter is ignored."""
+    assignment = get_assignment_for_user(request.user, assignment_id)
+    ordering = request.GET.get("ordering", "-date")
+    if ordering not in NOTE_ORDERINGS:
+        ordering = "-date"
+    page = Paginator(call_note_list(user=request.user, assignment=assignment, ordering=ordering), 50).get_page(
+        request.GET.get("page")
+    )
+    access_log_bulk(
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=CallNote,
+        object_ids=[n.pk for n in page],
+        assignment_id=assignment.pk,
+        request=request,
+    )
+    sorts = [(key, reverse("calling:notes", args=[assignment.pk]) + f"?ordering={key}") for key in NOTE_ORDERINGS]
+    return render(
+        request, "calling/notes.html", {"assignment": assignment, "page": page, "ordering": ordering, "sorts": sorts}
+    )
+
+
+@require_GET
+@login_required
+def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
+    """Progress of an assignment for those who supervise it: counts only."""
+    assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.SUPERVISE)
+    access_log_record(
+        actor=request.user, action=AccessAction.VIEW, obj=assignment, assignment_id=assignment.pk, request=request
+    )
+    return render(
+        request,
+        "calling/progress.html",
+        {"assignment": assignment, "progress": assignment_progress(assignment=assignment)},
+    )
