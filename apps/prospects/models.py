@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import LegalBasis
 from apps.core.querysets import VisibleToQuerySet
+from apps.retention import clock
 
 
 class CompanyStatus(models.TextChoices):
@@ -70,6 +72,10 @@ class Company(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def needs_verification(self, now: dt.datetime | None = None) -> bool:
+        """Flagged "verify" 6 months after `verified_at`, whether or not the job ran (R-RET-2)."""
+        return clock.needs_verification(self.verified_at, now)
+
 
 class Person(models.Model):
     """A contact person at a company (policy §4.2): personal data.
@@ -117,6 +123,11 @@ class Person(models.Model):
         # No personal data: this string is copied into audit logs and admin history,
         # which must hold no copy of a deleted person (R-DEL-1).
         return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"
+
+    def needs_verification(self, now: dt.datetime | None = None) -> bool:
+        """Flagged 6 months after `verified_at`, whether or not the job ran (R-RET-2): agents
+        must confirm or correct before they see the direct email and phone."""
+        return clock.needs_verification(self.verified_at, now)
 
     @property
     def full_name(self) -> str:

@@ -9,6 +9,8 @@ copies) happens on every path.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -107,15 +109,88 @@ def person_verify(*, person: Person, actor: Any, now: dt.datetime | None = None)
     return person_update(person=person, actor=actor, now=now)
 
 
-@transaction.atomic
-def person_delete(*, person: Person, reason: DeletionReason, actor: Any = None) -> None:
-    """Delete a person everywhere at once: every assignment's link goes with them (cascade);
-    call notes stay, with the name perhaps inside their free text (R-CALL-2).
+# Deletions for a privacy reason write an erasure-ledger entry (R-DSR-4, R-DEL-2); a
+# client deleting its own record is the controller's decision, not an erasure.
+PRIVACY_REASONS = frozenset(
+    {DeletionReason.LEFT_COMPANY, DeletionReason.PURGE, DeletionReason.ERASURE, DeletionReason.CONSENT_WITHDRAWN}
+)
 
-    The single deletion path of R-DEL-1: the audit log keeps no personal value (fields are
-    masked, `__str__` holds none) and the access log holds ids only.
+
+@transaction.atomic
+def person_delete(*, person: Person, reason: DeletionReason, actor: Any = None, now: dt.datetime | None = None) -> None:
+    """Delete one person everywhere at once (R-DEL-1): the single deletion path of every
+    caller (left company, client delete, erasure, consent withdrawn); the 12-month purge
+    calls `persons_delete` below, the same code for a batch. See there for what happens."""
+    persons_delete(person_ids=[person.pk], reason=reason, actor=actor, now=now)
+
+
+@transaction.atomic
+def persons_delete(
+    *, person_ids: Sequence[uuid.UUID], reason: DeletionReason, actor: Any = None, now: dt.datetime | None = None
+) -> list[uuid.UUID]:
+    """Delete persons everywhere, leaving no copy of their name, email or phone in the
+    database outside free-text call notes (R-DEL-1). Returns the ids actually deleted;
+    ids already gone are skipped, so running it twice changes nothing.
+
+    In one transaction:
+    1. the rows are locked and read (for the hashes and the redactors);
+    2. for a privacy reason (PRIVACY_REASONS) an erasure-ledger entry per person:
+       keyed hashes of the normalised identifiers and the id, never the values
+       (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
+    3. the person rows go, and with them (cascade) every assignment's link and flag;
+       call notes stay, with the name perhaps inside their text (R-CALL-2);
+    4. every auditlog entry about them is redacted completely (`apps.audit.redaction`);
+       the deletion itself is not added to the auditlog: the ledger records privacy
+       deletions, the prospect's or assignment's own entry records a client's delete;
+    5. every registered redactor runs (`apps.privacy.redactors.register_person_redactor`):
+       other apps' copies, such as import staging rows and import reports, go there.
+    Access logs hold ids only (R-LOG-1) and stay as they are.
     """
-    Person.objects.filter(pk=person.pk).delete()
+    from auditlog.context import disable_auditlog
+
+    from apps.audit.redaction import log_entries_redact
+    from apps.privacy.hashing import IdentifierHashes
+    from apps.privacy.redactors import ErasedPerson, run_person_redactors
+    from apps.retention.models import ErasureLedgerEntry
+
+    now = now or timezone.now()
+    rows = (
+        Person.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(person_ids))
+        .values_list("id", "first_name", "last_name", "email", "phone", "company__name")
+        .order_by("id")
+    )
+    erased = [ErasedPerson(*row) for row in rows]
+    if not erased:
+        return []
+    ids = [p.id for p in erased]
+    if reason in PRIVACY_REASONS:
+        entries = []
+        for p in erased:
+            hashes = IdentifierHashes.of(
+                email=p.email,
+                phone=p.phone,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                company_name=p.company_name,
+            )
+            entries.append(
+                ErasureLedgerEntry(
+                    erased_at=now,
+                    reason=reason,
+                    person_id=p.id,
+                    email_hash=hashes.email,
+                    phone_hash=hashes.phone,
+                    name_company_hash=hashes.name_company,
+                    actor_id=getattr(actor, "pk", None),
+                )
+            )
+        ErasureLedgerEntry.objects.bulk_create(entries)
+    with disable_auditlog():
+        Person.objects.filter(pk__in=ids).delete()
+    log_entries_redact(model=Person, object_ids=ids)
+    run_person_redactors(erased)
+    return ids
 
 
 @transaction.atomic

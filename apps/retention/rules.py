@@ -1,0 +1,170 @@
+"""The clock rules of SPEC §3, each a registered function run by `runner.run_rule`.
+
+Every rule selects by the state of the data, works in committed batches and is safe to
+run twice (R-RET-1). HR retention (R-RET-5) and request reminders (R-DSR-2) add their
+own functions the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from auditlog.models import LogEntry
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+
+from apps.assignments.models import ProcessorAgreement
+from apps.audit.models import AccessLogEntry
+from apps.prospects.models import Company, Lease, Person
+from apps.prospects.services import DeletionReason, persons_delete
+from apps.retention import clock
+from apps.retention.models import NoticeKind, VerificationFlag
+from apps.retention.runner import RuleContext, keyset_batches, retention_rule
+from apps.retention.services import notices_add, notices_email
+
+
+@retention_rule("lease_expiry")
+def lease_expiry(ctx: RuleContext) -> None:
+    """Expired leases are removed (R-NTK-2): an expired lease is powerless already; this tidies the queue."""
+    expired = Lease.objects.filter(expires_at__lte=ctx.now)
+    for ids in keyset_batches(expired, ctx.batch_size):
+        if ctx.dry_run:
+            ctx.counts["leases_to_remove"] += len(ids)
+            continue
+        with transaction.atomic():
+            deleted, _ = Lease.objects.filter(pk__in=ids, expires_at__lte=ctx.now).delete()
+        ctx.counts["leases_removed"] += deleted
+        ctx.batch_done()
+
+
+@retention_rule("person_purge")
+def person_purge(ctx: RuleContext) -> None:
+    """Persons not verified for 12 months are deleted everywhere (R-RET-3), through the single
+    deletion path with an erasure-ledger entry each (R-DEL-1, R-DSR-4)."""
+    cutoff = clock.purge_cutoff(ctx.now)
+    due = Person.objects.filter(verified_at__lte=cutoff)
+    for ids in keyset_batches(due, ctx.batch_size, "verified_at"):
+        if ctx.dry_run:
+            ctx.counts["persons_to_delete"] += len(ids)
+            for pk in ids:
+                ctx.report(f"delete person {pk}")
+            continue
+        with transaction.atomic():
+            # Checked again under the lock: someone may have verified them meanwhile.
+            still_due = list(
+                Person.objects.select_for_update(of=("self",))
+                .filter(pk__in=ids, verified_at__lte=cutoff)
+                .values_list("pk", flat=True)
+            )
+            deleted = persons_delete(person_ids=still_due, reason=DeletionReason.PURGE)
+        ctx.counts["persons_deleted"] += len(deleted)
+        ctx.batch_done()
+
+
+# Per kind: its plural for the counts, the model, the notice kind, and the SQL counting due records per assignment.
+_FLAGGED = {
+    "person": (
+        "persons",
+        Person,
+        NoticeKind.PERSONS_TO_VERIFY,
+        """SELECT p.assignment_id, count(DISTINCT pp.person_id) FROM prospects_prospectperson pp
+           JOIN prospects_prospect p ON p.id = pp.prospect_id WHERE pp.person_id = ANY(%s) GROUP BY 1""",
+    ),
+    "company": (
+        "companies",
+        Company,
+        NoticeKind.COMPANIES_TO_VERIFY,
+        """SELECT assignment_id, count(*) FROM prospects_prospect WHERE company_id = ANY(%s) GROUP BY 1""",
+    ),
+}
+
+
+@retention_rule("verification_flags")
+def verification_flags(ctx: RuleContext) -> None:
+    """Companies and persons unverified for 6 months are flagged "verify" (R-RET-2); the agents
+    and supervisors of the assignments holding them get a notice, in the app and by email.
+
+    The flag itself is computed from `verified_at` wherever a record is shown; this job
+    remembers which records it announced (VerificationFlag), so each record's due date is
+    announced once, in the same transaction as the notice counts.
+    """
+    cutoff = clock.verify_cutoff(ctx.now)
+    flags = VerificationFlag._meta.db_table
+    for kind, (plural, model, notice_kind, per_assignment_sql) in _FLAGGED.items():
+        announced = VerificationFlag.objects.filter(**{kind: OuterRef("pk"), "verified_at": OuterRef("verified_at")})
+        due = model.objects.filter(verified_at__lte=cutoff).filter(~Exists(announced))
+        for ids in keyset_batches(due, ctx.batch_size, "verified_at"):
+            if ctx.dry_run:
+                ctx.counts[f"{plural}_to_flag"] += len(ids)
+                continue
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"""
+                    INSERT INTO {flags} ({kind}_id, verified_at, flagged_at)
+                    SELECT id, verified_at, %(now)s FROM {model._meta.db_table}
+                    WHERE id = ANY(%(ids)s) AND verified_at <= %(cutoff)s
+                    ON CONFLICT ({kind}_id) DO UPDATE
+                      SET verified_at = EXCLUDED.verified_at, flagged_at = EXCLUDED.flagged_at
+                      WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
+                    RETURNING {kind}_id
+                    """,  # noqa: S608 (names from the models, values as parameters)
+                    {"now": ctx.now, "ids": ids, "cutoff": cutoff},
+                )
+                new_ids = [row[0] for row in cursor.fetchall()]
+                per_assignment: dict = defaultdict(int)
+                if new_ids:
+                    cursor.execute(per_assignment_sql, [new_ids])
+                    per_assignment.update(cursor.fetchall())
+                ctx.counts["notices_added"] += notices_add(kind=notice_kind, counts=per_assignment, now=ctx.now)
+            ctx.counts[f"{plural}_flagged"] += len(new_ids)
+            ctx.batch_done()
+    if ctx.dry_run:
+        return
+    ctx.counts["notice_emails_sent"] += notices_email(now=ctx.now)
+
+
+@retention_rule("ip_removal")
+def ip_removal(ctx: RuleContext) -> None:
+    """IP addresses older than 4 weeks are removed (R-RET-6): from the access log (the append-only
+    trigger allows exactly this), from accepted processor agreements and from the change log."""
+    cutoff = clock.ip_cutoff(ctx.now)
+    targets = (
+        ("access_log", AccessLogEntry.objects.filter(at__lt=cutoff, ip_address__isnull=False), {"ip_address": None}),
+        (
+            "processor_agreements",
+            ProcessorAgreement.objects.filter(accepted_at__lt=cutoff, accepted_ip__isnull=False),
+            {"accepted_ip": None},
+        ),
+        (
+            "change_log",
+            LogEntry.objects.filter(timestamp__lt=cutoff).exclude(remote_addr__isnull=True, remote_port__isnull=True),
+            {"remote_addr": None, "remote_port": None},
+        ),
+    )
+    for name, qs, cleared in targets:
+        for ids in keyset_batches(qs, ctx.batch_size):
+            if ctx.dry_run:
+                ctx.counts[f"{name}_ips_to_remove"] += len(ids)
+                continue
+            with transaction.atomic():
+                # QuerySet.update: no signals, so the change log gains no entry holding the old value.
+                ctx.counts[f"{name}_ips_removed"] += qs.model.objects.filter(pk__in=ids).update(**cleared)
+            ctx.batch_done()
+
+
+@retention_rule("backup", in_default_run=False)
+def backup(ctx: RuleContext) -> None:
+    """A daily backup of the database, without the erasure ledger; backups older than 14 days are
+    deleted (R-DEL-2, R-RET-4)."""
+    from apps.retention.backup import backup_create, backups_prune
+
+    if ctx.dry_run:
+        ctx.report("write a new backup")
+    else:
+        path = backup_create(now=ctx.now)
+        ctx.counts["backups_written"] += 1
+        ctx.report(f"backup written: {path}")
+    pruned = backups_prune(now=ctx.now, dry_run=ctx.dry_run)
+    ctx.counts["backups_to_delete" if ctx.dry_run else "backups_deleted"] += len(pruned)
+    for path in pruned:
+        ctx.report(f"{'would delete' if ctx.dry_run else 'deleted'} old backup: {path.name}")
