@@ -47,6 +47,9 @@ class DeletionReason(models.TextChoices):
     CLIENT_DELETE = "client_delete", gettext_lazy("Deleted by the client")
     ERASURE = "erasure", gettext_lazy("Erasure request")
     CONSENT_WITHDRAWN = "consent_withdrawn", gettext_lazy("Consent withdrawn")
+    # After a restore: deleted again because the erasure ledger holds them (R-DEL-2); the
+    # ledger already has their entry.
+    LEDGER_REPLAY = "ledger_replay", gettext_lazy("Erased before a restore")
 
 
 def _normalised(values: dict[str, Any], normalisers: dict[str, Any]) -> dict[str, Any]:

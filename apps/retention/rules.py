@@ -93,6 +93,10 @@ def verification_flags(ctx: RuleContext) -> None:
     for kind, (plural, model, notice_kind, per_assignment_sql) in _FLAGGED.items():
         announced = VerificationFlag.objects.filter(**{kind: OuterRef("pk"), "verified_at": OuterRef("verified_at")})
         due = model.objects.filter(verified_at__lte=cutoff).filter(~Exists(announced))
+        # Persons past 12 months are the purge's, no longer to verify; companies are never purged.
+        purge_cutoff = clock.purge_cutoff(ctx.now) if model is Person else None
+        if purge_cutoff is not None:
+            due = due.filter(verified_at__gt=purge_cutoff)
         for ids in keyset_batches(due, ctx.batch_size, "verified_at"):
             if ctx.dry_run:
                 ctx.counts[f"{plural}_to_flag"] += len(ids)
@@ -103,12 +107,13 @@ def verification_flags(ctx: RuleContext) -> None:
                     INSERT INTO {flags} ({kind}_id, verified_at, flagged_at)
                     SELECT id, verified_at, %(now)s FROM {model._meta.db_table}
                     WHERE id = ANY(%(ids)s) AND verified_at <= %(cutoff)s
+                      AND (%(purge_cutoff)s::timestamptz IS NULL OR verified_at > %(purge_cutoff)s)
                     ON CONFLICT ({kind}_id) DO UPDATE
                       SET verified_at = EXCLUDED.verified_at, flagged_at = EXCLUDED.flagged_at
                       WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
                     RETURNING {kind}_id
                     """,  # noqa: S608 (names from the models, values as parameters)
-                    {"now": ctx.now, "ids": ids, "cutoff": cutoff},
+                    {"now": ctx.now, "ids": ids, "cutoff": cutoff, "purge_cutoff": purge_cutoff},
                 )
                 new_ids = [row[0] for row in cursor.fetchall()]
                 per_assignment: dict = defaultdict(int)
