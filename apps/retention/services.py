@@ -61,10 +61,11 @@ def notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.datetime
 
 def notice_text(notice: Notice, assignment_name: str) -> str:
     if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
-        text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for 6 months.")
+        text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.")
     else:
-        text = _("%(count)d companies of assignment %(assignment)s have not been verified for 6 months.")
-    return text % {"count": notice.count, "assignment": assignment_name}
+        text = _("%(count)d companies of assignment %(assignment)s have not been verified for %(months)d months.")
+    months = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
+    return text % {"count": notice.count, "assignment": assignment_name, "months": months}
 
 
 def notices_email(*, now: dt.datetime) -> int:
