@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ServiceError
 from apps.prospects import normalise
-from apps.prospects.models import Company, Person, Prospect
+from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 
 COMPANY_FIELDS = frozenset(
     {
@@ -154,7 +154,7 @@ def persons_delete(
     from apps.audit.redaction import log_entries_redact
     from apps.privacy.hashing import IdentifierHashes
     from apps.privacy.redactors import ErasedPerson, run_person_redactors
-    from apps.retention.models import ErasureLedgerEntry
+    from apps.retention.models import ErasureLedgerEntry, VerificationFlag
 
     now = now or timezone.now()
     rows = (
@@ -170,7 +170,7 @@ def persons_delete(
     if reason in PRIVACY_REASONS:
         entries = []
         for p in erased:
-            hashes = IdentifierHashes.of(
+            hashes = IdentifierHashes.of_stored(
                 email=p.email,
                 phone=p.phone,
                 first_name=p.first_name,
@@ -190,6 +190,10 @@ def persons_delete(
             )
         ErasureLedgerEntry.objects.bulk_create(entries)
     with disable_auditlog():
+        # The links and flags in one statement each (the purge deletes thousands at a
+        # time); the ORM delete then cascades whatever else points at a person.
+        ProspectPerson.objects.filter(person_id__in=ids)._raw_delete(ProspectPerson.objects.db)
+        VerificationFlag.objects.filter(person_id__in=ids)._raw_delete(VerificationFlag.objects.db)
         Person.objects.filter(pk__in=ids).delete()
     log_entries_redact(model=Person, object_ids=ids)
     run_person_redactors(erased)
