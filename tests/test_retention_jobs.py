@@ -205,3 +205,13 @@ def test_a_verified_record_is_announced_again_after_its_new_six_months(aged: dic
     run = run_rule("verification_flags", now=later)
     assert person.pk in set(VerificationFlag.objects.filter(verified_at=NOW).values_list("person_id", flat=True))
     assert run.counts["persons_flagged"] >= 1
+
+
+def test_notices_page_shows_only_ones_own_notices(aged: dict, world: World) -> None:
+    from django.urls import reverse
+
+    run_rule("verification_flags", now=NOW)
+    mine = world.client_for("agent_without_lease").get(reverse("retention:notices")).content.decode()
+    assert world.assignment.name in mine and "7" in mine
+    other = world.client_for("agent_other_assignment").get(reverse("retention:notices")).content.decode()
+    assert world.assignment.name not in other

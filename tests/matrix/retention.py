@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.retention.models import JobRun, JobStatus
 from tests.conftest import World
+from tests.matrix import Row, expect
 
 
 def _job_run(w: World) -> JobRun:
@@ -17,7 +19,10 @@ def _job_run(w: World) -> JobRun:
     )
 
 
-ROWS: dict = {}
+ROWS: dict[str, Row] = {
+    # Everyone logged in sees their own notices only (the query is by recipient).
+    "retention:notices": Row(lambda w: reverse("retention:notices"), get=expect(200, anonymous=302), post=expect(405)),
+}
 
 ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = {
     "retention.jobrun": {"administrator": {"view"}, "supervisor": set()},
