@@ -213,3 +213,16 @@ def test_restoring_a_backup_does_not_bring_back_a_person_erased_after_it(
     assert not Person.objects.filter(pk=erased.pk).exists()  # ...without the erased person
     assert ErasureLedgerEntry.objects.filter(person_id=erased.pk).count() == 1
     assert erased.email not in pg_dump_text()
+
+
+def test_backups_older_than_fourteen_days_are_pruned(tmp_path: Path) -> None:
+    from apps.retention.backup import backups_prune
+
+    now = dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)
+    names = [f"leadhunter-{(now - dt.timedelta(days=d)):%Y%m%dT%H%M%SZ}.dump" for d in (0, 13, 14, 15, 30)]
+    for name in [*names, "unrelated.txt"]:
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in backups_prune(now=now, dry_run=True, directory=tmp_path)] == [names[4], names[3]]
+    assert len(list(tmp_path.iterdir())) == 6
+    backups_prune(now=now, directory=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names[:3], "unrelated.txt"])

@@ -26,6 +26,13 @@ NAME = re.compile(r"^leadhunter-(\d{8}T\d{6}Z)\.dump$")
 REPLAY_BATCH = 2000
 
 
+def _run(command: list[str], env: dict[str, str]) -> None:
+    """Run pg_dump/pg_restore; a failure raises with the tool's own message."""
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603
+    if result.returncode != 0:
+        raise RuntimeError(f"{Path(command[0]).name} failed: {result.stderr.strip()[-1500:]}")
+
+
 def _pg_args(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = []
     if settings_dict.get("HOST"):
@@ -57,7 +64,7 @@ def backup_create(*, now: dt.datetime | None = None, directory: Path | None = No
     target = directory / f"leadhunter-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.dump"
     partial = target.with_suffix(".partial")
     args, env = _pg_args(connection.settings_dict)
-    subprocess.run(  # noqa: S603
+    _run(
         [
             settings.PG_DUMP,
             *args,
@@ -68,9 +75,7 @@ def backup_create(*, now: dt.datetime | None = None, directory: Path | None = No
             str(partial),
             connection.settings_dict["NAME"],
         ],
-        check=True,
-        env=env,
-        capture_output=True,
+        env,
     )
     partial.replace(target)
     return target
@@ -102,7 +107,7 @@ def backup_restore(*, path: Path) -> int:
     leaves it as it is; on a fresh server it is created empty first."""
     args, env = _pg_args(connection.settings_dict)
     connection.close()  # nothing of ours holds a lock on the tables being replaced
-    subprocess.run(  # noqa: S603
+    _run(
         [
             settings.PG_RESTORE,
             *args,
@@ -115,9 +120,7 @@ def backup_restore(*, path: Path) -> int:
             connection.settings_dict["NAME"],
             str(path),
         ],
-        check=True,
-        env=env,
-        capture_output=True,
+        env,
     )
     with connection.cursor() as cursor:
         cursor.execute(LEDGER_DDL)
