@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -149,21 +149,21 @@ def persons_delete(
        other apps' copies, such as import staging rows and import reports, go there.
     Access logs hold ids only (R-LOG-1) and stay as they are.
     """
-    from auditlog.context import disable_auditlog
-
     from apps.audit.redaction import log_entries_redact
     from apps.privacy.hashing import IdentifierHashes
     from apps.privacy.redactors import ErasedPerson, run_person_redactors
-    from apps.retention.models import ErasureLedgerEntry, VerificationFlag
+    from apps.retention.models import ErasureLedgerEntry
 
     now = now or timezone.now()
-    rows = (
-        Person.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(person_ids))
-        .values_list("id", "first_name", "last_name", "email", "phone", "company__name")
-        .order_by("id")
-    )
-    erased = [ErasedPerson(*row) for row in rows]
+    # Set-based SQL with one array parameter: the purge passes thousands of ids at a time.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.id, p.first_name, p.last_name, p.email, p.phone, c.name
+               FROM prospects_person p JOIN prospects_company c ON c.id = p.company_id
+               WHERE p.id = ANY(%s) ORDER BY p.id FOR UPDATE OF p""",
+            [list(person_ids)],
+        )
+        erased = [ErasedPerson(*row) for row in cursor.fetchall()]
     if not erased:
         return []
     ids = [p.id for p in erased]
@@ -188,16 +188,30 @@ def persons_delete(
                     actor_id=getattr(actor, "pk", None),
                 )
             )
-        ErasureLedgerEntry.objects.bulk_create(entries)
-    with disable_auditlog():
-        # The links and flags in one statement each (the purge deletes thousands at a
-        # time); the ORM delete then cascades whatever else points at a person.
-        ProspectPerson.objects.filter(person_id__in=ids)._raw_delete(ProspectPerson.objects.db)
-        VerificationFlag.objects.filter(person_id__in=ids)._raw_delete(VerificationFlag.objects.db)
-        Person.objects.filter(pk__in=ids).delete()
+        ErasureLedgerEntry.objects.bulk_create(entries, batch_size=1000)
+    _person_rows_delete(ids)
     log_entries_redact(model=Person, object_ids=ids)
     run_person_redactors(erased)
     return ids
+
+
+def _person_rows_delete(ids: list[uuid.UUID]) -> None:
+    """Delete the person rows with their links and flags, one statement each. Should another
+    app point at persons, the ORM's delete cascades it instead; either way the deletion is
+    not written to the auditlog (see `persons_delete`)."""
+    from auditlog.context import disable_auditlog
+
+    from apps.retention.models import VerificationFlag
+
+    known = {ProspectPerson, VerificationFlag, Prospect}  # Prospect: the many-to-many through ProspectPerson
+    with connection.cursor() as cursor:
+        for model in (ProspectPerson, VerificationFlag):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE person_id = ANY(%s)", [ids])  # noqa: S608
+        if all(rel.related_model in known for rel in Person._meta.related_objects):
+            cursor.execute("DELETE FROM prospects_person WHERE id = ANY(%s)", [ids])
+            return
+    with disable_auditlog():
+        Person.objects.filter(pk__in=ids).delete()
 
 
 @transaction.atomic

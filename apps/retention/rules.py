@@ -51,11 +51,12 @@ def person_purge(ctx: RuleContext) -> None:
             continue
         with transaction.atomic():
             # Checked again under the lock: someone may have verified them meanwhile.
-            still_due = list(
-                Person.objects.select_for_update(of=("self",))
-                .filter(pk__in=ids, verified_at__lte=cutoff)
-                .values_list("pk", flat=True)
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id FROM prospects_person WHERE id = ANY(%s) AND verified_at <= %s FOR UPDATE",
+                    [ids, cutoff],
+                )
+                still_due = [row[0] for row in cursor.fetchall()]
             deleted = persons_delete(person_ids=still_due, reason=DeletionReason.PURGE)
         ctx.counts["persons_deleted"] += len(deleted)
         ctx.batch_done()
