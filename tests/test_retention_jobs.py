@@ -215,3 +215,17 @@ def test_notices_page_shows_only_ones_own_notices(aged: dict, world: World) -> N
     assert world.assignment.name in mine and "7" in mine
     other = world.client_for("agent_other_assignment").get(reverse("retention:notices")).content.decode()
     assert world.assignment.name not in other
+
+
+def test_every_beat_entry_names_a_task_that_runs_its_rule(db: None) -> None:
+    from django.conf import settings
+
+    import apps.retention.tasks as tasks
+    from leadhunter.celery import app
+
+    app.finalize()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert names <= set(app.tasks)
+    assert {f"retention.{rule}" for rule in RULES} == names
+    run = JobRun.objects.get(pk=tasks.lease_expiry.apply().get())
+    assert (run.rule, run.status) == ("lease_expiry", JobStatus.DONE)
