@@ -11,7 +11,6 @@ from collections import defaultdict
 
 from auditlog.models import LogEntry
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 
 from apps.assignments.models import ProcessorAgreement
 from apps.audit.models import AccessLogEntry
@@ -87,20 +86,28 @@ def verification_flags(ctx: RuleContext) -> None:
 
     The flag itself is computed from `verified_at` wherever a record is shown; this job
     remembers which records it announced (VerificationFlag), so each record's due date is
-    announced once, in the same transaction as the notice counts.
+    announced once, in the same transaction as the notice counts. A second run visits the
+    due records again and announces nothing.
     """
     cutoff = clock.verify_cutoff(ctx.now)
     flags = VerificationFlag._meta.db_table
     for kind, (plural, model, notice_kind, per_assignment_sql) in _FLAGGED.items():
-        announced = VerificationFlag.objects.filter(**{kind: OuterRef("pk"), "verified_at": OuterRef("verified_at")})
-        due = model.objects.filter(verified_at__lte=cutoff).filter(~Exists(announced))
+        # Every due record is visited; the INSERT below skips those already announced. (An
+        # anti-join here would re-sort the growing flag table for every batch.)
+        due = model.objects.filter(verified_at__lte=cutoff)
         # Persons past 12 months are the purge's, no longer to verify; companies are never purged.
         purge_cutoff = clock.purge_cutoff(ctx.now) if model is Person else None
         if purge_cutoff is not None:
             due = due.filter(verified_at__gt=purge_cutoff)
         for ids in keyset_batches(due, ctx.batch_size, "verified_at"):
             if ctx.dry_run:
-                ctx.counts[f"{plural}_to_flag"] += len(ids)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"""SELECT count(*) FROM {model._meta.db_table} r WHERE r.id = ANY(%s) AND NOT EXISTS
+                            (SELECT 1 FROM {flags} f WHERE f.{kind}_id = r.id AND f.verified_at = r.verified_at)""",  # noqa: S608
+                        [ids],
+                    )
+                    ctx.counts[f"{plural}_to_flag"] += cursor.fetchone()[0]
                 continue
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
