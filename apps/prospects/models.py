@@ -65,8 +65,9 @@ class Company(models.Model):
             models.Index(fields=["website_domain"], condition=~Q(website_domain=""), name="company_domain_idx"),
             # Import matching, third key: WHERE name_normalised = ? AND postcode = ? (R-IMP-3)
             models.Index(fields=["name_normalised", "postcode"], name="company_name_postcode_idx"),
-            # Clock rules: WHERE verified_at < now() - 6 months (R-RET-2)
-            models.Index(fields=["verified_at"], name="company_verified_idx"),
+            # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches, R-RET-1/2);
+            # with id, a batch inside a run of equal dates (one upload) needs no sort.
+            models.Index(fields=["verified_at", "id"], name="company_verified_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -115,8 +116,9 @@ class Person(models.Model):
             models.Index(fields=["email"], condition=~Q(email=""), name="person_email_idx"),
             # Import matching, second key: WHERE company_id = ? AND lower(last_name) = ? (R-IMP-4)
             models.Index("company", Lower("last_name"), Lower("first_name"), name="person_company_name_idx"),
-            # Clock rules: WHERE verified_at < now() - 6 / 12 months (R-RET-2, R-RET-3)
-            models.Index(fields=["verified_at"], name="person_verified_idx"),
+            # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches,
+            # R-RET-2, R-RET-3); with id, a batch inside a run of equal dates (one upload) needs no sort.
+            models.Index(fields=["verified_at", "id"], name="person_verified_id_idx"),
         ]
 
     def __str__(self) -> str:
