@@ -140,7 +140,8 @@ def persons_delete(
     2. for a privacy reason (PRIVACY_REASONS) an erasure-ledger entry per person:
        keyed hashes of the normalised identifiers and the id, never the values
        (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
-    3. the person rows go, and with them (cascade) every assignment's link and flag;
+    3. the person rows go, with every assignment's link and verification flag (one
+       statement each; anything another app points at a person, the ORM cascades);
        call notes stay, with the name perhaps inside their text (R-CALL-2);
     4. every auditlog entry about them is redacted completely (`apps.audit.redaction`);
        the deletion itself is not added to the auditlog: the ledger records privacy
