@@ -60,21 +60,21 @@ def person_purge(ctx: RuleContext) -> None:
 
 
 # Per kind: its plural for the counts, the model, the notice kind, and the SQL counting the
-# newly announced records (the CTE `new`) per assignment.
+# newly announced records per assignment. (A separate statement with an array parameter: as
+# a CTE over the INSERT, the planner cannot size it and may scan the link table whole.)
 _FLAGGED = {
     "person": (
         "persons",
         Person,
         NoticeKind.PERSONS_TO_VERIFY,
-        """SELECT p.assignment_id, count(DISTINCT pp.person_id) FROM new
-           JOIN prospects_prospectperson pp ON pp.person_id = new.id
-           JOIN prospects_prospect p ON p.id = pp.prospect_id GROUP BY 1""",
+        """SELECT p.assignment_id, count(DISTINCT pp.person_id) FROM prospects_prospectperson pp
+           JOIN prospects_prospect p ON p.id = pp.prospect_id WHERE pp.person_id = ANY(%s) GROUP BY 1""",
     ),
     "company": (
         "companies",
         Company,
         NoticeKind.COMPANIES_TO_VERIFY,
-        """SELECT p.assignment_id, count(*) FROM new JOIN prospects_prospect p ON p.company_id = new.id GROUP BY 1""",
+        """SELECT assignment_id, count(*) FROM prospects_prospect WHERE company_id = ANY(%s) GROUP BY 1""",
     ),
 }
 
@@ -110,27 +110,24 @@ def verification_flags(ctx: RuleContext) -> None:
                     ctx.counts[f"{plural}_to_flag"] += cursor.fetchone()[0]
                 continue
             with transaction.atomic(), connection.cursor() as cursor:
-                # One statement: announce the batch's due records not yet announced, and count
-                # them per assignment (the row with assignment NULL holds the total).
                 cursor.execute(
                     f"""
-                    WITH new AS (
-                      INSERT INTO {flags} ({kind}_id, verified_at, flagged_at)
-                      SELECT id, verified_at, %(now)s FROM {model._meta.db_table}
-                      WHERE id = ANY(%(ids)s) AND verified_at <= %(cutoff)s
-                        AND (%(purge_cutoff)s::timestamptz IS NULL OR verified_at > %(purge_cutoff)s)
-                      ON CONFLICT ({kind}_id) DO UPDATE
-                        SET verified_at = EXCLUDED.verified_at, flagged_at = EXCLUDED.flagged_at
-                        WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
-                      RETURNING {kind}_id AS id
-                    ), per_assignment AS ({per_assignment_sql})
-                    SELECT NULL::uuid, (SELECT count(*) FROM new) UNION ALL SELECT * FROM per_assignment
+                    INSERT INTO {flags} ({kind}_id, verified_at, flagged_at)
+                    SELECT id, verified_at, %(now)s FROM {model._meta.db_table}
+                    WHERE id = ANY(%(ids)s) AND verified_at <= %(cutoff)s
+                      AND (%(purge_cutoff)s::timestamptz IS NULL OR verified_at > %(purge_cutoff)s)
+                    ON CONFLICT ({kind}_id) DO UPDATE
+                      SET verified_at = EXCLUDED.verified_at, flagged_at = EXCLUDED.flagged_at
+                      WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
+                    RETURNING {kind}_id
                     """,  # noqa: S608 (names from the models, values as parameters)
                     {"now": ctx.now, "ids": ids, "cutoff": cutoff, "purge_cutoff": purge_cutoff},
                 )
-                rows = cursor.fetchall()
-                flagged = next(count for assignment_id, count in rows if assignment_id is None)
-                per_assignment = {assignment_id: count for assignment_id, count in rows if assignment_id is not None}
+                new_ids = [row[0] for row in cursor.fetchall()]
+                flagged, per_assignment = len(new_ids), {}
+                if new_ids:
+                    cursor.execute(per_assignment_sql, [new_ids])
+                    per_assignment = dict(cursor.fetchall())
                 ctx.counts["notices_added"] += notices_add(kind=notice_kind, counts=per_assignment, now=ctx.now)
             ctx.counts[f"{plural}_flagged"] += flagged
             ctx.batch_done()
