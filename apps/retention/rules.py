@@ -50,7 +50,9 @@ def person_purge(ctx: RuleContext) -> None:
             # Checked again under the lock: someone may have verified them meanwhile.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT id FROM prospects_person WHERE id = ANY(%s) AND verified_at <= %s FOR UPDATE",
+                    # OFFSET 0: look the batch up by primary key (see verification_flags).
+                    """SELECT id FROM (SELECT id, verified_at FROM prospects_person WHERE id = ANY(%s)
+                       FOR UPDATE OFFSET 0) p WHERE verified_at <= %s""",
                     [ids, cutoff],
                 )
                 still_due = [row[0] for row in cursor.fetchall()]
@@ -113,8 +115,11 @@ def verification_flags(ctx: RuleContext) -> None:
                 cursor.execute(
                     f"""
                     INSERT INTO {flags} ({kind}_id, verified_at, flagged_at)
-                    SELECT id, verified_at, %(now)s FROM {model._meta.db_table}
-                    WHERE id = ANY(%(ids)s) AND verified_at <= %(cutoff)s
+                    SELECT id, verified_at, %(now)s
+                    -- OFFSET 0 fences the primary-key lookup: given the dates too, the planner
+                    -- would scan the whole due range of the (verified_at, id) index per batch.
+                    FROM (SELECT id, verified_at FROM {model._meta.db_table} WHERE id = ANY(%(ids)s) OFFSET 0) r
+                    WHERE verified_at <= %(cutoff)s
                       AND (%(purge_cutoff)s::timestamptz IS NULL OR verified_at > %(purge_cutoff)s)
                     ON CONFLICT ({kind}_id) DO UPDATE
                       SET verified_at = EXCLUDED.verified_at, flagged_at = EXCLUDED.flagged_at
