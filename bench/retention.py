@@ -10,6 +10,10 @@ companies, each a prospect of one assignment with an agent and a supervisor. The
 the purge and the flag rule (the same `run_rule` as beat) in a fresh process per size and
 prints the time and the peak memory (ru_maxrss) of that process, for the small and the
 large database, so that "flat" can be read off.
+
+Measured 2026-11-22 on the 2-core machine, load average ~4 (colleagues' test suites):
+1,000,000 persons: purge of 100,000 in 18.7 s + flags of 200,000 in 13.6 s = 32.2 s;
+peak memory 77.2 MB, against 77.1 MB at 100,000 persons.
 """
 
 from __future__ import annotations
