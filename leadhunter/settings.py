@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab  # noqa: F401  (used by the beat schedule as jobs arrive)
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.callnotes",
     "apps.privacy",
     "apps.calling",
+    "apps.retention",
 ]
 
 MIDDLEWARE = [
@@ -233,9 +234,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
-# The periodic jobs of the clock rules (SPEC §3, R-RET-1) are added here, one entry per
-# rule with a descriptive key; there are no placeholder jobs.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The periodic jobs of the clock rules (SPEC §3, R-RET-1), one entry per rule with a
+# descriptive key; each task's docstring (apps/retention/tasks.py) cites its rule. Times
+# are Europe/Amsterdam, at night, one after another so that they do not compete.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # R-NTK-2: expired leases out of the queue, every 5 minutes.
+    "expire-prospect-leases": {"task": "retention.lease_expiry", "schedule": crontab(minute="*/5")},
+    # R-DEL-2: the daily backup first, so the day's deletions happen after it.
+    "daily-database-backup": {"task": "retention.backup", "schedule": crontab(hour=1, minute=30)},
+    # R-RET-3: delete persons not verified for 12 months.
+    "purge-persons-unverified-12-months": {"task": "retention.person_purge", "schedule": crontab(hour=2, minute=30)},
+    # R-RET-2: announce records not verified for 6 months to agents and supervisors.
+    "flag-records-unverified-6-months": {
+        "task": "retention.verification_flags",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # R-RET-6: remove IP addresses older than 4 weeks.
+    "remove-ip-addresses-after-4-weeks": {"task": "retention.ip_removal", "schedule": crontab(hour=3, minute=30)},
+}
 
 # --- The clock rules: every period in one block (SPEC R-RET-4) --------------------
 # Each is overridable by the environment variable of the same name prefixed
@@ -252,6 +268,11 @@ LEADHUNTER_PERIODS = {
 }
 if LEADHUNTER_PERIODS["PERSON_DELETE_AFTER_MONTHS"] <= LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]:
     raise ImproperlyConfigured("LEADHUNTER_PERSON_DELETE_AFTER_MONTHS must exceed LEADHUNTER_VERIFY_AFTER_MONTHS")
+
+# Where `manage.py backup` writes its pg_dump files (R-DEL-2); kept BACKUP_KEEP_DAYS.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+PG_DUMP = env_str("PG_DUMP", "/usr/bin/pg_dump")
+PG_RESTORE = env_str("PG_RESTORE", "/usr/bin/pg_restore")
 
 # The key of the keyed hashes on the suppression list and in the erasure ledger
 # (apps.privacy.hashing). It must never change once data exists: set it explicitly in

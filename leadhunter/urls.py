@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("assignments/", include("apps.assignments.urls")),
     path("work/", include("apps.calling.urls")),
+    path("notices/", include("apps.retention.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -145,7 +145,7 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     from django.db import connection
 
     from apps.prospects.models import Person, ProspectPerson
-    from apps.prospects.services import DeletionReason, person_delete
+    from apps.prospects.services import DeletionReason, persons_delete
 
     person_ids = list(
         ProspectPerson.objects.filter(prospect__assignment=assignment).values_list("person_id", flat=True).distinct()
@@ -155,6 +155,7 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     assignment.delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('leadhunter.deleting_assignment', '', true)")
-    # Persons whose last link just went: nobody holds them any more.
-    for person in Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True):
-        person_delete(person=person, reason=DeletionReason.CLIENT_DELETE, actor=actor)
+    # Persons whose last link just went: nobody holds them any more. One batch through the
+    # single deletion path (R-DEL-1).
+    orphans = Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True).values_list("pk", flat=True)
+    persons_delete(person_ids=list(orphans), reason=DeletionReason.CLIENT_DELETE, actor=actor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,3 +55,23 @@ class IdentifierHashes:
             phone=_hash("phone", phone),
             name_company=_hash("name_company", name_key(first_name, last_name, company_name)),
         )
+
+    @classmethod
+    def of_stored(
+        cls, *, email: str = "", phone: str = "", first_name: str = "", last_name: str = "", company_name: str = ""
+    ) -> IdentifierHashes:
+        """Hashes of a stored person's values, which were normalised when written (email
+        lower-cased, phone E.164): the same hashes as `of`, without parsing every phone
+        number again (the 12-month purge hashes 100,000 persons in one run)."""
+        email = email.strip().lower()
+        if phone and not _E164.match(phone):
+            names = {"first_name": first_name, "last_name": last_name, "company_name": company_name}
+            return cls.of(email=email, phone=phone, **names)
+        return cls(
+            email=_hash("email", email),
+            phone=_hash("phone", phone),
+            name_company=_hash("name_company", name_key(first_name, last_name, company_name)),
+        )
+
+
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")

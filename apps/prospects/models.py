@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import LegalBasis
 from apps.core.querysets import VisibleToQuerySet
+from apps.retention import clock
 
 
 class CompanyStatus(models.TextChoices):
@@ -63,12 +65,17 @@ class Company(models.Model):
             models.Index(fields=["website_domain"], condition=~Q(website_domain=""), name="company_domain_idx"),
             # Import matching, third key: WHERE name_normalised = ? AND postcode = ? (R-IMP-3)
             models.Index(fields=["name_normalised", "postcode"], name="company_name_postcode_idx"),
-            # Clock rules: WHERE verified_at < now() - 6 months (R-RET-2)
-            models.Index(fields=["verified_at"], name="company_verified_idx"),
+            # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches, R-RET-1/2);
+            # with id, a batch inside a run of equal dates (one upload) needs no sort.
+            models.Index(fields=["verified_at", "id"], name="company_verified_id_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def needs_verification(self, now: dt.datetime | None = None) -> bool:
+        """Flagged "verify" 6 months after `verified_at`, whether or not the job ran (R-RET-2)."""
+        return clock.needs_verification(self.verified_at, now)
 
 
 class Person(models.Model):
@@ -111,14 +118,20 @@ class Person(models.Model):
             models.Index(fields=["email"], condition=~Q(email=""), name="person_email_idx"),
             # Import matching, second key: WHERE company_id = ? AND lower(last_name) = ? (R-IMP-4)
             models.Index("company", Lower("last_name"), Lower("first_name"), name="person_company_name_idx"),
-            # Clock rules: WHERE verified_at < now() - 6 / 12 months (R-RET-2, R-RET-3)
-            models.Index(fields=["verified_at"], name="person_verified_idx"),
+            # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches,
+            # R-RET-2, R-RET-3); with id, a batch inside a run of equal dates (one upload) needs no sort.
+            models.Index(fields=["verified_at", "id"], name="person_verified_id_idx"),
         ]
 
     def __str__(self) -> str:
         # No personal data: this string is copied into audit logs and admin history,
         # which must hold no copy of a deleted person (R-DEL-1).
         return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"
+
+    def needs_verification(self, now: dt.datetime | None = None) -> bool:
+        """Flagged 6 months after `verified_at`, whether or not the job ran (R-RET-2): agents
+        must confirm or correct before they see the direct email and phone."""
+        return clock.needs_verification(self.verified_at, now)
 
     @property
     def full_name(self) -> str:

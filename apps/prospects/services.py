@@ -9,16 +9,18 @@ copies) happens on every path.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ServiceError
 from apps.prospects import normalise
-from apps.prospects.models import Company, Person, Prospect
+from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 
 COMPANY_FIELDS = frozenset(
     {
@@ -45,6 +47,9 @@ class DeletionReason(models.TextChoices):
     CLIENT_DELETE = "client_delete", gettext_lazy("Deleted by the client")
     ERASURE = "erasure", gettext_lazy("Erasure request")
     CONSENT_WITHDRAWN = "consent_withdrawn", gettext_lazy("Consent withdrawn")
+    # After a restore: deleted again because the erasure ledger holds them (R-DEL-2); the
+    # ledger already has their entry.
+    LEDGER_REPLAY = "ledger_replay", gettext_lazy("Erased before a restore")
 
 
 def _normalised(values: dict[str, Any], normalisers: dict[str, Any]) -> dict[str, Any]:
@@ -107,15 +112,107 @@ def person_verify(*, person: Person, actor: Any, now: dt.datetime | None = None)
     return person_update(person=person, actor=actor, now=now)
 
 
-@transaction.atomic
-def person_delete(*, person: Person, reason: DeletionReason, actor: Any = None) -> None:
-    """Delete a person everywhere at once: every assignment's link goes with them (cascade);
-    call notes stay, with the name perhaps inside their free text (R-CALL-2).
+# Deletions for a privacy reason write an erasure-ledger entry (R-DSR-4, R-DEL-2); a
+# client deleting its own record is the controller's decision, not an erasure.
+PRIVACY_REASONS = frozenset(
+    {DeletionReason.LEFT_COMPANY, DeletionReason.PURGE, DeletionReason.ERASURE, DeletionReason.CONSENT_WITHDRAWN}
+)
 
-    The single deletion path of R-DEL-1: the audit log keeps no personal value (fields are
-    masked, `__str__` holds none) and the access log holds ids only.
+
+@transaction.atomic
+def person_delete(*, person: Person, reason: DeletionReason, actor: Any = None, now: dt.datetime | None = None) -> None:
+    """Delete one person everywhere at once (R-DEL-1): the single deletion path of every
+    caller (left company, client delete, erasure, consent withdrawn); the 12-month purge
+    calls `persons_delete` below, the same code for a batch. See there for what happens."""
+    persons_delete(person_ids=[person.pk], reason=reason, actor=actor, now=now)
+
+
+@transaction.atomic
+def persons_delete(
+    *, person_ids: Sequence[uuid.UUID], reason: DeletionReason, actor: Any = None, now: dt.datetime | None = None
+) -> list[uuid.UUID]:
+    """Delete persons everywhere, leaving no copy of their name, email or phone in the
+    database outside free-text call notes (R-DEL-1). Returns the ids actually deleted;
+    ids already gone are skipped, so running it twice changes nothing.
+
+    In one transaction:
+    1. the rows are locked and read (for the hashes and the redactors);
+    2. for a privacy reason (PRIVACY_REASONS) an erasure-ledger entry per person:
+       keyed hashes of the normalised identifiers and the id, never the values
+       (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
+    3. the person rows go, with every assignment's link and verification flag (one
+       statement each; anything another app points at a person, the ORM cascades);
+       call notes stay, with the name perhaps inside their text (R-CALL-2);
+    4. every auditlog entry about them is redacted completely (`apps.audit.redaction`);
+       the deletion itself is not added to the auditlog: the ledger records privacy
+       deletions, the prospect's or assignment's own entry records a client's delete;
+    5. every registered redactor runs (`apps.privacy.redactors.register_person_redactor`):
+       other apps' copies, such as import staging rows and import reports, go there.
+    Access logs hold ids only (R-LOG-1) and stay as they are.
     """
-    Person.objects.filter(pk=person.pk).delete()
+    from apps.audit.redaction import log_entries_redact
+    from apps.privacy.hashing import IdentifierHashes
+    from apps.privacy.redactors import ErasedPerson, run_person_redactors
+    from apps.retention.models import ErasureLedgerEntry
+
+    now = now or timezone.now()
+    # Set-based SQL with one array parameter: the purge passes thousands of ids at a time.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.id, p.first_name, p.last_name, p.email, p.phone, c.name
+               FROM prospects_person p JOIN prospects_company c ON c.id = p.company_id
+               WHERE p.id = ANY(%s) ORDER BY p.id FOR UPDATE OF p""",
+            [list(person_ids)],
+        )
+        erased = [ErasedPerson(*row) for row in cursor.fetchall()]
+    if not erased:
+        return []
+    ids = [p.id for p in erased]
+    if reason in PRIVACY_REASONS:
+        entries = []
+        for p in erased:
+            hashes = IdentifierHashes.of_stored(
+                email=p.email,
+                phone=p.phone,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                company_name=p.company_name,
+            )
+            entries.append(
+                ErasureLedgerEntry(
+                    erased_at=now,
+                    reason=reason,
+                    person_id=p.id,
+                    email_hash=hashes.email,
+                    phone_hash=hashes.phone,
+                    name_company_hash=hashes.name_company,
+                    actor_id=getattr(actor, "pk", None),
+                )
+            )
+        ErasureLedgerEntry.objects.bulk_create(entries, batch_size=1000)
+    _person_rows_delete(ids)
+    log_entries_redact(model=Person, object_ids=ids)
+    run_person_redactors(erased)
+    return ids
+
+
+def _person_rows_delete(ids: list[uuid.UUID]) -> None:
+    """Delete the person rows with their links and flags, one statement each. Should another
+    app point at persons, the ORM's delete cascades it instead; either way the deletion is
+    not written to the auditlog (see `persons_delete`)."""
+    from auditlog.context import disable_auditlog
+
+    from apps.retention.models import VerificationFlag
+
+    known = {ProspectPerson, VerificationFlag, Prospect}  # Prospect: the many-to-many through ProspectPerson
+    with connection.cursor() as cursor:
+        for model in (ProspectPerson, VerificationFlag):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE person_id = ANY(%s)", [ids])  # noqa: S608
+        if all(rel.related_model in known for rel in Person._meta.related_objects):
+            cursor.execute("DELETE FROM prospects_person WHERE id = ANY(%s)", [ids])
+            return
+    with disable_auditlog():
+        Person.objects.filter(pk__in=ids).delete()
 
 
 @transaction.atomic

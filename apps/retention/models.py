@@ -1,0 +1,166 @@
+"""The records of the clock rules (SPEC §3, R-RET-1) and the erasure ledger (R-DSR-4, R-DEL-2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped: another run holds the lock")
+    FAILED = "failed", _("Failed")
+
+
+class JobRun(models.Model):
+    """One run of one clock rule, by beat or by `run_retention` (R-RET-1): when, which
+    rule, the "now" it used, and what it counted. Read by administrators in the admin."""
+
+    rule = models.CharField(_("rule"), max_length=60)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    now = models.DateTimeField(_("the date and time the rule applied"))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.RUNNING)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [
+            # The admin list and "last run of a rule": WHERE rule = ? ORDER BY started_at DESC
+            models.Index(fields=["rule", "-started_at"], name="jobrun_rule_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class VerificationFlag(models.Model):
+    """The flag job's memory: this record's current `verified_at` has been announced as
+    due (R-RET-2). One row per record at most; a re-verified record is announced again
+    when its new 6 months are up. Ids and a date only, no personal data; it cascades with
+    the record. The flag itself is computed from the date (`needs_verification`)."""
+
+    person = models.OneToOneField("prospects.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    company = models.OneToOneField(
+        "prospects.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField()
+    flagged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="verification_flag_one_record",
+                condition=Q(person__isnull=False, company__isnull=True) | Q(person__isnull=True, company__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Verification flag')} {self.pk}"
+
+
+class NoticeKind(models.TextChoices):
+    PERSONS_TO_VERIFY = "persons_to_verify", _("Contact persons to verify")
+    COMPANIES_TO_VERIFY = "companies_to_verify", _("Companies to verify")
+
+
+class Notice(models.Model):
+    """An in-app notice to an agent or supervisor, also sent by email (R-RET-2).
+
+    Counts per assignment and day, never names: "12 contact persons of assignment X are
+    due for verification". The flag job adds to the day's count in the same transaction
+    as its flags, so a crash neither loses nor doubles a count.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    assignment = models.ForeignKey("assignments.Assignment", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("number"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "assignment", "kind", "day"], name="notice_one_per_day"),
+        ]
+        indexes = [
+            # A user's notices page: WHERE recipient_id = ? ORDER BY created_at DESC
+            models.Index(fields=["recipient", "-created_at"], name="notice_recipient_idx"),
+            # The email outbox: WHERE emailed_at IS NULL
+            models.Index(fields=["recipient"], condition=Q(emailed_at__isnull=True), name="notice_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Notice')} {self.pk}"
+
+
+LEDGER_SCHEMA = "erasure_ledger"
+LEDGER_TABLE = "entry"
+
+# The ledger's home: a schema of its own, outside what `backup` dumps and `restore`
+# overwrites (see ErasureLedgerEntry). Idempotent, so `restore` can run it too.
+LEDGER_DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {LEDGER_SCHEMA};
+CREATE TABLE IF NOT EXISTS {LEDGER_SCHEMA}.{LEDGER_TABLE} (
+    id bigserial PRIMARY KEY,
+    erased_at timestamptz NOT NULL,
+    reason varchar(32) NOT NULL,
+    person_id uuid NOT NULL,
+    email_hash varchar(64) NOT NULL DEFAULT '',
+    phone_hash varchar(64) NOT NULL DEFAULT '',
+    name_company_hash varchar(64) NOT NULL DEFAULT '',
+    actor_id bigint NULL
+);
+-- The replay after a restore: WHERE erased_at >= ? (the backup's time); the person's id.
+CREATE INDEX IF NOT EXISTS entry_erased_at_idx ON {LEDGER_SCHEMA}.{LEDGER_TABLE} (erased_at);
+CREATE INDEX IF NOT EXISTS entry_person_idx ON {LEDGER_SCHEMA}.{LEDGER_TABLE} (person_id);
+CREATE OR REPLACE FUNCTION {LEDGER_SCHEMA}.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the erasure ledger is append-only (R-DEL-2)' USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON {LEDGER_SCHEMA}.{LEDGER_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION {LEDGER_SCHEMA}.append_only();
+"""
+
+
+class ErasureLedgerEntry(models.Model):
+    """A person deleted for a privacy reason (purge, left company, erasure, consent
+    withdrawn): R-DSR-4, item 5 of issue 5. No personal data: the record's id and keyed
+    hashes (HMAC, `apps.privacy.hashing`) of the normalised identifiers.
+
+    Where it lives, and why: in the PostgreSQL schema `erasure_ledger` of the same
+    database, which `manage.py backup` excludes from its dump, so `restore` (pg_restore of
+    that dump) never overwrites or rolls it back; `restore` then replays it (R-DEL-2).
+    Same database rather than an append-only file: the entry is written in the very
+    transaction that deletes the person, so there is never a deletion without its entry
+    or an entry without its deletion. Append-only by a trigger. Unmanaged: created by
+    LEDGER_DDL (migration 0001 and `restore`), and Django's test flush leaves it alone.
+    """
+
+    erased_at = models.DateTimeField(_("erased at"))
+    reason = models.CharField(_("reason"), max_length=32)
+    person_id = models.UUIDField(_("record id"))
+    email_hash = models.CharField(_("email hash"), max_length=64, blank=True)
+    phone_hash = models.CharField(_("phone hash"), max_length=64, blank=True)
+    name_company_hash = models.CharField(_("name and company hash"), max_length=64, blank=True)
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+
+    class Meta:
+        managed = False
+        db_table = f'{LEDGER_SCHEMA}"."{LEDGER_TABLE}'
+        verbose_name = _("erasure ledger entry")
+        verbose_name_plural = _("erasure ledger")
+
+    def __str__(self) -> str:
+        return f"{_('Erasure ledger entry')} {self.pk}"

@@ -1,0 +1,98 @@
+"""Writes of the retention app: notices to agents and supervisors (R-RET-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.assignments.models import Assignment, AssignmentUserObjectPermission
+from apps.core.access import AssignmentPerm
+from apps.retention.models import Notice, NoticeKind
+
+
+def _recipients(assignment_ids: list[Any]) -> dict[Any, set[int]]:
+    """The supervisors of each assignment, and its scheduled agents while it is active."""
+    rows = AssignmentUserObjectPermission.objects.filter(
+        content_object_id__in=assignment_ids,
+        permission__codename__in=[AssignmentPerm.SUPERVISE.value, AssignmentPerm.WORK.value],
+        user__is_active=True,
+    ).values_list("content_object_id", "user_id", "permission__codename", "content_object__is_active")
+    recipients: dict[Any, set[int]] = defaultdict(set)
+    for assignment_id, user_id, codename, active in rows:
+        if codename == AssignmentPerm.SUPERVISE.value or active:
+            recipients[assignment_id].add(user_id)
+    return recipients
+
+
+def notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.datetime) -> int:
+    """Add `counts` (due records per assignment) to the day's notice of every agent and
+    supervisor concerned; return how many notices were created or raised. Meant to run in
+    the caller's transaction, with the flags it counts."""
+    recipients = _recipients(list(counts))
+    rows = [
+        (user_id, assignment_id, kind.value, timezone.localdate(now), count, now)
+        for assignment_id, count in counts.items()
+        for user_id in sorted(recipients.get(assignment_id, ()))
+        if count
+    ]
+    if not rows:
+        return 0
+    table = Notice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""
+            INSERT INTO {table} (recipient_id, assignment_id, kind, day, count, created_at)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (recipient_id, assignment_id, kind, day)
+            DO UPDATE SET count = {table}.count + EXCLUDED.count, emailed_at = NULL
+            """,  # noqa: S608 (table name from the model)
+            rows,
+        )
+    return len(rows)
+
+
+def notice_text(notice: Notice, assignment_name: str) -> str:
+    if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
+        text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.")
+    else:
+        text = _("%(count)d companies of assignment %(assignment)s have not been verified for %(months)d months.")
+    months = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
+    return text % {"count": notice.count, "assignment": assignment_name, "months": months}
+
+
+def notices_email(*, now: dt.datetime) -> int:
+    """Email every recipient their notices not yet emailed, one message each; return the
+    number of messages. A notice is marked once its message is sent (at least once: a
+    crash between sending and marking sends it again the next run)."""
+    sent = 0
+    recipient_ids = (
+        Notice.objects.filter(emailed_at__isnull=True).values_list("recipient_id", flat=True).distinct().order_by()
+    )
+    for recipient_id in list(recipient_ids):
+        with transaction.atomic():
+            notices = list(
+                Notice.objects.select_for_update(of=("self",))
+                .filter(recipient_id=recipient_id, emailed_at__isnull=True)
+                .select_related("recipient")
+                .order_by("assignment_id", "kind")
+            )
+            if not notices:
+                continue
+            recipient = notices[0].recipient
+            names = dict(Assignment.objects.filter(pk__in={n.assignment_id for n in notices}).values_list("pk", "name"))
+            if recipient.email:
+                with translation.override(settings.LANGUAGE_CODE):
+                    lines = [notice_text(n, names.get(n.assignment_id, "")) for n in notices]
+                    body = "\n".join([*lines, "", _("Verify them on the call screen before using them.")])
+                    send_mail(_("Records to verify"), body, None, [recipient.email])
+                sent += 1
+            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+    return sent
