@@ -73,10 +73,8 @@ def test_verification_restarts_both_clocks(world: World) -> None:
     person.refresh_from_db()
     assert person.verified_at == dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
     assert person.job_title == "CFO"
-    from apps.calling.flags import verify_due
-
-    assert not verify_due(person.verified_at, dt.datetime(2027, 5, 31, tzinfo=dt.UTC))  # 6-month flag restarted
-    assert verify_due(person.verified_at, dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
+    assert not person.needs_verification(dt.datetime(2027, 5, 31, tzinfo=dt.UTC))  # 6-month flag restarted
+    assert person.needs_verification(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC))
 
 
 def test_left_company_removes_the_person_from_every_assignment_notes_stay(world: World) -> None:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment, CallResult
-from apps.calling.flags import verify_due
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
@@ -39,7 +38,7 @@ class PersonOnScreen:
 
     @classmethod
     def of(cls, person: Person, now: dt.datetime) -> PersonOnScreen:
-        flagged = verify_due(person.verified_at, now)
+        flagged = person.needs_verification(now)
         return cls(
             id=person.id,
             first_name=person.first_name,
@@ -75,7 +74,7 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()
     return CallScreen(
         prospect=prospect,
-        company_verify=verify_due(prospect.company.verified_at, now),
+        company_verify=prospect.company.needs_verification(now),
         persons=[PersonOnScreen.of(p, now) for p in persons],
         notes=list(notes),
         results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
