@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assignments/", include("apps.assignments.urls")),
+    path("portal/", include("apps.imports.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -70,7 +70,7 @@ class ImportCreateApi(APIView):
         return Response({"id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema(summary="An import: status, detected mapping, progress, counts, per-row errors")
+@extend_schema(summary="An import: status, detected mapping, progress, counts, per-row errors", responses=ImportOutput)
 class ImportDetailApi(APIView):
     def get(self, request, import_id):  # type: ignore[no-untyped-def]
         return Response(ImportOutput(get_import_for_user(request.user, import_id)).data)
@@ -80,7 +80,11 @@ class ImportConfirmInput(serializers.Serializer):
     mapping = serializers.DictField(child=serializers.CharField(allow_blank=False), required=False)
 
 
-@extend_schema(summary="Confirm (or change) the column mapping and run the import", request=ImportConfirmInput)
+@extend_schema(
+    summary="Confirm (or change) the column mapping and run the import",
+    request=ImportConfirmInput,
+    responses={202: ImportOutput},
+)
 class ImportConfirmApi(APIView):
     parser_classes = [JSONParser]
 
@@ -175,7 +179,17 @@ class ProspectOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Prospect
-        fields = ["id", "assignment", "company", "persons", "status", "callback_at", "last_result", "last_called_at", "extra"]
+        fields = [
+            "id",
+            "assignment",
+            "company",
+            "persons",
+            "status",
+            "callback_at",
+            "last_result",
+            "last_called_at",
+            "extra",
+        ]
 
 
 @extend_schema(
@@ -222,6 +236,8 @@ class ProspectPatchInput(serializers.Serializer):
 
 @extend_schema(summary="One record of the database: read (agents only while holding its lease), correct, delete")
 class ProspectDetailApi(APIView):
+    serializer_class = ProspectOutput
+
     def _manageable(self, request, prospect_id):  # type: ignore[no-untyped-def]
         get_prospect_for_user(request.user, prospect_id)  # 404 outside the user's reach
         try:
@@ -246,8 +262,8 @@ class ProspectDetailApi(APIView):
         prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
         return Response(ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = self._manageable(request, prospect_id)
         prospect_delete(prospect=prospect, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-

@@ -151,7 +151,8 @@ def xlsx_file(assignment: Assignment) -> Any:
     constant-memory mode, every cell a string."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
     workbook = xlsxwriter.Workbook(
-        out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        out,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
     # Excel's own "text, typed with an apostrophe": shown as is, never run as a formula.
     quoted = workbook.add_format({"quote_prefix": True})

@@ -28,7 +28,9 @@ def _api(world, role: str = "client_same_tenant") -> APIClient:  # type: ignore[
 
 def _upload_via_api(world, data: bytes, name: str = "db.xlsx", role: str = "client_same_tenant"):  # type: ignore[no-untyped-def]
     return _api(world, role).post(
-        f"/api/v1/assignments/{world.assignment.pk}/imports/", {"file": SimpleUploadedFile(name, data)}, format="multipart"
+        f"/api/v1/assignments/{world.assignment.pk}/imports/",
+        {"file": SimpleUploadedFile(name, data)},
+        format="multipart",
     )
 
 
@@ -45,7 +47,7 @@ def test_round_trip_upload_correct_delete_download(world, django_capture_on_comm
         [
             ["Bakker BV", "01234567", "1234 AB", "Utrecht", "", "Jan", "Jansen", "jan@bakker.nl", "00123"],
             ["Bakker BV", "01234567", "1234 AB", "Utrecht", "", "Piet", "Weg", "piet@bakker.nl", "00123"],
-            ["Evil BV", "", "2345 CD", "Delft", "", "", "", "", "=WEBSERVICE(\"http://x\")"],
+            ["Evil BV", "", "2345 CD", "Delft", "", "", "", "", '=WEBSERVICE("http://x")'],
         ],
         headers=headers,
     )
@@ -81,8 +83,13 @@ def test_round_trip_upload_correct_delete_download(world, django_capture_on_comm
     assert bakker_rows[0]["Klantnummer"] == "00123" and bakker_rows[0][header[1]] == "01234567"
     evil = next(r for r in by_company if r[header[0]] == "Evil BV")
     assert evil["Klantnummer"] == '=WEBSERVICE("http://x")'  # a string cell, not a formula
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(_api(world).get(
-        f"/api/v1/assignments/{world.assignment.pk}/export/?format=xlsx").streaming_content)))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(
+            b"".join(
+                _api(world).get(f"/api/v1/assignments/{world.assignment.pk}/export/?format=xlsx").streaming_content
+            )
+        )
+    )
     for sheet in workbook.worksheets:  # every value a string cell: no formula, no number (R-EXP-2)
         for row in sheet.iter_rows():
             assert all(cell.data_type == "s" for cell in row if cell.value is not None)
@@ -171,7 +178,9 @@ def test_client_patches_and_deletes_a_record(world) -> None:
     assert response.json()["company"]["city"] == "Zwolle"
     person.refresh_from_db()
     assert person.job_title == "Inkoper"
-    bad = api.patch(f"/api/v1/prospects/{world.prospect.pk}/", {"persons": [{"id": str(world.other_person.pk)}]}, format="json")
+    bad = api.patch(
+        f"/api/v1/prospects/{world.prospect.pk}/", {"persons": [{"id": str(world.other_person.pk)}]}, format="json"
+    )
     assert bad.status_code == 400
     assert api.delete(f"/api/v1/prospects/{world.unleased_prospect.pk}/").status_code == 204
     assert not Prospect.objects.filter(pk=world.unleased_prospect.pk).exists()

@@ -38,7 +38,8 @@ def _zip_with(parts: dict[str, bytes], base: bytes | None = None) -> bytes:
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&lol3;</t></si></sst>"""
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&lol3;</t></si></sst>"""
 
 
 def _zip_bomb() -> bytes:
@@ -139,7 +140,7 @@ def test_utf8_with_bom(world) -> None:
 def test_formula_cells_come_in_as_plain_text(world) -> None:
     """A formula typed into a CSV is text; a real formula cell in an xlsx gives its cached value, never runs."""
     headers = [*HEADERS[:-1], "Opmerking"]
-    data = csv_bytes([["Evil BV", "", "", "", "", "", "", "", "=WEBSERVICE(\"http://x\")"]], headers=headers)
+    data = csv_bytes([["Evil BV", "", "", "", "", "", "", "", '=WEBSERVICE("http://x")']], headers=headers)
     run_import(world.assignment, world.users["client_same_tenant"], data)
     prospect = Prospect.objects.get(company__name="Evil BV")
     assert prospect.extra["Opmerking"] == '=WEBSERVICE("http://x")'
