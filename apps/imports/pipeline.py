@@ -64,6 +64,24 @@ CHUNK = 5000
 logger = logging.getLogger(__name__)
 
 
+_COPY_ESCAPES = str.maketrans({"\x00": "", "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(number: int, row: tuple) -> str:
+    """One line of COPY's text format, built by hand: much faster than a row at a time."""
+    out = [str(number)]
+    for value in row:
+        if value is None:
+            out.append("\\N")
+        elif isinstance(value, bool):
+            out.append("t" if value else "f")
+        elif isinstance(value, str):
+            out.append(value.translate(_COPY_ESCAPES))
+        else:
+            out.append(str(value))
+    return "\t".join(out) + "\n"
+
+
 def _name_key(first_name: str, last_name: str, company_key: str) -> str:
     person = " ".join(f"{first_name} {last_name}".lower().split())
     return f"{person}|{company_key}" if person and company_key else ""
@@ -191,6 +209,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                 person_key text, person_new bool NOT NULL DEFAULT false, suppressed bool NOT NULL DEFAULT false
             ) ON COMMIT DROP"""
         )
+        lines: list[str] = []
         with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
             for number, cells in table.rows:
                 rows_read += 1
@@ -204,9 +223,12 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                     continue
                 if warning:
                     errors.append([number, warning])
-                copy.write_row((number, *row))
-                if rows_read % CHUNK == 0:
+                lines.append(_copy_line(number, row))
+                if len(lines) == CHUNK:
+                    copy.write("".join(lines))
+                    lines.clear()
                     progress(min(60, 5 + rows_read * 55 // max(settings.IMPORT_MAX_ROWS // 2, 1)))
+            copy.write("".join(lines))
         progress(60)
         logger.debug("import rows read and copied: %d", rows_read)
         counts = _match_and_write(cursor, job=job, now=now, progress=progress)

@@ -211,3 +211,13 @@ def test_import_is_atomic_when_the_pipeline_fails(world, monkeypatch) -> None:
     assert (Company.objects.count(), Person.objects.count(), Prospect.objects.count()) == before
     assert not job.file_path
     assert ImportJob.objects.get(pk=job.pk).companies_new == 0
+
+
+def test_values_with_tabs_newlines_backslashes_and_quotes_come_through_intact(world) -> None:
+    headers = ["Bedrijfsnaam", "Opmerking"]
+    data = 'Bedrijfsnaam;Opmerking\r\nTab\tBV;"regel 1\nregel 2 \\N C:\\map ""citaat"""\r\n'.encode()
+    job = run_import(world.assignment, _client(world), data)
+    assert job.status == ImportStatus.DONE, job.error
+    prospect = Prospect.objects.get(assignment=world.assignment, company__name="Tab\tBV")
+    assert prospect.extra == {"Opmerking": 'regel 1\nregel 2 \\N C:\\map "citaat"'}
+    assert headers
