@@ -38,7 +38,7 @@ def test_client_uploads_confirms_watches_reads_and_downloads(demo, eager_celery,
             [
                 ["Browser Bakkerij BV", "07654321", "3511 AB", "Utrecht", "", "Anna", "de Wit", "anna@bb.nl", "0099"],
                 ["", "", "", "", "", "", "", "", ""],
-                ["Zonder Naam", "123", "", "", "", "", "", "", ""],
+                ["Fout KvK", "123456789", "", "", "", "", "", "", ""],
             ]
         )
     )
