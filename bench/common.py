@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = os.environ.get("BENCH_DB", "bench_issue3")
 BASE_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-WORK = Path(os.environ.get("BENCH_WORK", "/tmp/bench_issue3"))
+WORK = Path(os.environ.get("BENCH_WORK", "/tmp/bench_issue3"))  # noqa: S108 (generated files only)
 
 
 def setup_django() -> None:

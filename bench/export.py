@@ -46,8 +46,15 @@ def prepare() -> dict[int, str]:
             prospects = list(assignment.prospects.values_list("pk", "company_id")[:10_000])
             now = timezone.now()
             CallNote.objects.bulk_create(
-                CallNote(assignment=assignment, prospect_id=p, company_id=c, agent=agent, result=result,
-                         text=f"Gebeld, {i}: =SOM(A1) terugbellen na de zomer.", created_at=now)  # fmt: skip
+                CallNote(
+                    assignment=assignment,
+                    prospect_id=p,
+                    company_id=c,
+                    agent=agent,
+                    result=result,
+                    text=f"Gebeld, {i}: =SOM(A1) terugbellen na de zomer.",
+                    created_at=now,
+                )  # fmt: skip
                 for i, (p, c) in enumerate(prospects)
             )
     return assignments

@@ -42,8 +42,10 @@ def prefill() -> None:
         started = time.perf_counter()
         cursor.execute("TRUNCATE prospects_company CASCADE")
         now = timezone.now()
-        cols = ("id, name, name_normalised, kvk_number, street, house_number, postcode, city, country, phone, "
-                "website, website_domain, industry, employees, status, verified_at, created_at, updated_at")  # fmt: skip
+        cols = (
+            "id, name, name_normalised, kvk_number, street, house_number, postcode, city, country, phone, "
+            "website, website_domain, industry, employees, status, verified_at, created_at, updated_at"
+        )
         with cursor.copy(f"COPY prospects_company ({cols}) FROM STDIN") as copy:
             for i in range(COMPANIES):
                 # Half of them verified long ago, half recently: both correction branches run.
@@ -181,8 +183,6 @@ def run_reference(path: str) -> None:
     started = time.perf_counter()
     with open(path, "rb") as f:
         dataset = tablib.Dataset().load(f.read(), format="xlsx")
-    for column in dataset.headers:  # tablib gives numbers for numeric-looking text cells
-        pass
     result = CompanyResource().import_data(dataset, dry_run=False, raise_errors=True)
     elapsed = time.perf_counter() - started
     assert not result.has_errors()

@@ -215,7 +215,7 @@ def test_import_is_atomic_when_the_pipeline_fails(world, monkeypatch) -> None:
 
 def test_values_with_tabs_newlines_backslashes_and_quotes_come_through_intact(world) -> None:
     headers = ["Bedrijfsnaam", "Opmerking"]
-    data = 'Bedrijfsnaam;Opmerking\r\nTab\tBV;"regel 1\nregel 2 \\N C:\\map ""citaat"""\r\n'.encode()
+    data = b'Bedrijfsnaam;Opmerking\r\nTab\tBV;"regel 1\nregel 2 \\N C:\\map ""citaat"""\r\n'
     job = run_import(world.assignment, _client(world), data)
     assert job.status == ImportStatus.DONE, job.error
     prospect = Prospect.objects.get(assignment=world.assignment, company__name="Tab\tBV")

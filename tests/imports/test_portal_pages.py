@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import time_machine
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +30,13 @@ def test_client_accepts_the_processor_agreement_with_who_when_ip_and_version(wor
     agreement = assignment.processor_agreement
     agreement.refresh_from_db()
     assert agreement.accepted_by == world.users["client_same_tenant"]
-    assert agreement.accepted_at == timezone.datetime(2026, 11, 20, 10, tzinfo=timezone.UTC)
+    assert agreement.accepted_at == dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)
     assert agreement.accepted_ip == "192.0.2.7" and agreement.text_version == settings.PROCESSOR_AGREEMENT_VERSION
 
 
-def test_upload_mapping_progress_and_report_through_the_pages(world, django_capture_on_commit_callbacks, settings) -> None:
+def test_upload_mapping_progress_and_report_through_the_pages(
+    world, django_capture_on_commit_callbacks, settings
+) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     http = world.client_for("client_same_tenant")
     data = csv_bytes([["Bakker BV", "", "1234 AB", "Utrecht", "", "Jan", "Jansen", "jan@b.nl", "7"]])
@@ -126,9 +130,12 @@ def test_download_page_is_logged_and_other_tenant_gets_404(world) -> None:
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert AccessLogEntry.objects.filter(action=AccessAction.DOWNLOAD).count() == 2  # prospects and persons
     assert world.client_for("client_other_tenant").get(url).status_code == 404
-    assert world.client_for("client_same_tenant").get(
-        reverse("portal:export", args=[world.assignment.pk, "pdf"])
-    ).status_code == 404
+    assert (
+        world.client_for("client_same_tenant")
+        .get(reverse("portal:export", args=[world.assignment.pk, "pdf"]))
+        .status_code
+        == 404
+    )
 
 
 def test_unconfirmed_upload_files_expire(world, tmp_path) -> None:
@@ -142,7 +149,7 @@ def test_unconfirmed_upload_files_expire(world, tmp_path) -> None:
     )  # fmt: skip
     path = services._storage_path(job.file_path)
     assert path.exists()
-    assert services.import_expire_unconfirmed(now=timezone.now() + timezone.timedelta(days=2)) == 1
+    assert services.import_expire_unconfirmed(now=timezone.now() + dt.timedelta(days=2)) == 1
     assert not path.exists()
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and not job.file_path
