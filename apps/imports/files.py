@@ -105,6 +105,8 @@ def _check_xlsx_container(path: Path) -> None:
 
 # --- Reading ----------------------------------------------------------------------
 def _cell_text(value: object) -> str:
+    if type(value) is str:  # the common case first: the import reads a million cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

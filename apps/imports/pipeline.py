@@ -21,6 +21,8 @@ Matching precedence:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -37,7 +39,6 @@ from django.utils.translation import gettext as _
 from apps.imports.files import read_table
 from apps.imports.mapping import EXTRA, FIELDS
 from apps.imports.models import Difference, ImportJob
-from apps.privacy.hashing import _hash
 from apps.privacy.models import SuppressionEntry
 from apps.prospects import normalise
 from apps.prospects.models import Company, Person, Prospect, ProspectPerson
@@ -82,6 +83,20 @@ def _copy_line(number: int, row: tuple) -> str:
     return "\t".join(out) + "\n"
 
 
+def _keyed_hasher() -> Callable[[str, str], str]:
+    """`apps.privacy.hashing._hash`, with the HMAC key schedule done once instead of per value."""
+    base = hmac.new(settings.PRIVACY_HASH_KEY.encode(), digestmod=hashlib.sha256)
+
+    def keyed(kind: str, value: str) -> str:
+        if not value:
+            return ""
+        mac = base.copy()
+        mac.update(f"{kind}:{value}".encode())
+        return mac.hexdigest()
+
+    return keyed
+
+
 def _name_key(first_name: str, last_name: str, company_key: str) -> str:
     person = " ".join(f"{first_name} {last_name}".lower().split())
     return f"{person}|{company_key}" if person and company_key else ""
@@ -91,6 +106,7 @@ class RowRejected(Exception):
     pass
 
 
+_PLAIN_EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,24}")
 _PHONE_PUNCTUATION = str.maketrans("", "", " -().")
 _NL_NATIONAL = re.compile(r"0[1-9][0-9]{8}")
 _NL_LOST_ZERO = re.compile(r"[1-9][0-9]{8}")  # a spreadsheet number that lost its leading 0
@@ -115,7 +131,9 @@ def _phone(value: str, field: str) -> str:
         raise RowRejected(_("%(column)s: not a phone number.") % {"column": FIELDS[field]}) from exc
 
 
-def _prepare(values: dict[str, str], extra: dict[str, str]) -> tuple[tuple, str | None]:
+def _prepare(
+    values: dict[str, str], extra: dict[str, str], hasher: Callable[[str, str], str]
+) -> tuple[tuple, str | None]:
     """One row, normalised, as a staging tuple; plus a warning. RowRejected carries the reason.
 
     Reasons name the column and the problem, never the value (R-DEL-1).
@@ -156,10 +174,12 @@ def _prepare(values: dict[str, str], extra: dict[str, str]) -> tuple[tuple, str 
         if not employees_text.isdigit() or len(employees_text) > 9:
             raise RowRejected(_("Number of employees: not a whole number."))
         employees = int(employees_text)
-    try:
-        email = normalise.email(values.get("email", ""))
-    except ValueError as exc:
-        raise RowRejected(_("Email: not an email address.")) from exc
+    email = values.get("email", "").strip().lower()
+    if email and not _PLAIN_EMAIL.fullmatch(email):  # the common form is surely valid; others get the full check
+        try:
+            email = normalise.email(email)
+        except ValueError as exc:
+            raise RowRejected(_("Email: not an email address.")) from exc
     first_name, last_name = values.get("first_name", ""), values.get("last_name", "")
     job_title = values.get("job_title", "")
     has_person = bool(last_name or email)
@@ -175,10 +195,10 @@ def _prepare(values: dict[str, str], extra: dict[str, str]) -> tuple[tuple, str 
     hashes = ("", "", "")
     if has_person:
         hashes = (
-            _hash("email", email),
-            _hash("phone", person_phone),
+            hasher("email", email),
+            hasher("phone", person_phone),
             # hashing.name_key(first_name, last_name, name), without normalising the name twice
-            _hash("name_company", _name_key(first_name, last_name, name_key_company)),
+            hasher("name_company", _name_key(first_name, last_name, name_key_company)),
         )
     row = (
         company_key, name, name_normalised, kvk, values.get("street", ""), values.get("house_number", ""), postcode,
@@ -196,6 +216,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
     extras = [(i, table.headers[i]) for i, t in sorted(columns.items()) if t == EXTRA]
     errors: list[list[Any]] = []
     rows_read = rejected = 0
+    hasher = _keyed_hasher()
     progress(5)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS import_staging")
@@ -216,7 +237,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                 values = {t: cells[i] for i, t in fields}
                 extra = {h: cells[i] for i, h in extras if cells[i]}
                 try:
-                    row, warning = _prepare(values, extra)
+                    row, warning = _prepare(values, extra, hasher)
                 except RowRejected as exc:
                     rejected += 1
                     errors.append([number, str(exc)])

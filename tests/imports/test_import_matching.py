@@ -221,3 +221,15 @@ def test_values_with_tabs_newlines_backslashes_and_quotes_come_through_intact(wo
     prospect = Prospect.objects.get(assignment=world.assignment, company__name="Tab\tBV")
     assert prospect.extra == {"Opmerking": 'regel 1\nregel 2 \\N C:\\map "citaat"'}
     assert headers
+
+
+def test_the_import_hashes_like_the_suppression_list() -> None:
+    from apps.imports.pipeline import _keyed_hasher, _name_key
+    from apps.privacy.hashing import _hash, name_key
+    from apps.prospects import normalise
+
+    keyed = _keyed_hasher()
+    assert keyed("email", "a@b.nl") == _hash("email", "a@b.nl") and keyed("phone", "") == ""
+    assert _name_key("Jan", "de  Vries", normalise.company_name("Bakker B.V.")) == name_key(
+        "Jan", "de  Vries", "Bakker B.V."
+    )
