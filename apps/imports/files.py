@@ -164,7 +164,8 @@ def _read_xlsx(path: Path) -> Table:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        if sheet.height - 1 > settings.IMPORT_MAX_ROWS + 1000:  # cheap early answer for huge sheets
+        # The sheet's used range answers the row cap at once (blank rows inside it count).
+        if sheet.height - 1 > settings.IMPORT_MAX_ROWS:
             raise FileRefused(
                 _("The file has more than %(limit)d rows. Split it into smaller files.")
                 % {"limit": settings.IMPORT_MAX_ROWS}
@@ -233,8 +234,10 @@ def _read_csv(path: Path) -> Table:
 
 
 def scan_table(path: Path, file_format: str) -> list[str]:
-    """Read the whole file once (row cap, readability) and return its headers."""
+    """Check the row cap and readability before anything is imported, and return the
+    headers: a CSV is read through once; an xlsx answers from its sheet's used range."""
     table = read_table(path, file_format)
-    for _row in table.rows:
-        pass
+    if file_format == "csv":
+        for _row in table.rows:
+            pass
     return table.headers

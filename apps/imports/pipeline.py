@@ -46,7 +46,7 @@ from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 STAGING_COLUMNS = (
     "row_number", "company_key", "name", "name_normalised", "kvk", "street", "house_number", "postcode", "city",
     "country", "company_phone", "website", "website_domain", "industry", "employees", "first_name", "last_name",
-    "job_title", "email", "person_phone", "has_person", "email_hash", "phone_hash", "name_hash", "extra",
+    "job_title", "email", "person_phone", "has_person", "person_key", "email_hash", "phone_hash", "name_hash", "extra",
 )  # fmt: skip
 
 MAX_LENGTHS = {
@@ -193,7 +193,10 @@ def _prepare(
     else:
         company_key = f"n:{name_normalised}|{postcode}"
     hashes = ("", "", "")
+    # Rows naming the same person become one person: same email, else same name at the same company.
+    person_key = None
     if has_person:
+        person_key = f"e:{email}" if email else f"n:{company_key}|{first_name.lower()}|{last_name.lower()}"
         hashes = (
             hasher("email", email),
             hasher("phone", person_phone),
@@ -204,7 +207,7 @@ def _prepare(
         company_key, name, name_normalised, kvk, values.get("street", ""), values.get("house_number", ""), postcode,
         values.get("city", ""), country, company_phone, website, domain, values.get("industry", ""), employees,
         first_name if has_person else "", last_name if has_person else "", job_title if has_person else "",
-        email, person_phone if has_person else "", has_person, *hashes, json.dumps(extra, ensure_ascii=False),
+        email, person_phone if has_person else "", has_person, person_key, *hashes, json.dumps(extra, ensure_ascii=False),
     )  # fmt: skip
     return row, warning
 
@@ -404,15 +407,12 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
               AND m.id = (SELECT m2.id FROM {person} m2 WHERE m2.company_id = s.company_id
                           AND lower(m2.last_name) = lower(s.last_name) AND lower(m2.first_name) = lower(s.first_name)
                           ORDER BY m2.created_at, m2.id LIMIT 1)""")  # noqa: S608
-    run("""UPDATE import_staging SET person_key = CASE WHEN email <> '' THEN 'e:' || email
-               ELSE 'n:' || company_id::text || '|' || lower(first_name) || '|' || lower(last_name) END
-           WHERE has_person AND NOT suppressed""")
     run("""UPDATE import_staging s SET person_id = t.person_id
            FROM (SELECT DISTINCT ON (person_key) person_key, person_id FROM import_staging
                  WHERE person_id IS NOT NULL ORDER BY person_key, row_number) t
-           WHERE s.person_key = t.person_key AND s.person_id IS DISTINCT FROM t.person_id""")
+           WHERE NOT s.suppressed AND s.person_key = t.person_key AND s.person_id IS DISTINCT FROM t.person_id""")
     run("""UPDATE import_staging SET person_id = md5(%(job)s::text || person_key)::uuid, person_new = true
-           WHERE person_key IS NOT NULL AND person_id IS NULL""")
+           WHERE person_key IS NOT NULL AND person_id IS NULL AND NOT suppressed""")
     person_first = """(SELECT DISTINCT ON (person_id) * FROM import_staging WHERE person_id IS NOT NULL
                        AND NOT person_new ORDER BY person_id, row_number)"""
     run(f"""INSERT INTO {difference} (assignment_id, import_job_id, company_id, person_id, field, value, created_at)

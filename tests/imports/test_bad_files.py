@@ -165,3 +165,12 @@ def test_upload_needs_an_accepted_processor_agreement(world) -> None:
     assignment = factories.AssignmentFactory(client=world.acme, accepted=False, active=False)
     with pytest.raises(ServiceError, match="processor agreement"):
         upload(assignment, world.users["client_same_tenant"], csv_bytes([["A"] + [""] * 8]))
+
+
+def test_xlsx_one_row_over_the_cap_is_refused_at_upload(world, settings) -> None:
+    settings.IMPORT_MAX_ROWS = 3
+    rows = [[f"Bedrijf {i}", "", "", "", "", "", "", "", ""] for i in range(4)]
+    with pytest.raises(ServiceError, match="more than 3 rows"):
+        upload(world.assignment, world.users["client_same_tenant"], xlsx_bytes(rows), "db.xlsx")
+    job = run_import(world.assignment, world.users["client_same_tenant"], xlsx_bytes(rows[:3]), "db.xlsx")
+    assert job.status == ImportStatus.DONE and job.companies_new == 3

@@ -233,3 +233,18 @@ def test_the_import_hashes_like_the_suppression_list() -> None:
     assert _name_key("Jan", "de  Vries", normalise.company_name("Bakker B.V.")) == name_key(
         "Jan", "de  Vries", "Bakker B.V."
     )
+
+
+def test_rows_naming_the_same_person_or_company_twice_make_one_each(world) -> None:
+    data = csv_bytes(
+        [
+            ["Bakker BV", "", "1234 AB", "", "", "Jan", "Jansen", "jan@b.nl", ""],
+            ["Bakker B.V.", "", "1234ab", "", "", "Jan", "Jansen", "JAN@b.nl", ""],
+            ["Bakker BV", "", "1234 AB", "", "", "Els", "Smit", "", ""],
+            ["Bakker BV", "", "1234 AB", "", "", "els", "smit", "", ""],
+        ]
+    )
+    job = run_import(world.assignment, _client(world), data)
+    assert (job.companies_new, job.persons_new) == (1, 2)
+    prospect = Prospect.objects.get(assignment=world.assignment, company__name="Bakker BV")
+    assert prospect.persons.count() == 2
