@@ -207,7 +207,8 @@ def _prepare(
         company_key, name, name_normalised, kvk, values.get("street", ""), values.get("house_number", ""), postcode,
         values.get("city", ""), country, company_phone, website, domain, values.get("industry", ""), employees,
         first_name if has_person else "", last_name if has_person else "", job_title if has_person else "",
-        email, person_phone if has_person else "", has_person, person_key, *hashes, json.dumps(extra, ensure_ascii=False),
+        email, person_phone if has_person else "", has_person, person_key, *hashes,
+        json.dumps(extra, ensure_ascii=False),
     )  # fmt: skip
     return row, warning
 
