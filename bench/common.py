@@ -36,6 +36,14 @@ def ensure_database() -> None:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the address space made at exec;
+    getrusage's ru_maxrss would carry over the parent's peak through fork + exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
