@@ -59,3 +59,16 @@ def prospect_with_persons(prospect_id: Any) -> Prospect:
 
 def import_list(*, assignment: Assignment) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(assignment=assignment).select_related("uploaded_by").order_by("-created_at")[:20]
+
+
+def differences_to_verify(*, company: Any = None, person: Any = None) -> QuerySet:
+    """Uploaded values that differ from a recently verified shared value (R-IMP-3/4): what
+    the call screen shows as "to verify" next to the company or person."""
+    from apps.imports.models import Difference
+
+    qs = Difference.objects.order_by("field", "-created_at")
+    if company is not None:
+        return qs.filter(company=company)
+    if person is not None:
+        return qs.filter(person=person)
+    return qs.none()

@@ -248,3 +248,20 @@ def test_rows_naming_the_same_person_or_company_twice_make_one_each(world) -> No
     assert (job.companies_new, job.persons_new) == (1, 2)
     prospect = Prospect.objects.get(assignment=world.assignment, company__name="Bakker BV")
     assert prospect.persons.count() == 2
+
+
+def test_deleting_a_person_leaves_no_uploaded_copy_behind(world) -> None:
+    """R-DEL-1: the import report holds row numbers and reasons only; a kept difference goes with the person."""
+    from apps.imports.selectors import differences_to_verify
+    from apps.prospects.services import DeletionReason, person_delete
+
+    company = factories.CompanyFactory(kvk_number="11112222")
+    person = factories.PersonFactory(company=company, last_name="Geheim", email="g@x.nl", job_title="Baas")
+    data = csv_bytes([["X", "11112222", "g@x.nl", "Nieuwe functie", "+31 6 1234 5678"]],
+                     headers=["Bedrijf", "KvK", "Email", "Functie", "Mobiel"])  # fmt: skip
+    job = run_import(world.assignment, _client(world), data)
+    assert differences_to_verify(person=person).filter(field="job_title", value="Nieuwe functie").exists()
+    person_delete(person=person, reason=DeletionReason.LEFT_COMPANY)
+    assert not Difference.objects.filter(value__in=["Nieuwe functie", "g@x.nl"]).exists()
+    job.refresh_from_db()
+    assert "geheim" not in str(job.__dict__).lower() and "g@x.nl" not in str(job.__dict__)
