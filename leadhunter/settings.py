@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.privacy",
     "apps.calling",
     "apps.retention",
+    "apps.imports",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,21 @@ if not DEBUG and len(PRIVACY_HASH_KEY) < 32:
 
 # The version of the processor agreement text a client accepts (SPEC §5).
 PROCESSOR_AGREEMENT_VERSION = "2026-11"
+
+# --- Upload limits (R-IMP-6) -----------------------------------------------------------
+# Checked before any parsing: the file size, then for .xlsx the number of zip entries and
+# the sum of their uncompressed sizes (zip bombs), then rows and columns.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024, minimum=1)
+IMPORT_MAX_ZIP_ENTRIES = env_int("IMPORT_MAX_ZIP_ENTRIES", 500, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=1)
+# Uploaded files not confirmed within this many hours are deleted (R-DEL-1).
+IMPORT_UNCONFIRMED_KEEP_HOURS = env_int("IMPORT_UNCONFIRMED_KEEP_HOURS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["imports-delete-unconfirmed-upload-files-hourly"] = {
+    "task": "imports.expire_unconfirmed",
+    "schedule": crontab(minute=17),
+}
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("assignments/", include("apps.assignments.urls")),
     path("work/", include("apps.calling.urls")),
     path("notices/", include("apps.retention.urls")),
+    path("portal/", include("apps.imports.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

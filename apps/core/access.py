@@ -171,6 +171,15 @@ def persons_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(Exists(linked))
 
 
+def imports_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Imports belong to those who may upload into the assignment: its client, its
+    supervisors and administrators; never agents (R-NTK-2)."""
+    from apps.imports.models import ImportJob
+
+    qs = ImportJob.objects.all() if qs is None else qs
+    return _scope_by_assignment(qs, user, "assignment", agent_filter=None)
+
+
 def clients_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
     from apps.clients.models import Client
 
@@ -208,6 +217,7 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "prospects.person": persons_visible_to,
     "callnotes.callnote": call_notes_visible_to,
     "clients.client": clients_visible_to,
+    "imports.importjob": imports_visible_to,
     "clients.clientcontact": client_contacts_visible_to,
 }
 
@@ -268,6 +278,25 @@ def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -
     except (ValueError, Person.DoesNotExist) as exc:
         raise Http404 from exc
     return prospect, person
+
+
+def get_import_for_user(user: Any, import_id: Any) -> Any:
+    from apps.imports.models import ImportJob
+
+    return get_for_user(ImportJob.objects.select_related("assignment", "assignment__client"), user, import_id)
+
+
+def get_prospect_to_manage(user: Any, prospect_id: Any) -> Any:
+    """A prospect the user may edit or delete: the database holders of its assignment
+    (client, supervisors, administrators), never an agent, even one holding the lease."""
+    from apps.prospects.models import Prospect
+
+    qs = Prospect.objects.select_related("company", "assignment")
+    try:
+        pk = uuid.UUID(prospect_id) if isinstance(prospect_id, str) else prospect_id
+        return _scope_by_assignment(qs, user, "assignment", agent_filter=None).get(pk=pk)
+    except (ValueError, Prospect.DoesNotExist) as exc:
+        raise Http404 from exc
 
 
 def get_client_contact_for_user(user: Any, contact_id: Any) -> Any:

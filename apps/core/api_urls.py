@@ -6,6 +6,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
+from apps.imports import api as imports_api
 
 
 class TokenApi(ObtainAuthToken):
@@ -32,4 +33,11 @@ urlpatterns = [
     path(
         "persons/<uuid:person_id>/left-company/", calling_api.PersonLeftCompanyApi.as_view(), name="person-left-company"
     ),
+    # Issue 3: imports, the download and the client's database (R-IMP-*, R-EXP-*).
+    path("assignments/<uuid:assignment_id>/imports/", imports_api.ImportCreateApi.as_view(), name="import-create"),
+    path("imports/<uuid:import_id>/", imports_api.ImportDetailApi.as_view(), name="import-detail"),
+    path("imports/<uuid:import_id>/confirm/", imports_api.ImportConfirmApi.as_view(), name="import-confirm"),
+    path("assignments/<uuid:assignment_id>/export/", imports_api.ExportApi.as_view(), name="assignment-export"),
+    path("assignments/<uuid:assignment_id>/prospects/", imports_api.ProspectListApi.as_view(), name="prospect-list"),
+    path("prospects/<uuid:prospect_id>/", imports_api.ProspectDetailApi.as_view(), name="prospect-detail"),
 ]

@@ -74,8 +74,11 @@ def kvk(value: str) -> str:
 
 def company_name(value: str) -> str:
     """The matching key of a company name: accents, legal form, punctuation and case dropped."""
-    text = unicodedata.normalize("NFKD", value or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = value or ""
+    if not text.isascii():  # plain names (most) need no accent stripping
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = _LEGAL_FORMS.sub(" ", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ServiceError
 from apps.prospects import normalise
-from apps.prospects.models import Company, Person, Prospect, ProspectPerson
+from apps.prospects.models import Company, Person, Prospect
 
 COMPANY_FIELDS = frozenset(
     {
@@ -197,20 +197,20 @@ def persons_delete(
 
 
 def _person_rows_delete(ids: list[uuid.UUID]) -> None:
-    """Delete the person rows with their links and flags, one statement each. Should another
-    app point at persons, the ORM's delete cascades it instead; either way the deletion is
-    not written to the auditlog (see `persons_delete`)."""
+    """Delete the person rows and every row that cascades with them, one statement per
+    table (links, verification flags, import differences, whatever another app adds with
+    on_delete=CASCADE). A relation of another kind makes it fall back to the ORM's delete.
+    Either way the deletion is not written to the auditlog (see `persons_delete`)."""
     from auditlog.context import disable_auditlog
 
-    from apps.retention.models import VerificationFlag
-
-    known = {ProspectPerson, VerificationFlag, Prospect}  # Prospect: the many-to-many through ProspectPerson
-    with connection.cursor() as cursor:
-        for model in (ProspectPerson, VerificationFlag):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE person_id = ANY(%s)", [ids])  # noqa: S608
-        if all(rel.related_model in known for rel in Person._meta.related_objects):
+    relations = [rel for rel in Person._meta.related_objects if not rel.many_to_many]
+    if all(rel.on_delete is models.CASCADE for rel in relations):
+        with connection.cursor() as cursor:
+            for rel in relations:
+                table, column = rel.related_model._meta.db_table, rel.field.column
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])  # noqa: S608
             cursor.execute("DELETE FROM prospects_person WHERE id = ANY(%s)", [ids])
-            return
+        return
     with disable_auditlog():
         Person.objects.filter(pk__in=ids).delete()
 

@@ -1,0 +1,269 @@
+"""API of SPEC §5 for imports, the download and the client's database (one view per operation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.core.access import (
+    AssignmentPerm,
+    get_assignment_for_user,
+    get_import_for_user,
+    get_prospect_for_user,
+    get_prospect_to_manage,
+)
+from apps.imports import exports, selectors
+from apps.imports.models import ImportJob
+from apps.imports.records import prospect_record_update
+from apps.imports.services import import_job_confirm, import_job_create, import_progress
+from apps.prospects.models import Prospect
+from apps.prospects.services import prospect_delete
+
+
+class ImportOutput(serializers.ModelSerializer):
+    assignment = serializers.UUIDField(source="assignment_id")
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "assignment", "status", "file_format", "headers", "detected_mapping", "mapping", "progress",
+            "rows_read", "rows_rejected", "companies_new", "companies_matched", "persons_new", "persons_matched",
+            "persons_conflicting", "persons_suppressed", "row_errors", "error", "created_at", "started_at",
+            "finished_at",
+        ]  # fmt: skip
+
+    def get_progress(self, obj: ImportJob) -> int:
+        return import_progress(obj)
+
+
+class ImportStartedOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
+@extend_schema(
+    summary="Upload a file (.xlsx or .csv) into an assignment: checked, its columns mapped; confirm to run",
+    request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    responses={202: ImportStartedOutput},
+)
+class ImportCreateApi(APIView):
+    parser_classes = [MultiPartParser]
+
+    def post(self, request, assignment_id):  # type: ignore[no-untyped-def]
+        assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.SUPERVISE)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["Send the file as the multipart field `file`."]})
+        job = import_job_create(assignment=assignment, actor=request.user, upload=upload, filename=upload.name)
+        return Response({"id": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(summary="An import: status, detected mapping, progress, counts, per-row errors", responses=ImportOutput)
+class ImportDetailApi(APIView):
+    def get(self, request, import_id):  # type: ignore[no-untyped-def]
+        return Response(ImportOutput(get_import_for_user(request.user, import_id)).data)
+
+
+class ImportConfirmInput(serializers.Serializer):
+    mapping = serializers.DictField(child=serializers.CharField(allow_blank=False), required=False)
+
+
+@extend_schema(
+    summary="Confirm (or change) the column mapping and run the import",
+    request=ImportConfirmInput,
+    responses={202: ImportOutput},
+)
+class ImportConfirmApi(APIView):
+    parser_classes = [JSONParser]
+
+    def post(self, request, import_id):  # type: ignore[no-untyped-def]
+        job = get_import_for_user(request.user, import_id)
+        data = ImportConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = import_job_confirm(job=job, actor=request.user, mapping=data.validated_data.get("mapping"))
+        return Response(ImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class _FileRenderer(BaseRenderer):
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None) -> bytes:
+        return JSONRenderer().render(data)  # errors only; files bypass rendering
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+
+class CsvRenderer(_FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+@extend_schema(
+    summary="Download the database with its call notes (.xlsx or .csv); access-logged",
+    parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
+    responses={(200, "application/octet-stream"): bytes},
+)
+class ExportApi(APIView):
+    renderer_classes = [XlsxRenderer, CsvRenderer, JSONRenderer]
+
+    def get(self, request, assignment_id):  # type: ignore[no-untyped-def]
+        assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.DOWNLOAD)
+        return export_response(request, assignment, request.query_params.get("format", "xlsx"))
+
+
+def export_response(request: Any, assignment: Any, file_format: str) -> Any:
+    """The file download shared by the page and the API; logged before the first byte."""
+    if file_format not in ("xlsx", "csv"):
+        raise NotFound()
+    exports.export_log(assignment=assignment, actor=request.user, request=request)
+    filename = exports.export_filename(assignment, file_format)
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            (part.encode() for part in exports.csv_stream(assignment)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(assignment), as_attachment=True, filename=filename, content_type=XlsxRenderer.media_type
+    )
+
+
+class CompanyOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    kvk_number = serializers.CharField()
+    street = serializers.CharField()
+    house_number = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+    country = serializers.CharField()
+    phone = serializers.CharField()
+    website = serializers.CharField()
+    industry = serializers.CharField()
+    employees = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    verified_at = serializers.DateTimeField()
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    job_title = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    legal_basis = serializers.CharField()
+    verified_at = serializers.DateTimeField()
+
+
+class ProspectOutput(serializers.ModelSerializer):
+    assignment = serializers.UUIDField(source="assignment_id")
+    company = CompanyOutput()
+    persons = PersonOutput(many=True)
+    last_result = serializers.CharField(source="last_result.code", allow_null=True, default=None)
+
+    class Meta:
+        model = Prospect
+        fields = [
+            "id",
+            "assignment",
+            "company",
+            "persons",
+            "status",
+            "callback_at",
+            "last_result",
+            "last_called_at",
+            "extra",
+        ]
+
+
+@extend_schema(
+    summary="The database of an assignment, paginated",
+    parameters=[
+        OpenApiParameter("status", str),
+        OpenApiParameter("result", str, description="code of the last result"),
+        OpenApiParameter("ordering", str, enum=sorted(selectors.PROSPECT_ORDERINGS)),
+    ],
+)
+class ProspectListApi(ListAPIView):
+    serializer_class = ProspectOutput
+
+    def get_queryset(self):  # type: ignore[override]
+        assignment = get_assignment_for_user(self.request.user, self.kwargs["assignment_id"], AssignmentPerm.SUPERVISE)
+        params = self.request.query_params
+        return selectors.prospect_list(
+            assignment=assignment,
+            user=self.request.user,
+            status=params.get("status", ""),
+            result=params.get("result", ""),
+            ordering=params.get("ordering", ""),
+        )
+
+    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().list(request, *args, **kwargs)
+        results = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+        access_log_bulk(
+            actor=request.user,
+            action=AccessAction.LIST,
+            model=Prospect,
+            object_ids=[row["id"] for row in results],
+            assignment_id=self.kwargs["assignment_id"],
+            request=request,
+        )
+        return response
+
+
+class ProspectPatchInput(serializers.Serializer):
+    company = serializers.DictField(required=False)
+    persons = serializers.ListField(child=serializers.DictField(), required=False)
+    extra = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+@extend_schema(summary="One record of the database: read (agents only while holding its lease), correct, delete")
+class ProspectDetailApi(APIView):
+    serializer_class = ProspectOutput
+
+    def _manageable(self, request, prospect_id):  # type: ignore[no-untyped-def]
+        get_prospect_for_user(request.user, prospect_id)  # 404 outside the user's reach
+        try:
+            return get_prospect_to_manage(request.user, prospect_id)
+        except Http404 as exc:  # visible (a leased prospect) but not theirs to change
+            raise PermissionDenied() from exc
+
+    def get(self, request, prospect_id):  # type: ignore[no-untyped-def]
+        prospect = get_prospect_for_user(request.user, prospect_id)
+        prospect = selectors.prospect_with_persons(prospect.pk)
+        access_log_record(
+            actor=request.user, action=AccessAction.VIEW, obj=prospect, assignment_id=prospect.assignment_id,
+            request=request,
+        )  # fmt: skip
+        return Response(ProspectOutput(prospect).data)
+
+    @extend_schema(request=ProspectPatchInput)
+    def patch(self, request, prospect_id):  # type: ignore[no-untyped-def]
+        prospect = self._manageable(request, prospect_id)
+        data = ProspectPatchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
+        return Response(ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]
+        prospect = self._manageable(request, prospect_id)
+        prospect_delete(prospect=prospect, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.imports.mapping import EXTRA, FIELDS, IGNORE
+from apps.prospects.models import CompanyStatus, ProspectStatus
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file: a field, keep as an extra column, or leave out."""
+
+    def __init__(self, *args: Any, headers: list[str], initial_mapping: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(EXTRA, _("Keep as my own column")), (IGNORE, _("Leave out"))] + [
+            (key, label) for key, label in FIELDS.items()
+        ]
+        for index, header in enumerate(headers):
+            self.fields[str(index)] = forms.ChoiceField(
+                label=header, choices=choices, initial=initial_mapping.get(str(index), EXTRA)
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {key: value for key, value in self.cleaned_data.items()}
+
+
+class ProspectFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + ProspectStatus.choices)
+    result = forms.ChoiceField(label=_("Last result"), required=False)
+    ordering = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, results: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [("", _("All")), ("none", _("Not yet called"))] + results
+
+
+class CompanyForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=255)
+    kvk_number = forms.CharField(label=_("KvK number"), max_length=12, required=False)
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    house_number = forms.CharField(label=_("House number"), max_length=20, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Company phone"), max_length=32, required=False)
+    website = forms.CharField(label=_("Website"), max_length=255, required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=150, required=False)
+    employees = forms.IntegerField(label=_("Number of employees"), min_value=0, required=False)
+    status = forms.ChoiceField(label=_("Company status"), choices=CompanyStatus.choices)
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Direct phone"), max_length=32, required=False)
+
+
+class ExtraForm(forms.Form):
+    def __init__(self, *args: Any, columns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index, column in enumerate(columns):
+            self.fields[f"c{index}"] = forms.CharField(label=column, required=False, max_length=1000)
+        self.columns = columns
+
+    def values(self) -> dict[str, str]:
+        return {column: self.cleaned_data[f"c{i}"] for i, column in enumerate(self.columns)}
+
+
+class ConfirmDeleteForm(forms.Form):
+    name = forms.CharField(label=_("Type the name of the assignment to confirm"), max_length=200)
+
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_name(self) -> str:
+        if self.cleaned_data["name"].strip() != self.expected:
+            raise forms.ValidationError(_("The name does not match."))
+        return self.cleaned_data["name"]

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.querysets import VisibleToQuerySet
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for the column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """One upload of a client's database into an assignment (R-IMP-1…6).
+
+    Holds no personal data (R-DEL-1): the headers of the file, the mapping, counts, and
+    per-row errors as row number + reason, never a copy of a value. The uploaded file
+    lives on private storage only until the import has finished (or is abandoned).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="imports", verbose_name=_("assignment")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.MAPPING)
+    file_format = models.CharField(_("file format"), max_length=4)  # "xlsx" | "csv"
+    file_path = models.CharField(_("file"), max_length=255, blank=True)  # relative to MEDIA_ROOT; "" once deleted
+    headers = models.JSONField(_("headers"), default=list)
+    detected_mapping = models.JSONField(_("detected mapping"), default=dict)
+    mapping = models.JSONField(_("confirmed mapping"), default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    companies_new = models.PositiveIntegerField(_("new companies"), default=0)
+    companies_matched = models.PositiveIntegerField(_("matched companies"), default=0)
+    persons_new = models.PositiveIntegerField(_("new persons"), default=0)
+    persons_matched = models.PositiveIntegerField(_("matched persons"), default=0)
+    persons_conflicting = models.PositiveIntegerField(_("persons with differences to verify"), default=0)
+    persons_suppressed = models.PositiveIntegerField(_("persons skipped (suppression list)"), default=0)
+    # [[row number, reason], ...]: reasons name the column and the problem, never the value.
+    row_errors = models.JSONField(_("row errors"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            # The assignment's imports, newest first: WHERE assignment_id = ? ORDER BY created_at DESC
+            models.Index(fields=["assignment", "-created_at"], name="import_assignment_idx"),
+            # Expiry of unconfirmed uploads: WHERE status = 'mapping' AND created_at < ?
+            models.Index(fields=["status", "created_at"], name="import_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Import')} {str(self.id)[:8]}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class Difference(models.Model):
+    """A value an upload brought that differs from a recently verified shared value (R-IMP-3/4).
+
+    The shared value is kept; the uploaded one waits here, shown to agents as "to verify".
+    Cascades with the person, so a deleted person leaves no copy here (R-DEL-1), and with
+    the assignment whose upload brought it.
+    """
+
+    assignment = models.ForeignKey("assignments.Assignment", on_delete=models.CASCADE, related_name="+")
+    import_job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="differences")
+    company = models.ForeignKey("prospects.Company", on_delete=models.CASCADE, null=True, related_name="differences")
+    person = models.ForeignKey("prospects.Person", on_delete=models.CASCADE, null=True, related_name="differences")
+    field = models.CharField(_("field"), max_length=40)
+    value = models.CharField(_("uploaded value"), max_length=255)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("difference to verify")
+        verbose_name_plural = _("differences to verify")
+        constraints = [
+            models.CheckConstraint(
+                name="difference_company_xor_person",
+                condition=(Q(company__isnull=False) & Q(person__isnull=True))
+                | (Q(company__isnull=True) & Q(person__isnull=False)),
+            ),
+        ]
+        indexes = [
+            # The call screen's flags: WHERE company_id = ? / WHERE person_id = ?
+            models.Index(fields=["company"], condition=Q(company__isnull=False), name="difference_company_idx"),
+            models.Index(fields=["person"], condition=Q(person__isnull=False), name="difference_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Difference')} {self.pk}"

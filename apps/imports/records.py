@@ -1,0 +1,47 @@
+"""Edits of one record of a client's database (R-EXP-3), shared by pages, API and admin.
+
+The shared company and person are corrected through `apps.prospects.services` (which
+verifies them, R-RET-3); the prospect's own extra columns are the client's alone.
+Deleting a record is `apps.prospects.services.prospect_delete`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ServiceError
+from apps.prospects.models import Person, Prospect
+from apps.prospects.services import company_update, person_update
+
+
+@transaction.atomic
+def prospect_record_update(
+    *,
+    prospect: Prospect,
+    actor: Any,
+    company: dict[str, Any] | None = None,
+    persons: list[dict[str, Any]] | None = None,
+    extra: dict[str, str] | None = None,
+) -> Prospect:
+    """Correct a record: its company, its linked persons (by id), its extra columns."""
+    if company:
+        company_update(company=prospect.company, actor=actor, **company)
+    for values in persons or []:
+        values = dict(values)
+        person_id = values.pop("id", None)
+        try:
+            person = prospect.persons.get(pk=person_id)
+        except (Person.DoesNotExist, ValueError, TypeError) as exc:
+            raise ServiceError(_("This contact person is not part of the record.")) from exc
+        person_update(person=person, actor=actor, **values)
+    if extra is not None:
+        columns = set(prospect.assignment.extra_columns)
+        unknown = set(extra) - columns
+        if unknown:
+            raise ServiceError(_("Unknown extra columns: %(columns)s") % {"columns": ", ".join(sorted(unknown))})
+        prospect.extra = {**prospect.extra, **{k: str(v) for k, v in extra.items()}}
+        prospect.save(update_fields=["extra"])
+    return prospect

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from apps.imports import views
+
+app_name = "portal"
+urlpatterns = [
+    path("assignments/<uuid:assignment_id>/", views.assignment_portal, name="assignment"),
+    path("assignments/<uuid:assignment_id>/agreement/", views.agreement, name="agreement"),
+    path("assignments/<uuid:assignment_id>/upload/", views.upload, name="upload"),
+    path("assignments/<uuid:assignment_id>/database/", views.database, name="database"),
+    path("assignments/<uuid:assignment_id>/download/<str:file_format>/", views.export, name="export"),
+    path("assignments/<uuid:assignment_id>/delete/", views.assignment_remove, name="assignment-delete"),
+    path("imports/<uuid:import_id>/", views.import_detail, name="import"),
+    path("imports/<uuid:import_id>/report/", views.import_report, name="import-report"),
+    path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
+    path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
+]

@@ -1,0 +1,99 @@
+"""Rows of issue 3: the client portal (agreement, upload, import, database, records,
+download, deleting an assignment) and its API (imports, export, prospects).
+
+Who: whoever may supervise the target assignment—Acme's client user, its supervisor and
+the administrators. Everyone else gets 404, the same as for an id that does not exist
+(R-NTK-1); agents never see the database (R-NTK-2), only their leased prospect via the API.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import World
+from tests.matrix import ADMINS, Row, expect, only
+
+HOLDERS = {"client_same_tenant", "supervisor"} | ADMINS
+
+
+def _import(w: World) -> str:
+    from apps.imports.models import ImportJob
+
+    job, _ = ImportJob.objects.get_or_create(
+        assignment=w.assignment,
+        file_format="csv",
+        defaults={"headers": ["Bedrijfsnaam"], "detected_mapping": {"0": "company_name"}, "created_at": timezone.now()},
+    )
+    return str(job.pk)
+
+
+def page(ok: int = 200) -> dict[str, int]:
+    return only(HOLDERS, ok, 404, anonymous=302)
+
+
+def api(ok: int) -> dict[str, int]:
+    return only(HOLDERS, ok, 404, anonymous=401)
+
+
+ROWS: dict[str, Row] = {
+    "portal:assignment": Row(
+        lambda w: reverse("portal:assignment", args=[w.assignment.pk]), get=page(), post=expect(405)
+    ),
+    # Accepting twice (or as staff) is refused with a message and a redirect.
+    "portal:agreement": Row(lambda w: reverse("portal:agreement", args=[w.assignment.pk]), get=page(), post=page(302)),
+    # An empty upload form is shown again with its error.
+    "portal:upload": Row(lambda w: reverse("portal:upload", args=[w.assignment.pk]), get=page(), post=page(200)),
+    "portal:database": Row(lambda w: reverse("portal:database", args=[w.assignment.pk]), get=page(), post=expect(405)),
+    "portal:export": Row(
+        lambda w: reverse("portal:export", args=[w.assignment.pk, "csv"]), get=page(), post=expect(405)
+    ),
+    # Without the typed name the deletion form is shown again; nothing is deleted.
+    "portal:assignment-delete": Row(
+        lambda w: reverse("portal:assignment-delete", args=[w.assignment.pk]), get=page(), post=page(200)
+    ),
+    # Posting an empty mapping: the form comes back with its errors.
+    "portal:import": Row(lambda w: reverse("portal:import", args=[_import(w)]), get=page(), post=page(200)),
+    "portal:import-report": Row(
+        lambda w: reverse("portal:import-report", args=[_import(w)]), get=page(), post=expect(405)
+    ),
+    # Agents, even holding the lease, never edit or delete records here.
+    "portal:prospect-edit": Row(
+        lambda w: reverse("portal:prospect-edit", args=[w.prospect.pk]), get=page(), post=page(200)
+    ),
+    "portal:prospect-delete": Row(
+        lambda w: reverse("portal:prospect-delete", args=[w.prospect.pk]), get=page(), post=page(302)
+    ),
+    # --- API ------------------------------------------------------------------------
+    "api:import-create": Row(
+        lambda w: reverse("api:import-create", args=[w.assignment.pk]),
+        # 405 for any id, existing or not, of any tenant: it tells nothing.
+        get=expect(405, anonymous=401),
+        post=only(HOLDERS, 400, 404, anonymous=401),
+    ),
+    "api:import-detail": Row(
+        lambda w: reverse("api:import-detail", args=[_import(w)]),
+        get=api(200),
+        post=only(HOLDERS, 405, 405, anonymous=401),
+    ),
+    "api:import-confirm": Row(
+        lambda w: reverse("api:import-confirm", args=[_import(w)]),
+        get=only(HOLDERS, 405, 405, anonymous=401),
+        post=api(415),
+    ),
+    "api:assignment-export": Row(
+        lambda w: reverse("api:assignment-export", args=[w.assignment.pk]) + "?format=csv",
+        get=api(200),
+        post=only(HOLDERS, 405, 405, anonymous=401),
+    ),
+    "api:prospect-list": Row(
+        lambda w: reverse("api:prospect-list", args=[w.assignment.pk]),
+        get=api(200),
+        post=only(HOLDERS, 405, 405, anonymous=401),
+    ),
+    "api:prospect-detail": Row(
+        lambda w: reverse("api:prospect-detail", args=[w.prospect.pk]),
+        get=api(200) | {"agent_with_lease": 200},
+        post=only(HOLDERS, 405, 405, anonymous=401),
+    ),
+}
