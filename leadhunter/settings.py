@@ -298,7 +298,7 @@ IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=1)
 # Uploaded files not confirmed within this many hours are deleted (R-DEL-1).
 IMPORT_UNCONFIRMED_KEEP_HOURS = env_int("IMPORT_UNCONFIRMED_KEEP_HOURS", 24, minimum=1)
 CELERY_BEAT_SCHEDULE["imports-delete-unconfirmed-upload-files-hourly"] = {
-    "task": "imports.expire_unconfirmed",
+    "task": "retention.upload_expiry",
     "schedule": crontab(minute=17),
 }
 

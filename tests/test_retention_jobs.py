@@ -223,6 +223,7 @@ def test_every_beat_entry_names_a_task_that_runs_its_rule(db: None) -> None:
     import apps.retention.tasks as tasks
     from leadhunter.celery import app
 
+    app.loader.import_default_modules()  # every app's tasks module, as a worker does
     app.finalize()
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert names <= set(app.tasks)

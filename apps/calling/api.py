@@ -25,7 +25,7 @@ from apps.prospects.services import person_update
 
 
 # --- Output --------------------------------------------------------------------------
-class CompanyOutput(serializers.Serializer):
+class CallScreenCompanyOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     kvk_number = serializers.CharField()
@@ -78,14 +78,14 @@ class CallScreenOutput(serializers.Serializer):
     status = serializers.CharField(source="prospect.status")
     callback_at = serializers.DateTimeField(source="prospect.callback_at", allow_null=True)
     lease_expires_at = serializers.DateTimeField(allow_null=True)
-    company = CompanyOutput(source="prospect.company")
+    company = CallScreenCompanyOutput(source="prospect.company")
     company_verify = serializers.BooleanField()
     persons = PersonOnScreenOutput(many=True)
     notes = NoteOutput(many=True)
     results = ResultOutput(many=True)
 
 
-class PersonOutput(serializers.Serializer):
+class CallScreenPersonOutput(serializers.Serializer):
     id = serializers.UUIDField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
@@ -205,7 +205,7 @@ def _person_for(request: Request, person_id: Any) -> Any:
 @extend_schema(
     summary="Confirm a person, or correct them: either way they are verified now (R-RET-3)",
     request=PersonInput,
-    responses={200: PersonOutput},
+    responses={200: CallScreenPersonOutput},
 )
 class PersonVerifyApi(APIView):
     def post(self, request: Request, person_id: Any) -> Response:
@@ -215,7 +215,7 @@ class PersonVerifyApi(APIView):
         given = {k: v.strip() for k, v in data.validated_data.items() if v and v.strip()}
         person = person_update(person=person, actor=request.user, **given)
         access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
-        return Response(PersonOutput(person).data)
+        return Response(CallScreenPersonOutput(person).data)
 
 
 @extend_schema(

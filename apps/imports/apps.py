@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "apps.imports"
     verbose_name = _("Imports and downloads")
+
+    def ready(self) -> None:
+        from apps.imports import rules  # noqa: F401  (registers the upload_expiry clock rule)

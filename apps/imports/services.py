@@ -188,11 +188,14 @@ def _fail(job: ImportJob, message: str) -> None:
     )
 
 
-def import_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
+def import_expire_unconfirmed(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
     """Delete the files of uploads never confirmed (R-DEL-1); the job is marked failed."""
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.IMPORT_UNCONFIRMED_KEEP_HOURS)
+    expired = ImportJob.objects.filter(status=ImportStatus.MAPPING, created_at__lt=cutoff)
+    if dry_run:
+        return expired.count()
     count = 0
-    for job in ImportJob.objects.filter(status=ImportStatus.MAPPING, created_at__lt=cutoff).iterator():
+    for job in expired.iterator():
         import_file_delete(job=job)
         _fail(job, _("The mapping was not confirmed in time; the file has been deleted."))
         count += 1

@@ -11,8 +11,10 @@ def import_run_task(job_id: str) -> None:
     services.import_run(job_id=job_id)
 
 
-@shared_task(name="imports.expire_unconfirmed")
-def import_expire_unconfirmed_task() -> int:
+@shared_task(name="retention.upload_expiry")
+def upload_expiry() -> int:
     """R-DEL-1: uploaded files are kept only until their import has finished; files of
     uploads whose mapping was never confirmed are deleted after IMPORT_UNCONFIRMED_KEEP_HOURS."""
-    return services.import_expire_unconfirmed()
+    from apps.retention.runner import run_rule
+
+    return run_rule("upload_expiry").pk
