@@ -21,25 +21,10 @@ from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, c
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
 from apps.callnotes.models import CallNote
 from apps.core.access import AssignmentPerm, get_assignment_for_user, get_person_for_user, get_prospect_for_agent
+from apps.prospects.serializers import CompanyOutput
 from apps.prospects.services import person_update
 
-
 # --- Output --------------------------------------------------------------------------
-class CallScreenCompanyOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    kvk_number = serializers.CharField()
-    street = serializers.CharField()
-    house_number = serializers.CharField()
-    postcode = serializers.CharField()
-    city = serializers.CharField()
-    country = serializers.CharField()
-    phone = serializers.CharField()
-    website = serializers.CharField()
-    industry = serializers.CharField()
-    employees = serializers.IntegerField(allow_null=True)
-    status = serializers.CharField()
-    verified_at = serializers.DateTimeField()
 
 
 class PersonOnScreenOutput(serializers.Serializer):
@@ -78,7 +63,7 @@ class CallScreenOutput(serializers.Serializer):
     status = serializers.CharField(source="prospect.status")
     callback_at = serializers.DateTimeField(source="prospect.callback_at", allow_null=True)
     lease_expires_at = serializers.DateTimeField(allow_null=True)
-    company = CallScreenCompanyOutput(source="prospect.company")
+    company = CompanyOutput(source="prospect.company")
     company_verify = serializers.BooleanField()
     persons = PersonOnScreenOutput(many=True)
     notes = NoteOutput(many=True)

@@ -104,3 +104,26 @@ class ScopedModelAdmin(admin.ModelAdmin):
                 request=request,
             )
         return response
+
+
+class AdministratorsReadOnlyAdmin(admin.ModelAdmin):
+    """A record kept for the record's sake (logs, job runs): administrators read it, nobody
+    adds, changes or deletes it through the admin."""
+
+    def _is_admin(self, request: HttpRequest) -> bool:
+        return works_in_admin(request.user) and request.user.role == Role.ADMINISTRATOR
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -28,6 +28,7 @@ from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
 from apps.prospects.models import Prospect
+from apps.prospects.serializers import CompanyOutput
 from apps.prospects.services import prospect_delete
 
 
@@ -141,23 +142,6 @@ def export_response(request: Any, assignment: Any, file_format: str) -> Any:
     return FileResponse(
         exports.xlsx_file(assignment), as_attachment=True, filename=filename, content_type=XlsxRenderer.media_type
     )
-
-
-class CompanyOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    kvk_number = serializers.CharField()
-    street = serializers.CharField()
-    house_number = serializers.CharField()
-    postcode = serializers.CharField()
-    city = serializers.CharField()
-    country = serializers.CharField()
-    phone = serializers.CharField()
-    website = serializers.CharField()
-    industry = serializers.CharField()
-    employees = serializers.IntegerField(allow_null=True)
-    status = serializers.CharField()
-    verified_at = serializers.DateTimeField()
 
 
 class PersonOutput(serializers.Serializer):
