@@ -16,7 +16,7 @@ RUN pip install -r requirements.txt
 COPY . .
 # Static files are collected at build time. The SECRET_KEY here exists only so that the
 # settings load during the build; it never reaches a running container.
-RUN DEBUG=0 SECRET_KEY=build-time-only-not-a-secret PRIVACY_HASH_KEY=build-time-only python manage.py collectstatic --noinput \
+RUN DEBUG=0 SECRET_KEY=build-time-only-not-a-secret PRIVACY_HASH_KEY=build-time-only-not-a-secret-xxxxxxxx python manage.py collectstatic --noinput \
     && mkdir -p var/media \
     && chown -R app:app var
 

@@ -40,7 +40,7 @@ ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "DEBUG": "0",
     "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-    "PRIVACY_HASH_KEY": "bench-privacy-hash-key",
+    "PRIVACY_HASH_KEY": "bench-privacy-hash-key-" + "x" * 32,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",
