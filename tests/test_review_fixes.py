@@ -141,3 +141,8 @@ def test_agents_start_page_shows_no_database_counts(world: World) -> None:
     assert world.assignment.name in response.content.decode()
     assert "prospect_count" not in response.content.decode()
     assert not hasattr(response.context["assignments"][0], "prospect_count")
+
+
+def test_agents_start_page_leads_straight_to_calling(world: World) -> None:
+    body = world.client_for("agent_without_lease").get(reverse("accounts:home")).content.decode()
+    assert reverse("calling:workspace", args=[world.assignment.pk]) in body
