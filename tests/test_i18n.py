@@ -28,3 +28,9 @@ def test_every_dutch_message_is_translated() -> None:
     empty = [msgid for msgid, msgstr in entries[1:] if msgstr.strip() == '""']
     assert not empty, f"untranslated: {empty}"
     assert "#, fuzzy" not in po
+
+
+def test_dutch_even_when_the_browser_asks_for_english(world: World) -> None:
+    http = world.client_for("client_same_tenant")
+    body = http.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nl"' in body
