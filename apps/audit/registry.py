@@ -26,7 +26,9 @@ AUDITED: dict[str, dict] = {
     "prospects.ProspectPerson": {},
     "callnotes.CallNote": {"mask_fields": ["text"]},
     # HR files (R-HR-1): every field that describes the person is masked.
-    "hr.Employee": {"mask_fields": ["name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date"]},
+    "hr.Employee": {
+        "mask_fields": ["name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date"]
+    },
     "hr.EmployeeEntry": {"mask_fields": ["text", "date", "kind"]},
     "hr.Applicant": {"mask_fields": ["name", "email", "phone", "status", "rejection_date"]},
     "hr.InterviewReport": {"mask_fields": ["text", "date"]},

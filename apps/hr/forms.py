@@ -19,7 +19,11 @@ class EmployeeForm(forms.ModelForm):
 
 class EmployeeEntryForm(forms.ModelForm):
     kind = forms.ChoiceField(
-        label=_("kind"), choices=[(EntryKind.PERFORMANCE, EntryKind.PERFORMANCE.label), (EntryKind.CONVERSATION, EntryKind.CONVERSATION.label)]
+        label=_("kind"),
+        choices=[
+            (EntryKind.PERFORMANCE, EntryKind.PERFORMANCE.label),
+            (EntryKind.CONVERSATION, EntryKind.CONVERSATION.label),
+        ],
     )
 
     class Meta:

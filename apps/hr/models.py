@@ -92,7 +92,9 @@ class Applicant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ApplicantStatus.choices, default=ApplicantStatus.APPLIED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicantStatus.choices, default=ApplicantStatus.APPLIED
+    )
     rejection_date = models.DateField(_("rejection date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -88,9 +88,7 @@ def employee_update(*, employee: Employee, actor: Any, **data: Any) -> Employee:
 
 
 @transaction.atomic
-def employee_entry_create(
-    *, employee: Employee, kind: str, date: dt.date, text: str, actor: Any
-) -> EmployeeEntry:
+def employee_entry_create(*, employee: Employee, kind: str, date: dt.date, text: str, actor: Any) -> EmployeeEntry:
     return EmployeeEntry.objects.create(employee=employee, kind=kind, date=date, text=text, created_by=actor)
 
 

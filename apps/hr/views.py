@@ -4,6 +4,8 @@ that does not exist (anonymous visitors are sent to the login). Every view is ac
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -33,8 +35,17 @@ from apps.hr.forms import (
 from apps.hr.models import Applicant, Employee
 
 
-def _board(request: HttpRequest) -> None:
-    require_hr(request.user)
+def board_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login first (anonymous: to the login page), then 404 for everyone but board members,
+    before anything else, so that even the allowed methods of a page give nothing away."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_hr(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str, *, files: bool = False) -> HttpResponse:
@@ -51,21 +62,23 @@ def _save(form: Any, call: Any) -> Any:
 
 
 # --- Employees ---------------------------------------------------------------------
-@login_required
+@board_only
 @require_GET
 def employee_list(request: HttpRequest) -> HttpResponse:
-    _board(request)
     employees = list(selectors.employee_list(user=request.user))
     access_log_bulk(
-        actor=request.user, action=AccessAction.LIST, model=Employee, object_ids=[e.pk for e in employees], request=request
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=Employee,
+        object_ids=[e.pk for e in employees],
+        request=request,
     )
     return render(request, "hr/employees.html", {"employees": employees})
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def employee_new(request: HttpRequest) -> HttpResponse:
-    _board(request)
     form = EmployeeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         employee = _save(form, lambda: services.employee_create(actor=request.user, **form.cleaned_data))
@@ -74,7 +87,7 @@ def employee_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("New employee"), "hr:employees")
 
 
-@login_required
+@board_only
 @require_GET
 def employee_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
     employee = get_employee_for_user(request.user, employee_id)
@@ -86,7 +99,7 @@ def employee_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
     )
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def employee_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     employee = get_employee_for_user(request.user, employee_id)
@@ -99,7 +112,7 @@ def employee_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     return _form_page(request, form, _("Edit employee"), "hr:employees")
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def employee_entry_new(request: HttpRequest, employee_id: str) -> HttpResponse:
     employee = get_employee_for_user(request.user, employee_id)
@@ -111,7 +124,7 @@ def employee_entry_new(request: HttpRequest, employee_id: str) -> HttpResponse:
     return _form_page(request, form, _("New entry"), "hr:employees")
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def employee_document_new(request: HttpRequest, employee_id: str) -> HttpResponse:
     employee = get_employee_for_user(request.user, employee_id)
@@ -124,10 +137,9 @@ def employee_document_new(request: HttpRequest, employee_id: str) -> HttpRespons
 
 
 # --- Applicants --------------------------------------------------------------------
-@login_required
+@board_only
 @require_GET
 def applicant_list(request: HttpRequest) -> HttpResponse:
-    _board(request)
     applicants = list(selectors.applicant_list(user=request.user))
     access_log_bulk(
         actor=request.user,
@@ -139,10 +151,9 @@ def applicant_list(request: HttpRequest) -> HttpResponse:
     return render(request, "hr/applicants.html", {"applicants": applicants})
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def applicant_new(request: HttpRequest) -> HttpResponse:
-    _board(request)
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         applicant = _save(form, lambda: services.applicant_create(actor=request.user, **form.cleaned_data))
@@ -151,7 +162,7 @@ def applicant_new(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("New applicant"), "hr:applicants")
 
 
-@login_required
+@board_only
 @require_GET
 def applicant_detail(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
@@ -163,7 +174,7 @@ def applicant_detail(request: HttpRequest, applicant_id: str) -> HttpResponse:
     )
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def applicant_edit(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
@@ -176,7 +187,7 @@ def applicant_edit(request: HttpRequest, applicant_id: str) -> HttpResponse:
     return _form_page(request, form, _("Edit applicant"), "hr:applicants")
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def applicant_report_new(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
@@ -188,7 +199,7 @@ def applicant_report_new(request: HttpRequest, applicant_id: str) -> HttpRespons
     return _form_page(request, form, _("New interview report"), "hr:applicants")
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def applicant_document_new(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
@@ -200,7 +211,7 @@ def applicant_document_new(request: HttpRequest, applicant_id: str) -> HttpRespo
     return _form_page(request, form, _("Add a document"), "hr:applicants", files=True)
 
 
-@login_required
+@board_only
 @require_http_methods(["GET", "POST"])
 def applicant_hire_view(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
@@ -219,7 +230,7 @@ def applicant_hire_view(request: HttpRequest, applicant_id: str) -> HttpResponse
 
 
 # --- Documents ---------------------------------------------------------------------
-@login_required
+@board_only
 @require_GET
 def document_download(request: HttpRequest, document_id: str) -> FileResponse:
     """A stored document, as an attachment, for board members only (never a media URL)."""
