@@ -39,7 +39,9 @@ def setup_django(database: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadhunter.settings")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     # Production settings: with DEBUG on, Django keeps the last 9,000 queries in memory.
-    os.environ.update(DEBUG="0", SECRET_KEY="bench-secret-key-" + "x" * 40, PRIVACY_HASH_KEY="bench-hash-key-" + "x" * 32)
+    os.environ.update(
+        DEBUG="0", SECRET_KEY="bench-secret-key-" + "x" * 40, PRIVACY_HASH_KEY="bench-hash-key-" + "x" * 32
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
