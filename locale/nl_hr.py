@@ -50,4 +50,5 @@ NL = {
     "Reports and notes": "Verslagen en aantekeningen",
     "No entries yet.": "Nog geen aantekeningen.",
     "No employees yet.": "Nog geen medewerkers.",
+    "A document may be at most 20 MB.": "Een document mag hoogstens 20 MB groot zijn.",
 }

@@ -262,3 +262,30 @@ def test_leap_day_rejection_is_due_the_day_after_the_28th() -> None:
     assert applicant_cutoff(dt.datetime(2025, 3, 1, 0, 5, tzinfo=AMS)) == dt.date(2024, 3, 1)
     # Just after midnight in Amsterdam is still the previous day in UTC: the local date counts.
     assert applicant_cutoff(dt.datetime(2025, 3, 9, 23, 30, tzinfo=dt.UTC)) == dt.date(2024, 3, 10)
+
+
+def test_employee_form_offers_staff_accounts_only(world: World) -> None:
+    page = world.client_for("board").get(reverse("hr:employee-create")).content.decode()
+    assert world.users["agent_with_lease"].username in page
+    assert world.users["client_same_tenant"].username not in page
+
+
+def test_too_large_a_document_is_refused(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("apps.hr.forms.DOCUMENT_MAX_BYTES", 3)
+    employee = Employee.objects.create(name="E", start_date=dt.date(2024, 1, 1))
+    response = world.client_for("board").post(
+        reverse("hr:employee-document-create", args=[employee.pk]), {"file": _upload("big.pdf", b"1234")}
+    )
+    assert response.status_code == 200 and not HRDocument.objects.exists()
+
+
+def test_list_query_count_does_not_grow(world: World, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        Employee.objects.create(name=f"E{i}", start_date=dt.date(2024, 1, 1))
+        Applicant.objects.create(name=f"A{i}")
+    http = world.client_for("board")
+    http.get(reverse("hr:employees"))  # warm the session
+    with django_assert_max_num_queries(8):
+        http.get(reverse("hr:employees"))
+    with django_assert_max_num_queries(8):
+        http.get(reverse("hr:applicants"))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import STAFF_ROLES, User
 from apps.hr.models import Applicant, Employee, EmployeeEntry, EntryKind, InterviewReport
 
 
@@ -11,6 +14,11 @@ class DateInput(forms.DateInput):
 
 
 class EmployeeForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only internal staff have an employee file; client users are never offered.
+        self.fields["user"].queryset = User.objects.filter(role__in=STAFF_ROLES).order_by("username")
+
     class Meta:
         model = Employee
         fields = ["user", "name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date"]
@@ -46,8 +54,18 @@ class InterviewReportForm(forms.ModelForm):
         widgets = {"date": DateInput}
 
 
+# A CV, a contract or a scan; larger files are refused before they are stored.
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Document"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("A document may be at most 20 MB."))
+        return upload
 
 
 class HireForm(forms.Form):
