@@ -289,3 +289,20 @@ def test_list_query_count_does_not_grow(world: World, django_assert_max_num_quer
         http.get(reverse("hr:employees"))
     with django_assert_max_num_queries(8):
         http.get(reverse("hr:applicants"))
+
+
+def test_seed_demo_gives_the_board_hr_files_once(db: None) -> None:
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Employee.objects.count(), Applicant.objects.count()) == (2, 2)
+    assert Employee.objects.filter(user__username="agent1").exists()
+
+
+def test_hr_models_are_not_in_the_admin(world: World) -> None:
+    from apps.core.admin_site import admin_site
+
+    assert not [m for m in admin_site._registry if m._meta.app_label == "hr"]
+    for role in ("administrator", "privacy_officer", "supervisor"):
+        assert world.client_for(role).get("/admin/hr/employee/").status_code == 404
