@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.calling",
     "apps.retention",
     "apps.imports",
+    "apps.hr",
 ]
 
 MIDDLEWARE = [
@@ -310,4 +311,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+# R-RET-5: HR files, daily after the backup: employees 5 years after leaving,
+# applicants 1 year after rejection (records and stored documents).
+CELERY_BEAT_SCHEDULE["hr-delete-employee-files-5-years-after-leaving"] = {
+    "task": "retention.employee_purge",
+    "schedule": crontab(hour=4, minute=0),
+}
+CELERY_BEAT_SCHEDULE["hr-delete-applicants-1-year-after-rejection"] = {
+    "task": "retention.applicant_purge",
+    "schedule": crontab(hour=4, minute=10),
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("work/", include("apps.calling.urls")),
     path("notices/", include("apps.retention.urls")),
     path("portal/", include("apps.imports.urls")),
+    path("hr/", include("apps.hr.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -25,6 +25,14 @@ AUDITED: dict[str, dict] = {
     "prospects.Prospect": {"mask_fields": ["extra"]},
     "prospects.ProspectPerson": {},
     "callnotes.CallNote": {"mask_fields": ["text"]},
+    # HR files (R-HR-1): every field that describes the person is masked.
+    "hr.Employee": {
+        "mask_fields": ["name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date"]
+    },
+    "hr.EmployeeEntry": {"mask_fields": ["text", "date", "kind"]},
+    "hr.Applicant": {"mask_fields": ["name", "email", "phone", "status", "rejection_date"]},
+    "hr.InterviewReport": {"mask_fields": ["text", "date"]},
+    "hr.HRDocument": {"mask_fields": ["original_name", "file_path"]},
 }
 
 

@@ -12,7 +12,8 @@ Object permissions live on the assignment only (R-NTK-4), as django-guardian row
   the assignment is active (R-NTK-3);
 - client users hold view, supervise and download implicitly on every assignment of their
   own client (tenant ownership), never work;
-- administrators see all client data and never work; board members see no client data.
+- administrators see all client data and never work; board members see no client data,
+  and they alone see the HR files (R-HR-1).
 Staff without a confidentiality agreement on record see nothing (R-NTK-5).
 """
 
@@ -210,6 +211,47 @@ def client_contacts_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySe
     return qs.filter(client__in=clients_visible_to(user, Client.objects.all()))
 
 
+# --- HR files (R-HR-1) ---------------------------------------------------------------
+def hr_visible_to(user: Any) -> bool:
+    """HR files are for board members with a confidentiality agreement, and nobody else:
+    not administrators, supervisors or privacy officers (R-HR-1)."""
+    return may_open_client_data(user) and user.role == Role.BOARD
+
+
+def _hr_scope(model_label: str) -> Callable[..., QuerySet]:
+    def rule(user: Any, qs: QuerySet | None = None) -> QuerySet:
+        from django.apps import apps
+
+        qs = apps.get_model(model_label).objects.all() if qs is None else qs
+        return qs if hr_visible_to(user) else qs.none()
+
+    return rule
+
+
+def require_hr(user: Any) -> None:
+    """404 for everyone but board members: the same answer as a page that does not exist."""
+    if not hr_visible_to(user):
+        raise Http404
+
+
+def get_employee_for_user(user: Any, employee_id: Any) -> Any:
+    from apps.hr.models import Employee
+
+    return get_for_user(Employee.objects.select_related("user"), user, employee_id)
+
+
+def get_applicant_for_user(user: Any, applicant_id: Any) -> Any:
+    from apps.hr.models import Applicant
+
+    return get_for_user(Applicant.objects.all(), user, applicant_id)
+
+
+def get_hr_document_for_user(user: Any, document_id: Any) -> Any:
+    from apps.hr.models import HRDocument
+
+    return get_for_user(HRDocument.objects.all(), user, document_id)
+
+
 _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "assignments.assignment": assignments_visible_to,
     "prospects.prospect": prospects_visible_to,
@@ -219,6 +261,11 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "clients.client": clients_visible_to,
     "imports.importjob": imports_visible_to,
     "clients.clientcontact": client_contacts_visible_to,
+    "hr.employee": _hr_scope("hr.Employee"),
+    "hr.employeeentry": _hr_scope("hr.EmployeeEntry"),
+    "hr.applicant": _hr_scope("hr.Applicant"),
+    "hr.interviewreport": _hr_scope("hr.InterviewReport"),
+    "hr.hrdocument": _hr_scope("hr.HRDocument"),
 }
 
 

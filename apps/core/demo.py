@@ -316,4 +316,7 @@ def seed_demo(*, password: str = "demo") -> dict[str, User]:  # noqa: S107 (the 
             # Overlapping KvK ranges: some companies are in both clients' databases (shared records).
             _fill(assignment, _companies(rng, spec.prospects, offset, now), agents, rng, now)
         offset += spec.prospects - 40
+    from apps.hr.demo import seed_hr_demo
+
+    seed_hr_demo(users=users)
     return users

@@ -1,0 +1,182 @@
+"""Writes of the HR files (R-HR-1, R-RET-5). Keyword-only, atomic, with `actor=`.
+
+Files live under MEDIA_ROOT/hr/ with random names; they are deleted from disk only after
+the transaction that deleted their rows has committed, so a rolled-back deletion never
+loses a file that is still referenced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ServiceError
+from apps.hr.models import (
+    Applicant,
+    ApplicantStatus,
+    Employee,
+    EmployeeEntry,
+    EntryKind,
+    HRDocument,
+    InterviewReport,
+)
+
+HR_DIR = "hr"
+
+
+def hr_storage_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def _store(upload: IO[bytes]) -> str:
+    relative = f"{HR_DIR}/{uuid.uuid4().hex}"
+    path = hr_storage_path(relative)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(path, "wb") as out:
+        path.chmod(0o600)
+        while chunk := upload.read(1024 * 1024):
+            out.write(chunk)
+    return relative
+
+
+def _delete_files_on_commit(relatives: list[str]) -> None:
+    def delete() -> None:
+        for relative in relatives:
+            if relative:
+                hr_storage_path(relative).unlink(missing_ok=True)
+
+    transaction.on_commit(delete)
+
+
+EMPLOYEE_FIELDS = ("user", "name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date")
+APPLICANT_FIELDS = ("name", "email", "phone", "status", "rejection_date")
+
+
+def _check_employee(employee: Employee) -> None:
+    if employee.leaving_date and employee.leaving_date < employee.start_date:
+        raise ServiceError(_("The leaving date cannot lie before the start date."))
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    if (applicant.status == ApplicantStatus.REJECTED) != (applicant.rejection_date is not None):
+        raise ServiceError(_("A rejection date belongs with the status rejected, and only there."))
+
+
+@transaction.atomic
+def employee_create(*, actor: Any, **data: Any) -> Employee:
+    employee = Employee(**{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS})
+    _check_employee(employee)
+    employee.save()
+    return employee
+
+
+@transaction.atomic
+def employee_update(*, employee: Employee, actor: Any, **data: Any) -> Employee:
+    for key, value in data.items():
+        if key in EMPLOYEE_FIELDS:
+            setattr(employee, key, value)
+    _check_employee(employee)
+    employee.save()
+    return employee
+
+
+@transaction.atomic
+def employee_entry_create(*, employee: Employee, kind: str, date: dt.date, text: str, actor: Any) -> EmployeeEntry:
+    return EmployeeEntry.objects.create(employee=employee, kind=kind, date=date, text=text, created_by=actor)
+
+
+@transaction.atomic
+def applicant_create(*, actor: Any, **data: Any) -> Applicant:
+    applicant = Applicant(**{k: v for k, v in data.items() if k in APPLICANT_FIELDS})
+    _check_applicant(applicant)
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def applicant_update(*, applicant: Applicant, actor: Any, **data: Any) -> Applicant:
+    for key, value in data.items():
+        if key in APPLICANT_FIELDS:
+            setattr(applicant, key, value)
+    _check_applicant(applicant)
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def interview_report_create(*, applicant: Applicant, date: dt.date, text: str, actor: Any) -> InterviewReport:
+    return InterviewReport.objects.create(applicant=applicant, date=date, text=text, created_by=actor)
+
+
+def hr_document_create(
+    *, upload: Any, actor: Any, employee: Employee | None = None, applicant: Applicant | None = None
+) -> HRDocument:
+    """Store an uploaded document for one employee or one applicant."""
+    if (employee is None) == (applicant is None):
+        raise ValueError("a document belongs to exactly one employee or applicant")
+    relative = _store(upload)
+    try:
+        with transaction.atomic():
+            return HRDocument.objects.create(
+                employee=employee,
+                applicant=applicant,
+                file_path=relative,
+                original_name=(getattr(upload, "name", "") or "document")[-255:],
+                uploaded_at=timezone.now(),
+                uploaded_by=actor,
+            )
+    except BaseException:
+        hr_storage_path(relative).unlink(missing_ok=True)
+        raise
+
+
+@transaction.atomic
+def applicant_hire(*, applicant: Applicant, start_date: dt.date, actor: Any) -> Employee:
+    """Hire an applicant: a new employee file receives their documents (re-pointed) and
+    interview reports (as dated entries); the applicant record is then deleted."""
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    if applicant.status == ApplicantStatus.REJECTED:
+        raise ServiceError(_("A rejected applicant cannot be hired."))
+    employee = Employee.objects.create(
+        name=applicant.name, email=applicant.email, phone=applicant.phone, start_date=start_date
+    )
+    HRDocument.objects.filter(applicant=applicant).update(employee=employee, applicant=None)
+    EmployeeEntry.objects.bulk_create(
+        EmployeeEntry(employee=employee, kind=EntryKind.INTERVIEW, date=r.date, text=r.text, created_by=r.created_by)
+        for r in applicant.reports.all()
+    )
+    applicant.delete()
+    return employee
+
+
+def _purge(documents: Any, records: Any) -> tuple[int, int]:
+    """Delete `records` (a queryset) with their documents' rows now, their files on commit."""
+    paths = list(documents.values_list("file_path", flat=True))
+    count = records.count()
+    records.delete()  # cascades to the documents, entries and reports
+    _delete_files_on_commit(paths)
+    return count, len(paths)
+
+
+def employee_files_purge(*, leaving_on_or_before: dt.date, ids: list[Any]) -> tuple[int, int]:
+    """Delete employee files (records, entries, documents and files) among `ids` that left on
+    or before the cutoff (R-RET-5). Returns (employees, files)."""
+    with transaction.atomic():
+        records = Employee.objects.filter(pk__in=ids, leaving_date__lte=leaving_on_or_before)
+        return _purge(HRDocument.objects.filter(employee__in=records), records)
+
+
+def applicants_purge(*, rejected_on_or_before: dt.date, ids: list[Any]) -> tuple[int, int]:
+    """Delete rejected applicants among `ids` (records, reports, documents and files) (R-RET-5)."""
+    with transaction.atomic():
+        records = Applicant.objects.filter(
+            pk__in=ids, status=ApplicantStatus.REJECTED, rejection_date__lte=rejected_on_or_before
+        )
+        return _purge(HRDocument.objects.filter(applicant__in=records), records)

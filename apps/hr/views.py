@@ -1,0 +1,242 @@
+"""The board's HR pages (R-HR-1): employees and applicants, their entries, reports and
+documents, and hiring. Board members only; everyone else gets 404, the same as for a page
+that does not exist (anonymous visitors are sent to the login). Every view is access-logged."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.core.access import (
+    get_applicant_for_user,
+    get_employee_for_user,
+    get_hr_document_for_user,
+    require_hr,
+)
+from apps.core.errors import ServiceError
+from apps.hr import selectors, services
+from apps.hr.forms import (
+    ApplicantForm,
+    DocumentForm,
+    EmployeeEntryForm,
+    EmployeeForm,
+    HireForm,
+    InterviewReportForm,
+)
+from apps.hr.models import Applicant, Employee
+
+
+def board_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login first (anonymous: to the login page), then 404 for everyone but board members,
+    before anything else, so that even the allowed methods of a page give nothing away."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_hr(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back: str, *, files: bool = False) -> HttpResponse:
+    return render(request, "hr/form.html", {"form": form, "title": title, "back": back, "files": files})
+
+
+def _save(form: Any, call: Any) -> Any:
+    """Run a service with the form's data; a refusal becomes a form error."""
+    try:
+        return call()
+    except ServiceError as exc:
+        form.add_error(None, exc)
+        return None
+
+
+# --- Employees ---------------------------------------------------------------------
+@board_only
+@require_GET
+def employee_list(request: HttpRequest) -> HttpResponse:
+    employees = list(selectors.employee_list(user=request.user))
+    access_log_bulk(
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=Employee,
+        object_ids=[e.pk for e in employees],
+        request=request,
+    )
+    return render(request, "hr/employees.html", {"employees": employees})
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def employee_new(request: HttpRequest) -> HttpResponse:
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        employee = _save(form, lambda: services.employee_create(actor=request.user, **form.cleaned_data))
+        if employee is not None:
+            return redirect("hr:employee", employee.pk)
+    return _form_page(request, form, _("New employee"), "hr:employees")
+
+
+@board_only
+@require_GET
+def employee_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
+    employee = get_employee_for_user(request.user, employee_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
+    return render(
+        request,
+        "hr/employee.html",
+        {"employee": employee, "entries": employee.entries.all(), "documents": employee.documents.all()},
+    )
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def employee_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
+    employee = get_employee_for_user(request.user, employee_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
+    form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=employee.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save(form, lambda: services.employee_update(employee=employee, actor=request.user, **data)):
+            return redirect("hr:employee", employee.pk)
+    return _form_page(request, form, _("Edit employee"), "hr:employees")
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def employee_entry_new(request: HttpRequest, employee_id: str) -> HttpResponse:
+    employee = get_employee_for_user(request.user, employee_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
+    form = EmployeeEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.employee_entry_create(employee=employee, actor=request.user, **form.cleaned_data)
+        return redirect("hr:employee", employee.pk)
+    return _form_page(request, form, _("New entry"), "hr:employees")
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def employee_document_new(request: HttpRequest, employee_id: str) -> HttpResponse:
+    employee = get_employee_for_user(request.user, employee_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.hr_document_create(upload=form.cleaned_data["file"], employee=employee, actor=request.user)
+        return redirect("hr:employee", employee.pk)
+    return _form_page(request, form, _("Add a document"), "hr:employees", files=True)
+
+
+# --- Applicants --------------------------------------------------------------------
+@board_only
+@require_GET
+def applicant_list(request: HttpRequest) -> HttpResponse:
+    applicants = list(selectors.applicant_list(user=request.user))
+    access_log_bulk(
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=Applicant,
+        object_ids=[a.pk for a in applicants],
+        request=request,
+    )
+    return render(request, "hr/applicants.html", {"applicants": applicants})
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_new(request: HttpRequest) -> HttpResponse:
+    form = ApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        applicant = _save(form, lambda: services.applicant_create(actor=request.user, **form.cleaned_data))
+        if applicant is not None:
+            return redirect("hr:applicant", applicant.pk)
+    return _form_page(request, form, _("New applicant"), "hr:applicants")
+
+
+@board_only
+@require_GET
+def applicant_detail(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    return render(
+        request,
+        "hr/applicant.html",
+        {"applicant": applicant, "reports": applicant.reports.all(), "documents": applicant.documents.all()},
+    )
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_edit(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    form = ApplicantForm(request.POST or None, instance=Applicant.objects.get(pk=applicant.pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save(form, lambda: services.applicant_update(applicant=applicant, actor=request.user, **data)):
+            return redirect("hr:applicant", applicant.pk)
+    return _form_page(request, form, _("Edit applicant"), "hr:applicants")
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_report_new(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    form = InterviewReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.interview_report_create(applicant=applicant, actor=request.user, **form.cleaned_data)
+        return redirect("hr:applicant", applicant.pk)
+    return _form_page(request, form, _("New interview report"), "hr:applicants")
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_document_new(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.hr_document_create(upload=form.cleaned_data["file"], applicant=applicant, actor=request.user)
+        return redirect("hr:applicant", applicant.pk)
+    return _form_page(request, form, _("Add a document"), "hr:applicants", files=True)
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_hire_view(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    form = HireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        employee = _save(
+            form,
+            lambda: services.applicant_hire(
+                applicant=applicant, start_date=form.cleaned_data["start_date"], actor=request.user
+            ),
+        )
+        if employee is not None:
+            return redirect("hr:employee", employee.pk)
+    return _form_page(request, form, _("Hire applicant"), "hr:applicants")
+
+
+# --- Documents ---------------------------------------------------------------------
+@board_only
+@require_GET
+def document_download(request: HttpRequest, document_id: str) -> FileResponse:
+    """A stored document, as an attachment, for board members only (never a media URL)."""
+    document = get_hr_document_for_user(request.user, document_id)
+    path = services.hr_storage_path(document.file_path)
+    if not path.is_file():
+        raise Http404
+    access_log_record(actor=request.user, action=AccessAction.DOWNLOAD, obj=document, request=request)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=document.original_name)
