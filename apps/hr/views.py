@@ -104,7 +104,8 @@ def employee_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
 def employee_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     employee = get_employee_for_user(request.user, employee_id)
     access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
-    form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=employee.pk))
+    # A second, scoped copy for the form: validation writes into its instance, not into `employee`.
+    form = EmployeeForm(request.POST or None, instance=get_employee_for_user(request.user, employee_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(form, lambda: services.employee_update(employee=employee, actor=request.user, **data)):
@@ -179,7 +180,8 @@ def applicant_detail(request: HttpRequest, applicant_id: str) -> HttpResponse:
 def applicant_edit(request: HttpRequest, applicant_id: str) -> HttpResponse:
     applicant = get_applicant_for_user(request.user, applicant_id)
     access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
-    form = ApplicantForm(request.POST or None, instance=Applicant.objects.get(pk=applicant.pk))
+    # A second, scoped copy for the form: validation writes into its instance, not into `applicant`.
+    form = ApplicantForm(request.POST or None, instance=get_applicant_for_user(request.user, applicant_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(form, lambda: services.applicant_update(applicant=applicant, actor=request.user, **data)):
