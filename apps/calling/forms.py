@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.assignments.models import CallResult
 from apps.calling.services import NOTE_MAX_LENGTH
-from apps.prospects.models import CompanyStatus
 
 
 class CallForm(forms.Form):
@@ -27,22 +26,6 @@ class CallForm(forms.Form):
     def __init__(self, *args: Any, results: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = results
-
-
-class CompanyForm(forms.Form):
-    """Correcting the shared company record; saving it unchanged confirms it (R-RET-3)."""
-
-    name = forms.CharField(label=_("Name"), max_length=255)
-    kvk_number = forms.CharField(label=_("KvK number"), max_length=20, required=False)
-    street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    house_number = forms.CharField(label=_("House number"), max_length=20, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    phone = forms.CharField(label=_("General phone"), max_length=32, required=False)
-    website = forms.CharField(label=_("Website"), max_length=255, required=False)
-    industry = forms.CharField(label=_("Industry"), max_length=150, required=False)
-    employees = forms.IntegerField(label=_("Employees (FTE)"), min_value=0, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
 
 
 class PersonForm(forms.Form):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
-from apps.calling.forms import CallForm, CompanyForm, PersonForm
+from apps.calling.forms import CallForm, PersonForm
 from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen
 from apps.calling.services import call_note_create, person_add_to_prospect, person_left_company
@@ -36,6 +36,7 @@ from apps.core.access import (
     get_prospect_person_for_agent,
 )
 from apps.core.errors import ServiceError
+from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
 from apps.prospects.services import company_update, person_update
 

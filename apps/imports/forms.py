@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.imports.mapping import EXTRA, FIELDS, IGNORE
-from apps.prospects.models import CompanyStatus, ProspectStatus
+from apps.prospects.models import ProspectStatus
 
 
 class UploadForm(forms.Form):
@@ -38,20 +38,6 @@ class ProspectFilterForm(forms.Form):
     def __init__(self, *args: Any, results: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [("", _("All")), ("none", _("Not yet called"))] + results
-
-
-class CompanyForm(forms.Form):
-    name = forms.CharField(label=_("Company name"), max_length=255)
-    kvk_number = forms.CharField(label=_("KvK number"), max_length=12, required=False)
-    street = forms.CharField(label=_("Street"), max_length=200, required=False)
-    house_number = forms.CharField(label=_("House number"), max_length=20, required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Company phone"), max_length=32, required=False)
-    website = forms.CharField(label=_("Website"), max_length=255, required=False)
-    industry = forms.CharField(label=_("Industry"), max_length=150, required=False)
-    employees = forms.IntegerField(label=_("Number of employees"), min_value=0, required=False)
-    status = forms.ChoiceField(label=_("Company status"), choices=CompanyStatus.choices)
 
 
 class PersonForm(forms.Form):

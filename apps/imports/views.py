@@ -35,7 +35,6 @@ from apps.core.net import client_ip
 from apps.imports import selectors
 from apps.imports.api import export_response
 from apps.imports.forms import (
-    CompanyForm,
     ConfirmDeleteForm,
     ExtraForm,
     MappingForm,
@@ -47,6 +46,7 @@ from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportStatus
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
+from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
 from apps.prospects.services import prospect_delete
 
