@@ -266,8 +266,18 @@ LEADHUNTER_PERIODS = {
     "IP_KEEP_DAYS": env_int("LEADHUNTER_IP_KEEP_DAYS", 28, minimum=1),
     "LEASE_MINUTES": env_int("LEADHUNTER_LEASE_MINUTES", 30, minimum=1),
     "REQUEST_ANSWER_DAYS": env_int("LEADHUNTER_REQUEST_ANSWER_DAYS", 14, minimum=1),
+    # Data-subject requests (R-DSR-2): how long the emailed confirmation link is valid
+    # (an unconfirmed request is removed after it), and how many days before the 14-day
+    # deadline the privacy officers are reminded of an open request.
+    "REQUEST_CONFIRM_HOURS": env_int("LEADHUNTER_REQUEST_CONFIRM_HOURS", 48, minimum=1),
+    "REQUEST_REMIND_DAYS_BEFORE": env_int("LEADHUNTER_REQUEST_REMIND_DAYS_BEFORE", 3, minimum=1),
     "BACKUP_KEEP_DAYS": env_int("LEADHUNTER_BACKUP_KEEP_DAYS", 14, minimum=1),
 }
+if LEADHUNTER_PERIODS["REQUEST_REMIND_DAYS_BEFORE"] >= LEADHUNTER_PERIODS["REQUEST_ANSWER_DAYS"]:
+    raise ImproperlyConfigured("LEADHUNTER_REQUEST_REMIND_DAYS_BEFORE must be less than LEADHUNTER_REQUEST_ANSWER_DAYS")
+# GDPR Art. 12(3): the legal maximum for answering a data-subject request. The law's, not
+# ours: not configurable. Shown beside our own 14 days (SPEC §8).
+REQUEST_LEGAL_MAX_MONTHS = 1
 if LEADHUNTER_PERIODS["PERSON_DELETE_AFTER_MONTHS"] <= LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]:
     raise ImproperlyConfigured("LEADHUNTER_PERSON_DELETE_AFTER_MONTHS must exceed LEADHUNTER_VERIFY_AFTER_MONTHS")
 

@@ -13,6 +13,7 @@ from apps.assignments import services as assignment_services
 from apps.assignments.models import Assignment
 from apps.callnotes.models import CallNote
 from apps.clients.models import Client, ClientContact
+from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects.models import Company, Lease, Person, Prospect, ProspectPerson
 
 PASSWORD = "a-long-test-password"
@@ -149,3 +150,25 @@ class LeaseFactory(factory.django.DjangoModelFactory):
     agent = factory.SubFactory(UserFactory, role=Role.AGENT)
     leased_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyAttribute(lambda o: o.leased_at + dt.timedelta(minutes=30))
+
+
+class DataSubjectRequestFactory(factory.django.DjangoModelFactory):
+    """An unconfirmed request as the public form files it; `confirmed=True` for one whose
+    14-day clock runs (R-DSR-2). Services of apps.privacy build the real ones."""
+
+    class Meta:
+        model = DataSubjectRequest
+
+    class Params:
+        confirmed = factory.Trait(
+            status=RequestStatus.OPEN,
+            confirmed_at=factory.LazyFunction(timezone.now),
+            due_at=factory.LazyAttribute(lambda o: o.confirmed_at + dt.timedelta(days=14)),
+            legal_due_at=factory.LazyAttribute(lambda o: o.confirmed_at + dt.timedelta(days=30)),
+        )
+
+    kind = RequestKind.ACCESS
+    name = "Jan de Vries"
+    email = factory.Sequence(lambda n: f"requester{n}@example.org")
+    submitted_at = factory.LazyFunction(timezone.now)
+    confirm_before = factory.LazyAttribute(lambda o: o.submitted_at + dt.timedelta(hours=48))

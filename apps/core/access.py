@@ -252,6 +252,36 @@ def get_hr_document_for_user(user: Any, document_id: Any) -> Any:
     return get_for_user(HRDocument.objects.all(), user, document_id)
 
 
+# --- The privacy office (SPEC §1, R-DSR-2…4, R-REG-1, R-REG-2) -----------------------
+def privacy_office_visible_to(user: Any) -> bool:
+    """Data-subject requests, the suppression list, the erasure ledger and the registers
+    are for privacy officers (a permission held by administrators or board members) with
+    a confidentiality agreement on record, and nobody else."""
+    return may_open_client_data(user) and bool(user.is_privacy_officer)
+
+
+def _privacy_scope(model_label: str) -> Callable[..., QuerySet]:
+    def rule(user: Any, qs: QuerySet | None = None) -> QuerySet:
+        from django.apps import apps
+
+        qs = apps.get_model(model_label).objects.all() if qs is None else qs
+        return qs if privacy_office_visible_to(user) else qs.none()
+
+    return rule
+
+
+def require_privacy_officer(user: Any) -> None:
+    """404 for everyone but privacy officers: the same answer as a page that does not exist."""
+    if not privacy_office_visible_to(user):
+        raise Http404
+
+
+def get_request_for_officer(user: Any, request_id: Any) -> Any:
+    from apps.privacy.models import DataSubjectRequest
+
+    return get_for_user(DataSubjectRequest.objects.select_related("handled_by"), user, request_id)
+
+
 _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "assignments.assignment": assignments_visible_to,
     "prospects.prospect": prospects_visible_to,
@@ -266,6 +296,8 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "hr.applicant": _hr_scope("hr.Applicant"),
     "hr.interviewreport": _hr_scope("hr.InterviewReport"),
     "hr.hrdocument": _hr_scope("hr.HRDocument"),
+    "privacy.datasubjectrequest": _privacy_scope("privacy.DataSubjectRequest"),
+    "privacy.suppressionentry": _privacy_scope("privacy.SuppressionEntry"),
 }
 
 

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.querysets import VisibleToQuerySet
 
 
 class SuppressionEntry(models.Model):
@@ -17,6 +22,8 @@ class SuppressionEntry(models.Model):
     name_company_hash = models.CharField(_("name and company hash"), max_length=64, blank=True)
     reason = models.CharField(_("reason"), max_length=32)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisibleToQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("suppression entry")
@@ -36,3 +43,110 @@ class SuppressionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Suppression entry')} {self.pk}"
+
+
+class RequestKind(models.TextChoices):
+    """What a data subject asks for (R-DSR-1; GDPR Art. 15, 16, 17, 21)."""
+
+    ACCESS = "access", _("Access to my data")
+    RECTIFICATION = "rectification", _("Correction of my data")
+    ERASURE = "erasure", _("Erasure of my data")
+    OBJECTION = "objection", _("Objection to the processing")
+
+
+class RequestStatus(models.TextChoices):
+    # Filed on the public form or API; the confirmation link has been sent and not yet
+    # followed. Such requests expire and are removed (R-DSR-2).
+    UNCONFIRMED = "unconfirmed", _("Awaiting confirmation")
+    # Confirmed by the link: the 14-day clock runs; only now may the officer look the
+    # person up (R-DSR-3).
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    REFUSED = "refused", _("Refused")
+
+
+class DataSubjectRequest(models.Model):
+    """A request of a data subject under the GDPR (SPEC R-DSR-1…4, policy §7).
+
+    The requester's own details are personal data too: the IP address is removed after
+    4 weeks (R-RET-6) and the identifying fields are blanked once an erasure is carried
+    out, so that the pg_dump check of R-DEL-1 finds nothing of the person.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("type of request"), max_length=16, choices=RequestKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.UNCONFIRMED
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # Normalised (lower-cased) so that the lookup and the per-address limits match.
+    email = models.EmailField(_("email address"), max_length=254)
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)  # E.164 when given
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="nl")
+
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # The confirmation link (R-DSR-2): signed, bound to this request by its id, valid until
+    # `confirm_before`, and single-use: the nonce it carries must equal the stored one,
+    # which confirmation clears.
+    confirm_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    confirm_before = models.DateTimeField(_("confirm before"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Set at confirmation: Leadhunter's own promise (REQUEST_ANSWER_DAYS, 14 days) and the
+    # legal maximum of GDPR Art. 12(3) (one month).
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    legal_due_at = models.DateTimeField(_("legal deadline"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # What was done (answered) or why not (refused: mandatory).
+    outcome = models.TextField(_("outcome"), blank=True)
+    # Set when the erasure has been carried out and the identifying fields were blanked.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+        ordering = ["due_at", "submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="dsr_confirmed_has_deadlines",
+                condition=Q(confirmed_at__isnull=True) | Q(due_at__isnull=False, legal_due_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="dsr_open_or_closed_is_confirmed",
+                condition=Q(status="unconfirmed") | Q(confirmed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="dsr_closed_has_date",
+                condition=~Q(status__in=["answered", "refused"]) | Q(closed_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="dsr_refusal_has_reason",
+                condition=~Q(status="refused") | ~Q(outcome=""),
+            ),
+        ]
+        indexes = [
+            # The officer's dashboard and the reminder job: WHERE status = 'open' ORDER BY due_at
+            models.Index(fields=["due_at"], condition=Q(status="open"), name="dsr_open_due_idx"),
+            # Expiry of unconfirmed requests: WHERE status = 'unconfirmed' AND confirm_before < now
+            models.Index(fields=["confirm_before"], condition=Q(status="unconfirmed"), name="dsr_unconfirmed_idx"),
+            # Per-address cap on confirmation emails: WHERE email = ? AND submitted_at > ?
+            models.Index(fields=["email", "submitted_at"], name="dsr_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # No personal data in a string that may end up in logs or the auditlog.
+        return f"{_('Data-subject request')} {self.pk}"
