@@ -81,4 +81,11 @@ NL = {
     "There is nobody left to call in this assignment right now.": "Er is in deze opdracht nu niemand meer om te bellen.",
     "The call is saved.": "Het gesprek is opgeslagen.",
     "The person is deleted everywhere.": "De persoon is overal verwijderd.",
+    "My callbacks": "Mijn terugbelafspraken",
+    "due": "nu",
+    "Call now": "Nu bellen",
+    "Due callbacks also come first when you ask for the next prospect.": "Terugbelafspraken die aan de beurt zijn, krijgt u ook als eerste bij \u201cvolgende prospect\u201d.",
+    "You have no callbacks scheduled in this assignment.": "U hebt in deze opdracht geen terugbelafspraken gepland.",
+    "This callback is no longer yours to call.": "Deze terugbelafspraak is niet meer aan u.",
+    "Finish the call you are on first; your callback stays in your list.": "Rond eerst het gesprek af waarmee u bezig bent; uw terugbelafspraak blijft in uw lijst.",
 }

@@ -89,3 +89,47 @@ def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> Prospec
             )
             return prospect
     return None
+
+
+class CallbackNotYours(Exception):
+    """The prospect is not (any longer) a callback of this agent, or someone holds it."""
+
+
+def prospect_lease_callback(*, prospect: Prospect, agent: Any, now: dt.datetime | None = None) -> Prospect:
+    """Lease one of the agent's own scheduled callbacks now, before it comes up in the
+    queue (the agent's callback list on the workspace). The same lease as "next": the
+    agent keeps at most one prospect per assignment, so one already held is returned
+    instead. Raises CallbackNotYours when the prospect is no longer the agent's callback.
+
+    The caller has checked that the agent works on the prospect's active assignment and may
+    open it (`access.get_prospect_for_agent`).
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            leases_expire(now=now, assignment=prospect.assignment)
+            held = (
+                Lease.objects.filter(assignment_id=prospect.assignment_id, agent=agent)
+                .select_related("prospect__company")
+                .first()
+            )
+            if held is not None:
+                return held.prospect
+            locked = (
+                Prospect.objects.select_for_update(of=("self",))
+                .select_related("company")
+                .filter(pk=prospect.pk, status=ProspectStatus.CALLBACK, callback_agent=agent)
+                .first()
+            )
+            if locked is None:
+                raise CallbackNotYours
+            Lease.objects.create(
+                prospect=locked,
+                agent=agent,
+                assignment_id=locked.assignment_id,
+                leased_at=now,
+                expires_at=now + lease_duration(),
+            )
+            return locked
+    except IntegrityError as exc:  # leased a moment ago (by this agent, twice at once)
+        raise CallbackNotYours from exc

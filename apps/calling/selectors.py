@@ -144,3 +144,26 @@ def assignment_progress(*, assignment: Assignment, days: int = 31) -> Progress:
         calls_per_agent_per_day=list(calls),
         leased=Lease.objects.filter(assignment=assignment, expires_at__gt=timezone.now()).count(),
     )
+
+
+# The workspace lists at most this many of an agent's callbacks: the rest come up in
+# the queue at their time (R-NTK-2: never a list of the assignment's database).
+CALLBACK_LIST_SIZE = 50
+
+
+def own_callbacks(*, assignment: Assignment, agent: Any) -> list[Prospect]:
+    """The callbacks the agent scheduled in this assignment, soonest first: only prospects
+    they may open anyway (R-NTK-2: "a callback they scheduled themselves")."""
+    return list(
+        Prospect.objects.filter(assignment=assignment, status=ProspectStatus.CALLBACK, callback_agent=agent)
+        .select_related("company", "last_result")
+        .only(
+            "id",
+            "callback_at",
+            "assignment_id",
+            "company__name",
+            "company__city",
+            "last_result__label",
+        )
+        .order_by("callback_at", "id")[:CALLBACK_LIST_SIZE]
+    )

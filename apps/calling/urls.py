@@ -11,6 +11,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/progress/", views.progress, name="progress"),
     path("prospects/<uuid:prospect_id>/", views.screen, name="screen"),
     path("prospects/<uuid:prospect_id>/call/", views.record_call, name="call"),
+    path("prospects/<uuid:prospect_id>/callback/", views.callback_take, name="callback-take"),
     path("prospects/<uuid:prospect_id>/company/", views.company_correct, name="company"),
     path("prospects/<uuid:prospect_id>/persons/add/", views.person_add, name="person-add"),
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/verify/", views.person_verify, name="person-verify"),

@@ -17,14 +17,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
 from apps.calling.forms import CallForm, PersonForm
-from apps.calling.queue import prospect_lease_next
-from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen
+from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
+from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen, own_callbacks
 from apps.calling.services import call_note_create, person_add_to_prospect, person_left_company
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
@@ -58,7 +59,35 @@ def _to_screen(prospect: Prospect) -> HttpResponse:
 def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """An agent's start on one assignment: the briefing and "next prospect"."""
     assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
-    return render(request, "calling/workspace.html", {"assignment": assignment})
+    callbacks = own_callbacks(assignment=assignment, agent=request.user)
+    access_log_bulk(  # the list shows records of the client's database (R-LOG-1); none: no entry
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=Prospect,
+        object_ids=[p.pk for p in callbacks],
+        assignment_id=assignment.pk,
+        request=request,
+    )
+    return render(
+        request,
+        "calling/workspace.html",
+        {"assignment": assignment, "callbacks": callbacks, "now": timezone.now()},
+    )
+
+
+@require_POST
+@login_required
+def callback_take(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """Call one of my own callbacks now, from the list on the workspace."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    try:
+        leased = prospect_lease_callback(prospect=prospect, agent=request.user)
+    except CallbackNotYours:
+        messages.error(request, _("This callback is no longer yours to call."))
+        return redirect("calling:workspace", assignment_id=prospect.assignment_id)
+    if leased.pk != prospect.pk:
+        messages.info(request, _("Finish the call you are on first; your callback stays in your list."))
+    return _to_screen(leased)
 
 
 @require_POST

@@ -54,6 +54,8 @@ ROWS: dict[str, Row] = {
     ),
     # Empty forms: the lease holder is told what is missing (400), everyone else finds nothing.
     "calling:call": _screen("call", 400),
+    # The lease holder is sent back to the prospect they hold; nobody else finds it.
+    "calling:callback-take": _screen("callback-take", 302),
     "calling:company": _screen("company", 400),
     "calling:person-add": _screen("person-add", 400),
     # An empty verify form confirms the person as they stand.

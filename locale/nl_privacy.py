@@ -1,0 +1,27 @@
+"""Dutch for the privacy office's shared model (apps/privacy/models.py): see locale/nl.py."""
+
+NL = {
+    "Access to my data": "Inzage in mijn gegevens",
+    "Correction of my data": "Correctie van mijn gegevens",
+    "Erasure of my data": "Verwijdering van mijn gegevens",
+    "Objection to the processing": "Bezwaar tegen de verwerking",
+    "Awaiting confirmation": "Wacht op bevestiging",
+    "Open": "Open",
+    "Answered": "Beantwoord",
+    "Refused": "Afgewezen",
+    "type of request": "soort verzoek",
+    "email address": "e-mailadres",
+    "phone number": "telefoonnummer",
+    "message": "bericht",
+    "language": "taal",
+    "submitted at": "ingediend op",
+    "confirm before": "bevestigen vóór",
+    "confirmed at": "bevestigd op",
+    "answer due": "antwoord uiterlijk",
+    "legal deadline": "wettelijke termijn",
+    "reminder sent at": "herinnering verstuurd op",
+    "handled by": "behandeld door",
+    "closed at": "afgesloten op",
+    "data-subject request": "verzoek van een betrokkene",
+    "data-subject requests": "verzoeken van betrokkenen",
+}
