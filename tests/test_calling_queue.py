@@ -165,3 +165,37 @@ def test_concurrent_next_never_leases_one_prospect_twice() -> None:
     assert len(set(handed)) == len(handed), "a prospect was leased twice"
     assert connection.vendor == "postgresql"
     assert not Lease.objects.exists()
+
+
+def test_an_unscheduled_agents_due_callbacks_go_to_the_others(queue) -> None:  # type: ignore[no-untyped-def]
+    assignment, (a, b) = queue
+    due = ProspectFactory(
+        assignment=assignment,
+        status=ProspectStatus.CALLBACK,
+        callback_at=NOW - dt.timedelta(minutes=1),
+        callback_agent=b,
+    )
+    later = ProspectFactory(
+        assignment=assignment, status=ProspectStatus.CALLBACK, callback_at=NOW + dt.timedelta(days=1), callback_agent=b
+    )
+    assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) is None  # b's, not a's
+
+    assignment_services.assignment_unschedule_agent(assignment=assignment, user=b)
+
+    assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) == due
+    later.refresh_from_db()
+    assert (later.status, later.callback_agent) == (ProspectStatus.CALLBACK, None)  # waits for its time
+
+
+def test_an_agent_who_changes_role_leaves_their_callbacks_to_the_queue(queue) -> None:  # type: ignore[no-untyped-def]
+    from apps.accounts.services import user_change_role
+
+    assignment, (a, b) = queue
+    due = ProspectFactory(
+        assignment=assignment,
+        status=ProspectStatus.CALLBACK,
+        callback_at=NOW - dt.timedelta(minutes=1),
+        callback_agent=b,
+    )
+    user_change_role(user=b, role=Role.SUPERVISOR)
+    assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) == due

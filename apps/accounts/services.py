@@ -66,15 +66,17 @@ def user_create(
 @transaction.atomic
 def user_change_role(*, user: User, role: Role | str, client: Client | None = None, actor: Any = None) -> User:
     """Give a user another role. Everything the old role held on assignments goes: its
-    guardian rows and its leases, so nothing carries over to the new role (R-NTK-4)."""
+    guardian rows and its leases, so nothing carries over to the new role (R-NTK-4); an
+    agent's callbacks go back to their assignments' queues."""
     from apps.assignments.models import AssignmentUserObjectPermission
-    from apps.prospects.models import Lease
+    from apps.prospects.models import Lease, Prospect
 
     role = Role(role)
     if role == Role.CLIENT and client is None:
         raise ServiceError(_("A client user needs a client."))
     AssignmentUserObjectPermission.objects.filter(user=user).delete()
     Lease.objects.filter(agent=user).delete()
+    Prospect.objects.filter(callback_agent=user).update(callback_agent=None)
     user.role = role
     user.client = client if role == Role.CLIENT else None
     if role not in (Role.ADMINISTRATOR, Role.BOARD):

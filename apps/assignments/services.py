@@ -126,10 +126,14 @@ def assignment_schedule_agent(*, assignment: Assignment, user: User, actor: Any 
 
 @transaction.atomic
 def assignment_unschedule_agent(*, assignment: Assignment, user: User, actor: Any = None) -> None:
-    """Take an agent off an assignment; the prospect they hold is released at once."""
-    from apps.prospects.models import Lease
+    """Take an agent off an assignment; the prospect they hold is released at once, and
+    their callbacks go back to the queue for any agent of the assignment when due."""
+    from apps.prospects.models import Lease, Prospect, ProspectStatus
 
     Lease.objects.filter(assignment=assignment, agent=user).delete()
+    Prospect.objects.filter(assignment=assignment, status=ProspectStatus.CALLBACK, callback_agent=user).update(
+        callback_agent=None
+    )
     for perm in AGENT_PERMS:
         remove_perm(perm.value, user, assignment)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.assignments.models import Assignment
@@ -46,11 +46,16 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
 
 
 def _candidates(assignment: Assignment, agent: Any, now: dt.datetime) -> list[QuerySet]:
-    """The queue in its order: own due callbacks, then new prospects, then retries."""
+    """The queue in its order: own due callbacks (and due callbacks nobody owns any more,
+    their agent having left the assignment), then new prospects, then retries."""
     unleased = ~Exists(Lease.objects.filter(prospect_id=OuterRef("pk")))
     base = Prospect.objects.filter(unleased, assignment=assignment)
     return [
-        base.filter(status=ProspectStatus.CALLBACK, callback_agent=agent, callback_at__lte=now).order_by("callback_at"),
+        base.filter(
+            Q(callback_agent=agent) | Q(callback_agent__isnull=True),
+            status=ProspectStatus.CALLBACK,
+            callback_at__lte=now,
+        ).order_by("callback_at"),
         # New prospects in their order of arrival: prospect_queue_idx's (assignment, status, callback_at)
         # order (callback_at is empty for all) is the heap order, and needs no sort.
         base.filter(status=ProspectStatus.NEW).order_by("callback_at"),
