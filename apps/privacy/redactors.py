@@ -38,6 +38,7 @@ class ErasedPerson:
     email: str
     phone: str
     company_name: str
+    company_id: uuid.UUID | None = None
 
 
 PersonRedactor = Callable[[Sequence[ErasedPerson]], None]

@@ -159,7 +159,7 @@ def persons_delete(
     # Set-based SQL with one array parameter: the purge passes thousands of ids at a time.
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT p.id, p.first_name, p.last_name, p.email, p.phone, c.name
+            """SELECT p.id, p.first_name, p.last_name, p.email, p.phone, c.name, c.id
                FROM prospects_person p JOIN prospects_company c ON c.id = p.company_id
                WHERE p.id = ANY(%s) ORDER BY p.id FOR UPDATE OF p""",
             [list(person_ids)],
