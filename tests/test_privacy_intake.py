@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from apps.privacy import services
 from apps.privacy.demo import seed_privacy_demo
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.retention import clock
+from apps.retention.models import JobRun
 from apps.retention.runner import run_rule
 from tests.conftest import World
 from tests.factories import DataSubjectRequestFactory, PersonFactory, UserFactory
@@ -71,6 +74,19 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_person(client) -> Non
     assert first.subject == second.subject
     assert LINK.sub("LINK", first.body) == LINK.sub("LINK", second.body)
     assert DataSubjectRequest.objects.filter(status=RequestStatus.UNCONFIRMED).count() == 2
+
+
+def test_filing_runs_the_same_queries_for_a_known_and_an_unknown_person(client) -> None:  # type: ignore[no-untyped-def]
+    """The form never looks the person up: the same statements run either way (timing)."""
+    PersonFactory(email="bekend@bedrijf.example")
+    shapes = []
+    for email in ("bekend@bedrijf.example", "onbekend@elders.example"):
+        with CaptureQueriesContext(connection) as queries:
+            _post_form(client, email)
+        shapes.append([re.sub(r"'[^']*'|\"s\w+_x\d+\"|\b\d+\b", "?", q["sql"]) for q in queries.captured_queries])
+    assert shapes[0] == shapes[1]
+    assert any("INSERT" in sql for sql in shapes[0])
+    assert not any("prospects_person" in sql for sql in shapes[0])
 
 
 def test_form_normalises_email_and_phone(client) -> None:  # type: ignore[no-untyped-def]
@@ -287,6 +303,17 @@ def test_reminder_dry_run_sends_nothing() -> None:
     run = run_rule("privacy_request_reminders", dry_run=True)
     assert run.counts == {"requests_due_soon": 0, "requests_overdue": 1}
     assert not mail.outbox and DataSubjectRequest.objects.get().reminded_at is None
+
+
+def test_clock_rules_have_tasks_and_beat_entries(settings) -> None:  # type: ignore[no-untyped-def]
+    from apps.privacy import tasks
+
+    tasks_by_name = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"retention.privacy_unconfirmed_expiry", "retention.privacy_request_reminders"} <= tasks_by_name
+    DataSubjectRequestFactory(submitted_at=timezone.now() - dt.timedelta(hours=49))
+    run_id = tasks.privacy_unconfirmed_expiry.run()
+    assert JobRun.objects.get(pk=run_id).counts == {"unconfirmed_requests_removed": 1}
+    assert JobRun.objects.get(pk=tasks.privacy_request_reminders.run()).rule == "privacy_request_reminders"
 
 
 def test_months_after_clamps_at_the_end_of_the_month() -> None:

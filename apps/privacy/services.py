@@ -230,8 +230,8 @@ def request_confirm(*, request_id: UUID, token: str, now: dt.datetime | None = N
     now = now or timezone.now()
     with transaction.atomic():
         # Lock the row: two POSTs of one link confirm once.
-        locked = DataSubjectRequest.objects.select_for_update().filter(pk=request_id)
-        if not locked.exists():
+        locked = list(DataSubjectRequest.objects.select_for_update().filter(pk=request_id).values_list("pk", flat=True))
+        if not locked:
             raise LinkRefused(_("This link has expired. Please file your request again."), 410)
         dsr = request_for_token(request_id=request_id, token=token, now=now)
         dsr.confirmed_at = now
