@@ -126,7 +126,7 @@ def test_rate_limit_per_ip_answers_429(client, settings) -> None:  # type: ignor
     assert _post_form(client, "a@example.org").status_code == 200
     assert _post_form(client, "b@example.org").status_code == 200
     response = _post_form(client, "c@example.org")
-    assert response.status_code == 429
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
     assert "Te veel verzoeken" in response.content.decode()
     assert DataSubjectRequest.objects.count() == 2
     # Another address (another IP) is not affected.

@@ -41,7 +41,9 @@ def statement(request: HttpRequest) -> HttpResponse:
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/too_many.html", status=429)
+    response = render(request, "privacy/too_many.html", status=429)
+    response["Retry-After"] = str(services.HOUR)  # the limits are per hour
+    return response
 
 
 @require_http_methods(["GET", "POST"])
