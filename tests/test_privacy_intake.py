@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core import mail, signing
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,6 +88,23 @@ def test_filing_runs_the_same_queries_for_a_known_and_an_unknown_person(client) 
     assert shapes[0] == shapes[1]
     assert any("INSERT" in sql for sql in shapes[0])
     assert not any("prospects_person" in sql for sql in shapes[0])
+
+
+class BrokenMailServer(BaseEmailBackend):
+    """A mail server that refuses the connection, as smtplib would raise it."""
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_mail_server_that_is_down_gives_the_same_answer_not_a_500(client, settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    expected = _post_form(client, "eerst@example.org")
+    settings.EMAIL_BACKEND = "tests.test_privacy_intake.BrokenMailServer"
+    response = _post_form(client, "daarna@example.org")
+    assert response.status_code == 200
+    assert CSRF.sub(rb"\1\2", response.content) == CSRF.sub(rb"\1\2", expected.content)
+    dsr = DataSubjectRequest.objects.get(email="daarna@example.org")
+    assert str(dsr.pk) in caplog.text and "daarna@" not in caplog.text
 
 
 def test_form_normalises_email_and_phone(client) -> None:  # type: ignore[no-untyped-def]

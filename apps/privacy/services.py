@@ -9,6 +9,7 @@ reach the privacy officers, and only then does the 14-day clock run.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ from apps.core.errors import ServiceError
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects import normalise
 from apps.retention import clock
+
+logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "apps.privacy.request-confirm"
 HOUR = 3600
@@ -161,6 +164,16 @@ def confirm_path(dsr: DataSubjectRequest) -> str:
 
 
 def _send_confirmation_email(dsr: DataSubjectRequest) -> None:
+    """Sent in the request, the same way for everyone. A mail server that is down must not
+    turn into a 500 or a different answer: the failure is logged (the request id only) and
+    the unconfirmed request lapses like any other."""
+    try:
+        _send_confirmation_email_now(dsr)
+    except OSError:  # smtplib.SMTPException and connection errors
+        logger.exception("confirmation email for data-subject request %s could not be sent", dsr.pk)
+
+
+def _send_confirmation_email_now(dsr: DataSubjectRequest) -> None:
     with translation.override(dsr.language):
         context = {
             "dsr": dsr,
