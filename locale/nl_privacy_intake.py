@@ -88,6 +88,7 @@ NL = {
     "Please describe what was done.": "Beschrijf wat er is gedaan.",
     "A refusal needs a reason: the requester receives it.": "Een weigering heeft een reden nodig: de aanvrager ontvangt die.",
     "Privacy requests": "Privacyverzoeken",
+    "The email to the requester could not be sent, so the request is still open. Try again later.": "De e-mail aan de aanvrager kon niet worden verstuurd; het verzoek staat daarom nog open. Probeer het later opnieuw.",
     "All privacy requests": "Alle privacyverzoeken",
     "overdue": "te laat",
     "Deadline": "Termijn",

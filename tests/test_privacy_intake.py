@@ -426,6 +426,18 @@ def test_take_answer_and_refuse(world: World) -> None:
     assert second.status == RequestStatus.REFUSED
 
 
+def test_a_refusal_whose_email_fails_is_not_recorded(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    dsr = DataSubjectRequestFactory(confirmed=True)
+    settings.EMAIL_BACKEND = "tests.test_privacy_intake.BrokenMailServer"
+    response = world.client_for("privacy_officer").post(
+        reverse("privacy:request-refuse", args=[dsr.pk]), {"reason": "Niet aangetoond."}
+    )
+    assert response.status_code == 200
+    assert "kon niet worden verstuurd" in response.content.decode()
+    dsr.refresh_from_db()
+    assert dsr.status == RequestStatus.OPEN and dsr.outcome == "" and dsr.closed_at is None
+
+
 def test_start_page_links_the_dashboard_for_privacy_officers_only(world: World) -> None:
     url = reverse("privacy:requests")
     assert url in world.client_for("privacy_officer").get(reverse("accounts:home")).content.decode()

@@ -253,13 +253,17 @@ def request_confirm(*, request_id: UUID, token: str, now: dt.datetime | None = N
         dsr.confirm_nonce = ""
         dsr.save(update_fields=["confirmed_at", "status", "due_at", "legal_due_at", "confirm_nonce"])
     # Both deadlines in writing too; the same email for everyone (no lookup has happened).
-    with translation.override(dsr.language):
-        send_mail(
-            _("Your privacy request is confirmed"),
-            render_to_string("privacy/email/confirmed.txt", {"dsr": dsr}),
-            None,
-            [dsr.email],
-        )
+    # The page shows them as well, so a mail server that is down costs nothing but a log line.
+    try:
+        with translation.override(dsr.language):
+            send_mail(
+                _("Your privacy request is confirmed"),
+                render_to_string("privacy/email/confirmed.txt", {"dsr": dsr}),
+                None,
+                [dsr.email],
+            )
+    except OSError:
+        logger.exception("confirmation receipt for data-subject request %s could not be sent", dsr.pk)
     return dsr
 
 
@@ -300,17 +304,23 @@ def request_refuse(
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError({"reason": [_("A refusal needs a reason: the requester receives it.")]})
-    with transaction.atomic():
-        dsr.status, dsr.outcome, dsr.closed_at = RequestStatus.REFUSED, reason, now or timezone.now()
-        dsr.handled_by = dsr.handled_by or actor
-        dsr.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
-    with translation.override(dsr.language):
-        send_mail(
-            _("Your privacy request"),
-            render_to_string("privacy/email/refused.txt", {"dsr": dsr, "contact": contact()}),
-            None,
-            [dsr.email],
-        )
+    try:
+        # The refusal stands only once the requester has been told: a failed email rolls it back.
+        with transaction.atomic():
+            dsr.status, dsr.outcome, dsr.closed_at = RequestStatus.REFUSED, reason, now or timezone.now()
+            dsr.handled_by = dsr.handled_by or actor
+            dsr.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
+            with translation.override(dsr.language):
+                send_mail(
+                    _("Your privacy request"),
+                    render_to_string("privacy/email/refused.txt", {"dsr": dsr, "contact": contact()}),
+                    None,
+                    [dsr.email],
+                )
+    except OSError as exc:
+        logger.exception("refusal email for data-subject request %s could not be sent", dsr.pk)
+        message = _("The email to the requester could not be sent, so the request is still open. Try again later.")
+        raise ServiceError({"reason": [message]}) from exc
     return dsr
 
 
