@@ -117,6 +117,18 @@ def test_form_normalises_email_and_phone(client) -> None:  # type: ignore[no-unt
     assert mail.outbox[0].to == ["jan.de.vries@example.org"]
 
 
+def test_a_request_filed_in_english_is_answered_in_english(client, settings) -> None:  # type: ignore[no-untyped-def]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Request received" in _post_form(client, "jan@example.org").content.decode()
+    dsr = DataSubjectRequest.objects.get()
+    assert dsr.language == "en"
+    assert mail.outbox[0].subject == "Please confirm your privacy request"
+    # The link is followed later, in whatever language the browser then has: the receipt stays English.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    client.post(reverse("privacy:confirm", args=[dsr.pk, _token_from_mail(mail.outbox[0])]))
+    assert mail.outbox[1].subject == "Your privacy request is confirmed"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [("phone", "12", "is geen telefoonnummer"), ("email", "geen-adres", "is geen e-mailadres"), ("kind", "", "")],
