@@ -298,6 +298,30 @@ if not DEBUG and len(PRIVACY_HASH_KEY) < 32:
 # The version of the processor agreement text a client accepts (SPEC §5).
 PROCESSOR_AGREEMENT_VERSION = "2026-11"
 
+# --- Data-subject requests: the public form and API (R-DSR-1, R-DSR-2) ---------------
+# Rate limits in the cache (Redis), fixed windows: submissions per IP address per hour and
+# per email address per hour; over either the form answers 429. Beyond the cap of
+# confirmation emails to one address per 24 hours, nothing new is stored or sent, and the
+# answer is the same as always (no enumeration, no mail bombing of a third party).
+PRIVACY_REQUESTS_PER_IP_PER_HOUR = env_int("PRIVACY_REQUESTS_PER_IP_PER_HOUR", 10, minimum=1)
+PRIVACY_REQUESTS_PER_EMAIL_PER_HOUR = env_int("PRIVACY_REQUESTS_PER_EMAIL_PER_HOUR", 5, minimum=1)
+PRIVACY_CONFIRM_EMAILS_PER_DAY = env_int("PRIVACY_CONFIRM_EMAILS_PER_DAY", 3, minimum=1)
+# Who answers questions about privacy (policy §10); shown on the privacy statement.
+PRIVACY_CONTACT_NAME = env_str("PRIVACY_CONTACT_NAME", "Het bestuur van Coöperatie Leadhunter U.A.")
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@leadhunter.example")
+PRIVACY_CONTACT_PHONE = env_str("PRIVACY_CONTACT_PHONE", "088-0039888")
+PRIVACY_CONTACT_ADDRESS = env_str("PRIVACY_CONTACT_ADDRESS", "Goese Dieplaan 97, 4463 LA Goes")
+# Unconfirmed requests are removed hourly once their link has expired (R-DSR-2); the
+# privacy officers are reminded daily of requests due soon or overdue.
+CELERY_BEAT_SCHEDULE["privacy-remove-unconfirmed-requests-hourly"] = {
+    "task": "retention.privacy_unconfirmed_expiry",
+    "schedule": crontab(minute=23),
+}
+CELERY_BEAT_SCHEDULE["privacy-remind-officers-of-request-deadlines-daily"] = {
+    "task": "retention.privacy_request_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
+
 # --- Upload limits (R-IMP-6) -----------------------------------------------------------
 # Checked before any parsing: the file size, then for .xlsx the number of zip entries and
 # the sum of their uncompressed sizes (zip bombs), then rows and columns.

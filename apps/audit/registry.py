@@ -33,6 +33,12 @@ AUDITED: dict[str, dict] = {
     "hr.Applicant": {"mask_fields": ["name", "email", "phone", "status", "rejection_date"]},
     "hr.InterviewReport": {"mask_fields": ["text", "date"]},
     "hr.HRDocument": {"mask_fields": ["original_name", "file_path"]},
+    # Data-subject requests (R-DSR-1): the requester's details, message, IP address and the
+    # outcome (which may quote them) are masked; the confirmation nonce is never recorded.
+    "privacy.DataSubjectRequest": {
+        "mask_fields": ["name", "email", "phone", "company", "message", "submitted_ip", "outcome"],
+        "exclude_fields": ["confirm_nonce"],
+    },
 }
 
 

@@ -282,6 +282,18 @@ def get_request_for_officer(user: Any, request_id: Any) -> Any:
     return get_for_user(DataSubjectRequest.objects.select_related("handled_by"), user, request_id)
 
 
+def get_confirmed_request_for_officer(user: Any, request_id: Any) -> Any:
+    """A confirmed request (open or closed), or 404: an unconfirmed one is not yet a request
+    the officer may act on, nor look the person up for (R-DSR-2, R-DSR-3)."""
+    from apps.privacy.models import DataSubjectRequest, RequestStatus
+
+    return get_for_user(
+        DataSubjectRequest.objects.select_related("handled_by").exclude(status=RequestStatus.UNCONFIRMED),
+        user,
+        request_id,
+    )
+
+
 _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "assignments.assignment": assignments_visible_to,
     "prospects.prospect": prospects_visible_to,

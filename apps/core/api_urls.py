@@ -7,6 +7,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
 from apps.imports import api as imports_api
+from apps.privacy import api as privacy_api
 
 
 class TokenApi(ObtainAuthToken):
@@ -40,4 +41,6 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/export/", imports_api.ExportApi.as_view(), name="assignment-export"),
     path("assignments/<uuid:assignment_id>/prospects/", imports_api.ProspectListApi.as_view(), name="prospect-list"),
     path("prospects/<uuid:prospect_id>/", imports_api.ProspectDetailApi.as_view(), name="prospect-detail"),
+    # Issue 6: the public data-subject request (R-DSR-1); no login.
+    path("privacy/requests/", privacy_api.RequestCreateApi.as_view(), name="privacy-request-create"),
 ]

@@ -6,3 +6,7 @@ class PrivacyConfig(AppConfig):
     name = "apps.privacy"
     verbose_name = _("Privacy")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the privacy_unconfirmed_expiry and privacy_request_reminders clock rules.
+        from apps.privacy import rules  # noqa: F401

@@ -23,6 +23,13 @@ def months_before(now: dt.datetime, months: int) -> dt.datetime:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+def months_after(moment: dt.datetime, months: int) -> dt.datetime:
+    """`moment` plus calendar months on the local wall clock (31 January + 1 month = 28/29 February)."""
+    local = timezone.localtime(moment)
+    naive = local.replace(tzinfo=None) + relativedelta(months=months)
+    return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
 def verify_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     """Verified at or before this moment: flagged "verify" (R-RET-2)."""
     return months_before(now or timezone.now(), settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])

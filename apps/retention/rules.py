@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from apps.assignments.models import ProcessorAgreement
 from apps.audit.models import AccessLogEntry
+from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
 from apps.prospects.services import DeletionReason, persons_delete
 from apps.retention import clock
@@ -144,7 +145,8 @@ def verification_flags(ctx: RuleContext) -> None:
 @retention_rule("ip_removal")
 def ip_removal(ctx: RuleContext) -> None:
     """IP addresses older than 4 weeks are removed (R-RET-6): from the access log (the append-only
-    trigger allows exactly this), from accepted processor agreements and from the change log."""
+    trigger allows exactly this), from accepted processor agreements, from data-subject requests and
+    from the change log."""
     cutoff = clock.ip_cutoff(ctx.now)
     targets = (
         ("access_log", AccessLogEntry.objects.filter(at__lt=cutoff, ip_address__isnull=False), {"ip_address": None}),
@@ -152,6 +154,12 @@ def ip_removal(ctx: RuleContext) -> None:
             "processor_agreements",
             ProcessorAgreement.objects.filter(accepted_at__lt=cutoff, accepted_ip__isnull=False),
             {"accepted_ip": None},
+        ),
+        (
+            # The requester's IP address on the public form (R-DSR-1), kept 4 weeks like the rest.
+            "data_subject_requests",
+            DataSubjectRequest.objects.filter(submitted_at__lt=cutoff, submitted_ip__isnull=False),
+            {"submitted_ip": None},
         ),
         (
             "change_log",
