@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", include("apps.retention.urls")),
     path("portal/", include("apps.imports.urls")),
     path("hr/", include("apps.hr.urls")),
+    path("privacy/", include("apps.privacy.urls_casework")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
