@@ -172,6 +172,9 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     contact = factories.ClientContactFactory(client=world.acme, notes="Belt graag 's ochtends")
     RequestRecord.objects.create(request=dsr, person=person, linked_at=timezone.now())
     RequestRecord.objects.create(request=dsr, client_contact=contact, linked_at=timezone.now())
+    applicant = Applicant.objects.create(
+        name="Iemand", email=dsr.email, status="rejected", rejection_date=dt.date(2026, 2, 1)
+    )
 
     response = officer.get(reverse("privacy_case:report", args=[dsr.pk]))
 
@@ -185,6 +188,11 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     assert "28 September 2026" in html or "Sept. 28, 2026" in html  # flagged 6 months after verification
     assert "March 28, 2027" in html or "28 March 2027" in html  # deleted 12 months after
     assert "Belt graag" in html and "Contract" in html
+    assert "Application file" in html
+    assert "Feb. 1, 2027" in html  # kept 1 year after the rejection
+    assert AccessLogEntry.objects.get(action=AccessAction.DOWNLOAD, object_type="hr.applicant").object_ids == [
+        str(applicant.pk)
+    ]
     entry = AccessLogEntry.objects.get(
         action=AccessAction.DOWNLOAD, object_type="prospects.person", actor_id=world.users["privacy_officer"].pk
     )
@@ -200,6 +208,7 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     assert {h["client"] for h in entry["held_for"]} == {"Acme BV", "Globex BV"}
     assert entry["recipients"][0]["assignment"] == "Globex active"
     assert data["client_contacts"][0]["notes"] == "Belt graag 's ochtends"
+    assert data["hr_files"] == [{"kind": "applicant", "name": "Iemand", "kept_until": "2027-02-01"}]
 
 
 def test_rectification_of_a_linked_person(world: World, officer) -> None:  # type: ignore[no-untyped-def]

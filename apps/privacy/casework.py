@@ -250,13 +250,54 @@ class ContactReport:
 
 
 @dataclass
+class HRReport:
+    """An HR file found with the requester's own details: its basis and retention only; the
+    board, who alone may open HR files (R-HR-1), provides the contents."""
+
+    kind: str  # "employee" or "applicant"
+    id: uuid.UUID
+    name: str
+    keep_until: dt.date | None  # None: kept while employed / while the application runs
+
+
+@dataclass
 class AccessReport:
     dsr: DataSubjectRequest
     made_at: dt.datetime
     persons: list[PersonReport]
     contacts: list[ContactReport]
+    hr: list[HRReport]
     verify_months: int
     delete_months: int
+    employee_years: int
+    applicant_years: int
+
+
+def _years_after(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _hr_reports(dsr: DataSubjectRequest) -> list[HRReport]:
+    """HR files matching the request's own email, phone or full name (capped)."""
+    terms, _errors = terms_for(dsr)
+    if terms.empty:
+        return []
+    q = _contact_q(terms) | (Q(name__iexact=terms.full_name) if terms.full_name else Q(pk__in=[]))
+    periods = settings.LEADHUNTER_PERIODS
+    employees = Employee.objects.filter(q).order_by("name", "id")[:CAP]
+    applicants = Applicant.objects.filter(q).order_by("name", "id")[:CAP]
+    return [
+        HRReport("employee", e.pk, e.name, _years_after(e.leaving_date, periods["EMPLOYEE_KEEP_YEARS"]))
+        for e in employees
+    ] + [
+        HRReport("applicant", a.pk, a.name, _years_after(a.rejection_date, periods["APPLICANT_KEEP_YEARS"]))
+        for a in applicants
+    ]
 
 
 def access_report(dsr: DataSubjectRequest, *, now: dt.datetime | None = None) -> AccessReport:
@@ -316,8 +357,11 @@ def access_report(dsr: DataSubjectRequest, *, now: dt.datetime | None = None) ->
             for p in persons
         ],
         contacts=[ContactReport(r.client_contact) for r in records if r.client_contact_id],
+        hr=_hr_reports(dsr),
         verify_months=periods["VERIFY_AFTER_MONTHS"],
         delete_months=periods["PERSON_DELETE_AFTER_MONTHS"],
+        employee_years=periods["EMPLOYEE_KEEP_YEARS"],
+        applicant_years=periods["APPLICANT_KEEP_YEARS"],
     )
 
 
@@ -372,5 +416,9 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
                 "created_at": iso(c.contact.created_at),
             }
             for c in report.contacts
+        ],
+        "hr_files": [
+            {"kind": h.kind, "name": h.name, "kept_until": h.keep_until.isoformat() if h.keep_until else None}
+            for h in report.hr
         ],
     }

@@ -147,6 +147,9 @@ def report(request: HttpRequest, request_id: str) -> HttpResponse:
         object_ids=[c.contact.pk for c in data.contacts],
         request=request,
     )
+    for model, kind in ((Employee, "employee"), (Applicant, "applicant")):
+        ids = [h.id for h in data.hr if h.kind == kind]
+        access_log_bulk(actor=request.user, action=AccessAction.DOWNLOAD, model=model, object_ids=ids, request=request)
     stamp = data.made_at.strftime("%Y%m%d")
     if request.GET.get("format") == "json":
         response = HttpResponse(
