@@ -235,3 +235,19 @@ def test_rectification_of_a_linked_person(world: World, officer) -> None:  # typ
     person.refresh_from_db()
     assert person.phone == ""
     assert AccessLogEntry.objects.filter(action=AccessAction.VIEW, object_id=str(person.pk)).exists()
+
+
+def test_the_fragment_for_the_request_detail_page(world: World) -> None:
+    from django.template.loader import render_to_string
+
+    open_request = _requester(world, kind=RequestKind.ERASURE)
+    html = render_to_string("privacy/_casework.html", {"dsr": open_request})
+    for name in ("lookup", "report", "erase"):
+        assert reverse(f"privacy_case:{name}", args=[open_request.pk]) in html
+    access = _requester(world, kind=RequestKind.ACCESS)
+    assert reverse("privacy_case:erase", args=[access.pk]) not in render_to_string(
+        "privacy/_casework.html", {"dsr": access}
+    )
+    unconfirmed = factories.DataSubjectRequestFactory()
+    html = render_to_string("privacy/_casework.html", {"dsr": unconfirmed})
+    assert reverse("privacy_case:lookup", args=[unconfirmed.pk]) not in html

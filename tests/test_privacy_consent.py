@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.privacy.consent import SALT, consent_confirmation_send, consent_token
-from apps.privacy.models import SuppressionEntry
+from apps.privacy.models import RequestRecord, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
 from apps.retention.models import ErasureLedgerEntry, Notice, NoticeKind
 from tests import factories
@@ -110,6 +110,11 @@ def test_the_portal_button_is_for_the_records_own_client(world: World) -> None:
 def test_the_officer_sends_it_from_the_lookup(world: World, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     person = _consenting(world)
     dsr = factories.DataSubjectRequestFactory(confirmed=True, email=person.email)
+    url = reverse("privacy_case:request-consent-send", args=[dsr.pk, person.pk])
+    assert world.client_for("privacy_officer").post(url).status_code == 404  # not linked yet
+    RequestRecord.objects.create(request=dsr, person=person, linked_at=timezone.now())
+    page = world.client_for("privacy_officer").get(reverse("privacy_case:lookup", args=[dsr.pk]))
+    assert url in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = world.client_for("privacy_officer").post(
             reverse("privacy_case:request-consent-send", args=[dsr.pk, person.pk])

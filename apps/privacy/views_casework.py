@@ -247,8 +247,8 @@ def request_consent_send(request: HttpRequest, request_id: str, person_id: str) 
     if dsr.status != RequestStatus.OPEN:
         return _not_open(request, dsr)
     try:
-        person = Person.objects.select_related("company").get(pk=person_id)
-    except Person.DoesNotExist as exc:
+        person = casework.linked_person(dsr, person_id)
+    except ServiceError as exc:
         raise Http404 from exc
     _send_consent(request, person)
     return redirect(_back(dsr))
