@@ -152,6 +152,8 @@ NL = {
     "%(y)s years after the employment ends": "%(y)s jaar na het einde van het dienstverband",
     "%(y)s year after the application was rejected": "%(y)s jaar na de afwijzing van de sollicitatie",
     "The board of Leadhunter only. The board sends you the contents of this file separately.": "Alleen het bestuur van Leadhunter. Het bestuur stuurt u de inhoud van dit dossier apart.",
+    "%(count)d client contact records deleted.": "%(count)d contactpersonen van opdrachtgevers verwijderd.",
+    "Also delete the linked client contact records (only if the person no longer deals with us for that client).": "Ook de gekoppelde contactpersonen van opdrachtgevers verwijderen (alleen als de persoon niet meer namens die opdrachtgever met ons contact heeft).",
     # The public withdrawal page
     "Withdraw consent": "Toestemming intrekken",
     "This link is not valid: it was altered, is incomplete or has expired. Please use the link from the email exactly as it was sent, or write to our privacy office.": "Deze link is niet geldig: hij is gewijzigd, onvolledig of verlopen. Gebruik de link uit de e-mail precies zoals hij verstuurd is, of schrijf ons privacyloket.",

@@ -163,6 +163,20 @@ def test_a_linked_client_contact_stays_and_is_listed_for_manual_handling(
     assert to_requester.subject == "Your request for erasure has been carried out"
 
 
+def test_the_officer_may_delete_linked_client_contacts_too(world: World) -> None:
+    contact = factories.ClientContactFactory(client=world.acme, first_name=FIRST, last_name=LAST, email=EMAIL)
+    dsr = _request()
+    RequestRecord.objects.create(request=dsr, client_contact=contact, linked_at=dsr.confirmed_at)
+    officer = world.client_for("privacy_officer")
+    page = officer.get(reverse("privacy_case:erase", args=[dsr.pk]))
+    assert 'name="delete_contacts"' in page.content.decode()
+    response = officer.post(reverse("privacy_case:erase", args=[dsr.pk]), {"confirm": "yes", "delete_contacts": "yes"})
+    assert response.status_code == 302
+    assert not contact.__class__.objects.filter(pk=contact.pk).exists()
+    dsr.refresh_from_db()
+    assert "1 contactpersonen van opdrachtgevers verwijderd" in dsr.outcome
+
+
 def test_without_a_linked_record_the_requesters_own_details_are_suppressed(world: World) -> None:
     dsr = _request(kind=RequestKind.OBJECTION)
     request_erase(dsr=dsr, actor=world.users["privacy_officer"])

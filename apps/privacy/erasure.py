@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.clients.models import ClientContact
 from apps.core.errors import ServiceError
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
@@ -182,11 +183,18 @@ def _requester_hashes(dsr: DataSubjectRequest) -> IdentifierHashes:
 
 
 @transaction.atomic
-def request_erase(*, dsr: DataSubjectRequest, actor: Any, now: dt.datetime | None = None) -> ErasureResult:
+def request_erase(
+    *, dsr: DataSubjectRequest, actor: Any, delete_contacts: bool = False, now: dt.datetime | None = None
+) -> ErasureResult:
     """Carry out an erasure request (R-DSR-4): erase every linked person, suppress the
     requester's own identifiers too (so that a future upload of them is skipped even where
     no record was found), tell the clients, email the requester the outcome, close the
-    request as answered, and blank its identifying fields (the pg_dump check of R-DEL-1)."""
+    request as answered, and blank its identifying fields (the pg_dump check of R-DEL-1).
+
+    Linked client contacts (Leadhunter's own contract data) are deleted only when the
+    officer says so (`delete_contacts`), e.g. when the person no longer works for the
+    client; otherwise the outcome lists them for handling by hand. HR files are never
+    touched here: the board handles them (R-HR-1)."""
     now = now or timezone.now()
     dsr = DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
     if dsr.status != RequestStatus.OPEN:
@@ -195,7 +203,12 @@ def request_erase(*, dsr: DataSubjectRequest, actor: Any, now: dt.datetime | Non
         raise ServiceError(_("Only a request for erasure or an objection can be answered with an erasure."))
     records = list(RequestRecord.objects.filter(request=dsr))
     person_ids = [r.person_id for r in records if r.person_id]
-    contact_count = sum(1 for r in records if r.client_contact_id)
+    contact_ids = [r.client_contact_id for r in records if r.client_contact_id]
+    contacts_deleted = 0
+    if delete_contacts and contact_ids:
+        contacts_deleted = len(contact_ids)
+        ClientContact.objects.filter(pk__in=contact_ids).delete()  # masked in the auditlog (apps/audit/registry.py)
+    contact_count = len(contact_ids) - contacts_deleted
 
     result = persons_erase(person_ids=person_ids, reason=DeletionReason.ERASURE, actor=actor, now=now)
     own = _requester_hashes(dsr)
@@ -209,6 +222,8 @@ def request_erase(*, dsr: DataSubjectRequest, actor: Any, now: dt.datetime | Non
             _("%(count)d contact person records erased and added to the suppression list.") % {"count": result.persons},
             _("%(count)d clients told to leave the person out of future lists.") % {"count": len(result.clients)},
         ]
+        if contacts_deleted:
+            outcome.append(_("%(count)d client contact records deleted.") % {"count": contacts_deleted})
         if contact_count:
             outcome.append(
                 _("%(count)d client contact records to be handled by hand (contract data).") % {"count": contact_count}

@@ -203,7 +203,9 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
             error = _("Tick the box to confirm the erasure.")
         else:
             try:
-                result = request_erase(dsr=dsr, actor=request.user)
+                result = request_erase(
+                    dsr=dsr, actor=request.user, delete_contacts=request.POST.get("delete_contacts") == "yes"
+                )
             except ServiceError as exc:
                 error = " ".join(exc.messages)
             else:
@@ -217,7 +219,13 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
     return render(
         request,
         "privacy/case/erase.html",
-        {"dsr": dsr, "records": records, "error": error, "erasable": dsr.kind in ERASABLE_KINDS},
+        {
+            "dsr": dsr,
+            "records": records,
+            "error": error,
+            "erasable": dsr.kind in ERASABLE_KINDS,
+            "has_contacts": any(r.client_contact_id for r in records),
+        },
         status=400 if error else 200,
     )
 
