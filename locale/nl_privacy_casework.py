@@ -18,7 +18,7 @@ NL = {
     "Leadhunter privacy office": "Privacyloket Leadhunter",
     # Erasure (R-DSR-4)
     "Dear client,": "Geachte opdrachtgever,",
-    "The following contact persons from your assignments have been erased from Leadhunter at their own request (GDPR Art. 17 and 21). We can no longer call them for you.": "De volgende contactpersonen uit uw opdrachten zijn op hun eigen verzoek uit Leadhunter gewist (AVG art. 17 en 21). Wij kunnen hen niet meer voor u bellen.",
+    "The following contact persons from your assignments have been erased from Leadhunter at their own request (erasure, objection or withdrawn consent: GDPR Art. 7(3), 17 and 21). We can no longer call them for you.": "De volgende contactpersonen uit uw opdrachten zijn op hun eigen verzoek uit Leadhunter gewist (verwijdering, bezwaar of ingetrokken toestemming: AVG art. 7 lid 3, 17 en 21). Wij kunnen hen niet meer voor u bellen.",
     "Assignment: %(assignment)s": "Opdracht: %(assignment)s",
     "Please remove these persons from the lists you send us for future assignments, and from your own marketing lists. Should they appear in a future upload, Leadhunter leaves them out.": "Verwijder deze personen alstublieft uit de lijsten die u ons voor toekomstige opdrachten stuurt, en uit uw eigen marketinglijsten. Staan zij toch in een latere upload, dan laat Leadhunter hen weg.",
     "Contact persons erased at their request": "Contactpersonen op eigen verzoek gewist",

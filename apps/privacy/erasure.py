@@ -119,7 +119,8 @@ def client_message(holding: ClientHolding) -> tuple[str, str]:
         "",
         _(
             "The following contact persons from your assignments have been erased from Leadhunter at their own "
-            "request (GDPR Art. 17 and 21). We can no longer call them for you."
+            "request (erasure, objection or withdrawn consent: GDPR Art. 7(3), 17 and 21). We can no longer call "
+            "them for you."
         ),
         "",
     ]
