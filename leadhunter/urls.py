@@ -12,6 +12,7 @@ urlpatterns = [
     path("portal/", include("apps.imports.urls")),
     path("hr/", include("apps.hr.urls")),
     path("privacy/", include("apps.privacy.urls")),
+    path("privacy/", include("apps.privacy.urls_casework")),
     path("admin/", admin_site.urls),
     path("api/v1/", include(("apps.core.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -150,3 +150,45 @@ class DataSubjectRequest(models.Model):
     def __str__(self) -> str:
         # No personal data in a string that may end up in logs or the auditlog.
         return f"{_('Data-subject request')} {self.pk}"
+
+
+class RequestRecord(models.Model):
+    """The identity link of a request (R-DSR-3): a record the privacy officer has
+    established to be the requester. The access report, the rectification and the erasure
+    act on exactly these records. Ids only; the link goes with the record (CASCADE), so an
+    erased person leaves nothing here."""
+
+    id = models.BigAutoField(primary_key=True)
+    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="records")
+    person = models.ForeignKey(
+        "prospects.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="request_records"
+    )
+    client_contact = models.ForeignKey(
+        "clients.ClientContact", on_delete=models.CASCADE, null=True, blank=True, related_name="request_records"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("linked record")
+        verbose_name_plural = _("linked records")
+        constraints = [
+            models.CheckConstraint(
+                name="request_record_one_record",
+                condition=Q(person__isnull=False, client_contact__isnull=True)
+                | Q(person__isnull=True, client_contact__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["request", "person"], condition=Q(person__isnull=False), name="request_record_unique_person"
+            ),
+            models.UniqueConstraint(
+                fields=["request", "client_contact"],
+                condition=Q(client_contact__isnull=False),
+                name="request_record_unique_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Linked record')} {self.pk}"

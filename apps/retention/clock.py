@@ -30,6 +30,16 @@ def months_after(moment: dt.datetime, months: int) -> dt.datetime:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+def verification_due_at(verified_at: dt.datetime) -> dt.datetime:
+    """When a record verified at `verified_at` is flagged "verify" (R-RET-2)."""
+    return months_after(verified_at, settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])
+
+
+def purge_due_at(verified_at: dt.datetime) -> dt.datetime:
+    """When a person verified at `verified_at` and not verified since is deleted (R-RET-3)."""
+    return months_after(verified_at, settings.LEADHUNTER_PERIODS["PERSON_DELETE_AFTER_MONTHS"])
+
+
 def verify_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     """Verified at or before this moment: flagged "verify" (R-RET-2)."""
     return months_before(now or timezone.now(), settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])

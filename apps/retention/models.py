@@ -69,6 +69,9 @@ class VerificationFlag(models.Model):
 class NoticeKind(models.TextChoices):
     PERSONS_TO_VERIFY = "persons_to_verify", _("Contact persons to verify")
     COMPANIES_TO_VERIFY = "companies_to_verify", _("Companies to verify")
+    # To a client's users (R-DSR-4, R-CON-1): persons of an assignment erased on request
+    # or after withdrawing consent. A count only: no copy of the person remains.
+    PERSONS_ERASED = "persons_erased", _("Contact persons erased")
 
 
 class Notice(models.Model):

@@ -59,7 +59,47 @@ def notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.datetime
     return len(rows)
 
 
+def client_notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.datetime) -> int:
+    """Add `counts` (persons per assignment) to the day's notice of every active user of
+    each assignment's client (R-DSR-4, R-CON-1). Counts only, never names. The notice is
+    marked emailed: the caller sends its own message (`apps.privacy.erasure`)."""
+    from apps.accounts.models import Role, User
+
+    clients = dict(Assignment.objects.filter(pk__in=list(counts)).values_list("pk", "client_id"))
+    users: dict[Any, list[int]] = defaultdict(list)
+    for user_id, client_id in User.objects.filter(
+        role=Role.CLIENT, client_id__in=set(clients.values()), is_active=True
+    ).values_list("pk", "client_id"):
+        users[client_id].append(user_id)
+    rows = [
+        (user_id, assignment_id, kind.value, timezone.localdate(now), count, now, now)
+        for assignment_id, count in counts.items()
+        for user_id in sorted(users.get(clients.get(assignment_id), ()))
+        if count
+    ]
+    if not rows:
+        return 0
+    table = Notice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""
+            INSERT INTO {table} (recipient_id, assignment_id, kind, day, count, created_at, emailed_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (recipient_id, assignment_id, kind, day)
+            DO UPDATE SET count = {table}.count + EXCLUDED.count, read_at = NULL
+            """,  # noqa: S608 (table name from the model)
+            rows,
+        )
+    return len(rows)
+
+
 def notice_text(notice: Notice, assignment_name: str) -> str:
+    if notice.kind == NoticeKind.PERSONS_ERASED:
+        text = _(
+            "%(count)d contact persons of assignment %(assignment)s were erased at their own request. "
+            "Please remove them from the lists you send us for future assignments."
+        )
+        return text % {"count": notice.count, "assignment": assignment_name}
     if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
         text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.")
     else:

@@ -1,0 +1,293 @@
+"""The privacy officer's casework pages on a confirmed request (R-DSR-3, R-DSR-4), the
+consent buttons and the public withdrawal page (R-CON-1).
+
+Officer pages: login first, then 404 for everyone but privacy officers
+(`require_privacy_officer` / `get_request_for_officer`). A request that is not open gets a
+clear refusal page. Every page that shows personal data is access-logged (R-LOG-1).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_bulk, access_log_record
+from apps.callnotes.models import CallNote
+from apps.clients.models import ClientContact
+from apps.core.access import get_prospect_to_manage, get_request_for_officer, require_privacy_officer
+from apps.core.errors import ServiceError
+from apps.hr.models import Applicant, Employee
+from apps.imports.forms import PersonForm
+from apps.privacy import casework
+from apps.privacy.consent import InvalidToken, consent_confirmation_send, consent_token_person_id, consent_withdraw
+from apps.privacy.erasure import ERASABLE_KINDS, request_erase
+from apps.privacy.models import DataSubjectRequest, RequestStatus
+from apps.prospects.models import Person
+from apps.prospects.services import person_update
+
+
+def officer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login first (anonymous: to the login page), then 404 for everyone but privacy officers."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_privacy_officer(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _not_open(request: HttpRequest, dsr: DataSubjectRequest) -> HttpResponse:
+    return render(request, "privacy/case/not_open.html", {"dsr": dsr}, status=409)
+
+
+def _log_persons(request: HttpRequest, ids: list[Any], action: AccessAction = AccessAction.LIST) -> None:
+    access_log_bulk(actor=request.user, action=action, model=Person, object_ids=ids, request=request)
+
+
+def _back(dsr: DataSubjectRequest) -> str:
+    return reverse("privacy_case:lookup", args=[dsr.pk])
+
+
+# --- Find the person ------------------------------------------------------------------
+@officer_only
+@require_GET
+def lookup_page(request: HttpRequest, request_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    terms, errors = casework.terms_for(
+        dsr,
+        name=request.GET.get("name", "")[:200],
+        email=request.GET.get("email", "")[:254],
+        phone=request.GET.get("phone", "")[:32],
+    )
+    found = casework.lookup(dsr, terms, notes_page=request.GET.get("page", 1))
+    records = casework.linked_records(dsr)
+    # R-LOG-1, R-NOTE-1: every record and note shown, one bulk entry per kind.
+    _log_persons(request, [p.pk for p in found.persons.rows] + [r.person_id for r in records if r.person_id])
+    for model, ids in (
+        (
+            ClientContact,
+            [c.pk for c in found.contacts.rows] + [r.client_contact_id for r in records if r.client_contact_id],
+        ),
+        (Employee, [e.pk for e in found.employees.rows]),
+        (Applicant, [a.pk for a in found.applicants.rows]),
+        (CallNote, [n.pk for n in found.notes]),
+    ):
+        access_log_bulk(actor=request.user, action=AccessAction.LIST, model=model, object_ids=ids, request=request)
+    linked_persons = {r.person_id for r in records if r.person_id}
+    linked_contacts = {r.client_contact_id for r in records if r.client_contact_id}
+    return render(
+        request,
+        "privacy/case/lookup.html",
+        {
+            "dsr": dsr,
+            "found": found,
+            "errors": errors,
+            "records": records,
+            "linked_persons": linked_persons,
+            "linked_contacts": linked_contacts,
+            "erasable": dsr.kind in ERASABLE_KINDS,
+            "query": {k: request.GET.get(k, "") for k in ("name", "email", "phone")},
+        },
+    )
+
+
+@officer_only
+@require_POST
+def link(request: HttpRequest, request_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    try:
+        if request.POST.get("unlink"):
+            casework.request_record_unlink(dsr=dsr, actor=request.user, record_id=request.POST["unlink"])
+            messages.success(request, _("The record is no longer linked to the request."))
+        else:
+            casework.request_record_link(
+                dsr=dsr,
+                actor=request.user,
+                person_id=request.POST.get("person"),
+                client_contact_id=request.POST.get("client_contact"),
+            )
+            messages.success(request, _("The record is linked to the request."))
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_back(dsr))
+
+
+# --- The access report ----------------------------------------------------------------
+@officer_only
+@require_GET
+def report(request: HttpRequest, request_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    data = casework.access_report(dsr)
+    _log_persons(request, [r.person.pk for r in data.persons], AccessAction.DOWNLOAD)
+    access_log_bulk(
+        actor=request.user,
+        action=AccessAction.DOWNLOAD,
+        model=ClientContact,
+        object_ids=[c.contact.pk for c in data.contacts],
+        request=request,
+    )
+    for model, kind in ((Employee, "employee"), (Applicant, "applicant")):
+        ids = [h.id for h in data.hr if h.kind == kind]
+        access_log_bulk(actor=request.user, action=AccessAction.DOWNLOAD, model=model, object_ids=ids, request=request)
+    stamp = data.made_at.strftime("%Y%m%d")
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(casework.access_report_json(data), indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.json"'
+        return response
+    with translation.override(dsr.language or "nl"):
+        html = render_to_string("privacy/case/report.html", {"report": data, "language": dsr.language or "nl"})
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.html"'
+    return response
+
+
+# --- Rectification --------------------------------------------------------------------
+@officer_only
+@require_http_methods(["GET", "POST"])
+def person_correct(request: HttpRequest, request_id: str, person_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    try:
+        person = casework.linked_person(dsr, person_id)
+    except ServiceError as exc:
+        raise Http404 from exc
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
+    form = PersonForm(request.POST or None, initial={f: getattr(person, f) for f in PersonForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The contact person has been corrected."))
+            return redirect(_back(dsr))
+    return render(request, "privacy/case/correct.html", {"dsr": dsr, "person": person, "form": form})
+
+
+# --- Erasure --------------------------------------------------------------------------
+@officer_only
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, request_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    records = casework.linked_records(dsr)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = _("Tick the box to confirm the erasure.")
+        else:
+            try:
+                result = request_erase(
+                    dsr=dsr, actor=request.user, delete_contacts=request.POST.get("delete_contacts") == "yes"
+                )
+            except ServiceError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Erased: %(persons)d contact persons; %(clients)d clients notified. The request is closed.")
+                    % {"persons": result.persons, "clients": len(result.clients)},
+                )
+                return redirect("privacy_case:done", dsr.pk)
+    _log_persons(request, [r.person_id for r in records if r.person_id])
+    return render(
+        request,
+        "privacy/case/erase.html",
+        {
+            "dsr": dsr,
+            "records": records,
+            "error": error,
+            "erasable": dsr.kind in ERASABLE_KINDS,
+            "has_contacts": any(r.client_contact_id for r in records),
+        },
+        status=400 if error else 200,
+    )
+
+
+@officer_only
+@require_GET
+def done(request: HttpRequest, request_id: str) -> HttpResponse:
+    """After the erasure: the closed request, without its (blanked) identifying fields."""
+    dsr = get_request_for_officer(request.user, request_id)
+    return render(request, "privacy/case/done.html", {"dsr": dsr})
+
+
+# --- Consent (R-CON-1) ----------------------------------------------------------------
+def _send_consent(request: HttpRequest, person: Person) -> None:
+    try:
+        consent_confirmation_send(person=person, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The consent confirmation has been sent."))
+
+
+@officer_only
+@require_POST
+def request_consent_send(request: HttpRequest, request_id: str, person_id: str) -> HttpResponse:
+    dsr = get_request_for_officer(request.user, request_id)
+    if dsr.status != RequestStatus.OPEN:
+        return _not_open(request, dsr)
+    try:
+        person = casework.linked_person(dsr, person_id)
+    except ServiceError as exc:
+        raise Http404 from exc
+    _send_consent(request, person)
+    return redirect(_back(dsr))
+
+
+@login_required
+@require_POST
+def prospect_consent_send(request: HttpRequest, prospect_id: str, person_id: str) -> HttpResponse:
+    """From the portal's record page: whoever may manage the record (client, supervisors,
+    administrators); 404 for everyone else."""
+    prospect = get_prospect_to_manage(request.user, prospect_id)
+    try:
+        person = Person.objects.select_related("company").get(pk=person_id, prospect_links__prospect=prospect)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    _send_consent(request, person)
+    return redirect("portal:prospect-edit", prospect.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Public (no login). GET shows one button and changes nothing (mail scanners fetch
+    links); POST withdraws. The same answer whether or not the person still exists."""
+    try:
+        consent_token_person_id(token)
+    except InvalidToken:
+        return render(request, "privacy/case/withdraw.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        try:
+            consent_withdraw(token=token)
+        except InvalidToken:
+            return render(request, "privacy/case/withdraw.html", {"invalid": True}, status=400)
+        return render(request, "privacy/case/withdraw.html", {"withdrawn": True})
+    return render(request, "privacy/case/withdraw.html", {})

@@ -1,0 +1,70 @@
+"""Rows of the privacy officer's casework (issue 6, R-DSR-3, R-DSR-4) and consent (R-CON-1).
+
+Officer pages: privacy officers only; everyone else, administrators and board members
+without the privacy-officer permission included, gets the 404 of a page that does not exist.
+The consent-withdrawal page is public; the portal's consent button is for whoever may manage
+the record."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core import signing
+from django.urls import reverse
+
+from apps.privacy.consent import SALT
+from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord
+from tests import factories
+from tests.conftest import World
+from tests.matrix import Row, expect, only
+
+OFFICER = {"privacy_officer"}
+MANAGERS = {"client_same_tenant", "supervisor", "administrator", "privacy_officer"}
+
+
+def _request(w: World) -> DataSubjectRequest:
+    dsr = DataSubjectRequest.objects.filter(message="matrix").first()
+    if dsr is None:
+        dsr = factories.DataSubjectRequestFactory(confirmed=True, kind=RequestKind.ERASURE, message="matrix")
+        RequestRecord.objects.create(request=dsr, person=w.person, linked_at=dsr.confirmed_at)
+    return dsr
+
+
+def _page(url, *, post_ok: int) -> Row:  # type: ignore[no-untyped-def]
+    return Row(url, get=only(OFFICER, 200, 404, anonymous=302), post=only(OFFICER, post_ok, 404, anonymous=302))
+
+
+def _post_only(url, *, post_ok: int) -> Row:  # type: ignore[no-untyped-def]
+    return Row(url, get=only(OFFICER, 405, 404, anonymous=302), post=only(OFFICER, post_ok, 404, anonymous=302))
+
+
+# A token for a person who does not exist: the same answer as for one who does, and
+# posting it changes nothing in the shared world.
+def _withdraw_url(w: World) -> str:
+    token = signing.dumps({"p": str(uuid.UUID(int=1)), "u": 4102444800}, salt=SALT, compress=True)
+    return reverse("privacy_case:consent-withdraw", args=[token])
+
+
+ROWS: dict[str, Row] = {
+    "privacy_case:lookup": _page(lambda w: reverse("privacy_case:lookup", args=[_request(w).pk]), post_ok=405),
+    # Posting nothing: back to the lookup with a message.
+    "privacy_case:link": _post_only(lambda w: reverse("privacy_case:link", args=[_request(w).pk]), post_ok=302),
+    "privacy_case:report": _page(lambda w: reverse("privacy_case:report", args=[_request(w).pk]), post_ok=405),
+    # Posting an empty form re-renders it with its errors.
+    "privacy_case:person-correct": _page(
+        lambda w: reverse("privacy_case:person-correct", args=[_request(w).pk, w.person.pk]), post_ok=200
+    ),
+    # The person's legal basis is not consent: refused with a message, back to the lookup.
+    "privacy_case:request-consent-send": _post_only(
+        lambda w: reverse("privacy_case:request-consent-send", args=[_request(w).pk, w.person.pk]), post_ok=302
+    ),
+    # Posting without ticking the box: the warning again, with an error.
+    "privacy_case:erase": _page(lambda w: reverse("privacy_case:erase", args=[_request(w).pk]), post_ok=400),
+    "privacy_case:done": _page(lambda w: reverse("privacy_case:done", args=[_request(w).pk]), post_ok=405),
+    "privacy_case:prospect-consent-send": Row(
+        lambda w: reverse("privacy_case:prospect-consent-send", args=[w.prospect.pk, w.person.pk]),
+        get=only(MANAGERS, 405, 405, anonymous=302),
+        post=only(MANAGERS, 302, 404, anonymous=302),
+    ),
+    "privacy_case:consent-withdraw": Row(_withdraw_url, get=expect(200), post=expect(200)),
+}
