@@ -33,6 +33,15 @@ AUDITED: dict[str, dict] = {
     "hr.Applicant": {"mask_fields": ["name", "email", "phone", "status", "rejection_date"]},
     "hr.InterviewReport": {"mask_fields": ["text", "date"]},
     "hr.HRDocument": {"mask_fields": ["original_name", "file_path"]},
+    # The privacy office's registers (R-REG-1, R-REG-2): every change is logged. A
+    # subprocessor's contact names a person; a breach's free texts may describe persons.
+    "registers.Subprocessor": {"mask_fields": ["contact"]},
+    "registers.SubprocessorAgreement": {},
+    "registers.AgreementTerm": {},
+    "registers.Breach": {
+        "mask_fields": ["description", "consequences", "measures", "not_reported_reason"],
+        "m2m_fields": {"clients"},
+    },
 }
 
 

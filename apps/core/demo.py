@@ -319,4 +319,7 @@ def seed_demo(*, password: str = "demo") -> dict[str, User]:  # noqa: S107 (the 
     from apps.hr.demo import seed_hr_demo
 
     seed_hr_demo(users=users)
+    from apps.registers.demo import seed_registers_demo
+
+    seed_registers_demo(users=users)
     return users
