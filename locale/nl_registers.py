@@ -8,6 +8,7 @@ NL = {
     "Erasure of my data": "Verwijdering van mijn gegevens",
     "Objection to the processing": "Bezwaar tegen de verwerking",
     "Awaiting confirmation": "Wacht op bevestiging",
+    "Open": "Open",
     "Answered": "Beantwoord",
     "Refused": "Geweigerd",
     "type of request": "soort verzoek",
@@ -22,6 +23,7 @@ NL = {
     "legal deadline": "wettelijke termijn",
     "reminder sent at": "herinnering verstuurd op",
     "handled by": "behandeld door",
+    "closed at": "gesloten op",
     "data-subject request": "verzoek van een betrokkene",
     "data-subject requests": "verzoeken van betrokkenen",
     # The registers
