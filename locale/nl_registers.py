@@ -35,6 +35,7 @@ NL = {
     ),
     "Retention term: %(category)s": "Bewaartermijn: %(category)s",
     "unit": "eenheid",
+    "Unit of the term: %(category)s": "Eenheid van de termijn: %(category)s",
     "data categories affected": "getroffen gegevenscategorieën",
     "clients affected": "getroffen opdrachtgevers",
     "company name": "bedrijfsnaam",

@@ -73,7 +73,7 @@ class AgreementForm(forms.ModelForm):
                 initial=term.number if term else None,
             )
             self.fields[f"term_{category}_unit"] = forms.ChoiceField(
-                label=_("unit"),
+                label=_("Unit of the term: %(category)s") % {"category": category_label(category)},
                 choices=TermUnit.choices,
                 initial=term.unit if term else (limit.unit if limit else TermUnit.MONTHS),
             )
