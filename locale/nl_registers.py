@@ -214,4 +214,8 @@ NL = {
         "De waarden worden niet bewaard; dat u het controleerde, staat in het toegangslog."
     ),
     "Check": "Controleren",
+    "Signed document": "Getekend document",
+    "Optional, at most 20 MB. A new file replaces the previous one.": (
+        "Optioneel, hoogstens 20 MB. Een nieuw bestand vervangt het vorige."
+    ),
 }

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -184,6 +185,46 @@ def test_agreement_form_shows_the_refusal_and_writes_nothing(http, officer: User
     )
     assert response.status_code == 302
     assert AgreementTerm.objects.filter(category="persons", number=1, unit="years").exists()
+
+
+def test_signed_document_is_stored_served_to_officers_and_replaced(
+    http, world: World, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    subprocessor = _hosting([DataCategory.COMPANIES])
+    form = {"signed_on": "2026-01-01", "reference": "V1", "term_companies_unit": "months"}
+    pdf = SimpleUploadedFile("verwerkersovereenkomst.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    assert (
+        http.post(reverse("registers:agreement-create", args=[subprocessor.pk]), {**form, "document": pdf}).status_code
+        == 302
+    )
+    agreement = SubprocessorAgreement.objects.get()
+    first = services.document_storage_path(agreement.document_path)
+    assert first.read_bytes() == b"%PDF-1.4 signed" and agreement.document_name == "verwerkersovereenkomst.pdf"
+    url = reverse("registers:agreement-document", args=[agreement.pk])
+    response = http.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 signed"
+    assert "attachment" in response["Content-Disposition"]
+    for role in ("administrator", "board", "client_same_tenant"):
+        assert world.client_for(role).get(url).status_code == 404
+    # A refused edit keeps the old file and stores no new one.
+    bad = SimpleUploadedFile("v2.pdf", b"%PDF-1.4 v2", content_type="application/pdf")
+    edit = reverse("registers:agreement-edit", args=[agreement.pk])
+    response = http.post(edit, {**form, "valid_until": "2025-01-01", "document": bad})
+    assert response.status_code == 200 and first.exists()
+    assert sorted(p.name for p in (tmp_path / "registers").iterdir()) == [first.name]
+    # A new file replaces the old one, on disk too.
+    v2 = SimpleUploadedFile("v2.pdf", b"%PDF-1.4 v2", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert http.post(edit, {**form, "document": v2}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.document_name == "v2.pdf" and not first.exists()
+    assert services.document_storage_path(agreement.document_path).read_bytes() == b"%PDF-1.4 v2"
+
+
+def test_agreement_without_document_has_no_download(http) -> None:  # type: ignore[no-untyped-def]
+    agreement = _agreement(_hosting([DataCategory.COMPANIES]), {})
+    assert http.get(reverse("registers:agreement-document", args=[agreement.pk])).status_code == 404
 
 
 # --- Our periods shortened later (R-REG-1) ---------------------------------------------

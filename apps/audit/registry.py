@@ -36,7 +36,7 @@ AUDITED: dict[str, dict] = {
     # The privacy office's registers (R-REG-1, R-REG-2): every change is logged. A
     # subprocessor's contact names a person; a breach's free texts may describe persons.
     "registers.Subprocessor": {"mask_fields": ["contact"]},
-    "registers.SubprocessorAgreement": {},
+    "registers.SubprocessorAgreement": {"exclude_fields": ["document_path"]},
     "registers.AgreementTerm": {},
     "registers.Breach": {
         "mask_fields": ["description", "consequences", "measures", "not_reported_reason"],

@@ -44,8 +44,24 @@ class SubprocessorForm(forms.ModelForm):
         super()._post_clean()
 
 
+# A signed agreement as PDF or scan; larger files are refused before they are stored.
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
 class AgreementForm(forms.ModelForm):
     """The agreement and, per data category the subprocessor receives, its retention term."""
+
+    document = forms.FileField(
+        label=_("Signed document"),
+        required=False,
+        help_text=_("Optional, at most 20 MB. A new file replaces the previous one."),
+    )
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data.get("document")
+        if upload and upload.size > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("A document may be at most 20 MB."))
+        return upload
 
     class Meta:
         model = SubprocessorAgreement
@@ -91,7 +107,7 @@ class AgreementForm(forms.ModelForm):
         return out
 
     def agreement_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if not k.startswith("term_")}
+        return {k: v for k, v in self.cleaned_data.items() if not k.startswith("term_") and k != "document"}
 
 
 class BreachForm(forms.ModelForm):

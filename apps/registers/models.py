@@ -71,6 +71,10 @@ class SubprocessorAgreement(models.Model):
     signed_on = models.DateField(_("signed on"))
     reference = models.CharField(_("reference or version"), max_length=100)
     document_location = models.CharField(_("where the signed document is kept"), max_length=300, blank=True)
+    # The signed document, optional: stored under MEDIA_ROOT with a random name and served
+    # only by a permission-checked view; the original file name only here.
+    document_path = models.CharField(max_length=200, blank=True, editable=False)
+    document_name = models.CharField(_("document"), max_length=255, blank=True, editable=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -4,9 +4,12 @@ every rule of the registers is checked here, so forms, admin and tests share it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -25,6 +28,24 @@ from apps.registers.models import AgreementTerm, Breach, ReportDecision, Subproc
 from apps.registers.terms import DataCategory, Term, TermUnit, exceeds, our_limit
 
 SUBPROCESSOR_FIELDS = ("name", "service", "country", "location", "contact", "categories")
+REGISTERS_DIR = "registers"
+
+
+def document_storage_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def _store(upload: IO[bytes]) -> str:
+    relative = f"{REGISTERS_DIR}/{uuid.uuid4().hex}"
+    path = document_storage_path(relative)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(path, "wb") as out:
+        path.chmod(0o600)
+        while chunk := upload.read(1024 * 1024):
+            out.write(chunk)
+    return relative
+
+
 AGREEMENT_FIELDS = ("signed_on", "reference", "document_location", "valid_until", "ended_on")
 BREACH_FIELDS = (
     "summary",
@@ -124,34 +145,58 @@ def _save_terms(agreement: SubprocessorAgreement, terms: Mapping[str, Term | Non
     )
 
 
-@transaction.atomic
+def _save_agreement(
+    agreement: SubprocessorAgreement, terms: Mapping[str, Term | None], document: IO[bytes] | None
+) -> SubprocessorAgreement:
+    """Check, then store the document (if any) and the rows in one transaction; a failed
+    transaction removes the new file, a committed one the file it replaced."""
+    errors = _check_agreement(agreement, terms)
+    if errors:
+        raise ServiceError(errors)
+    old_path, new_path = agreement.document_path, ""
+    if document is not None:
+        new_path = _store(document)
+        agreement.document_path = new_path
+        agreement.document_name = (getattr(document, "name", "") or "document")[-255:]
+    try:
+        with transaction.atomic():
+            agreement.save()
+            _save_terms(agreement, terms)
+    except BaseException:
+        if new_path:
+            document_storage_path(new_path).unlink(missing_ok=True)
+        raise
+    if new_path and old_path:
+        transaction.on_commit(lambda: document_storage_path(old_path).unlink(missing_ok=True))
+    return agreement
+
+
 def agreement_create(
-    *, subprocessor: Subprocessor, actor: Any, terms: Mapping[str, Term | None], **data: Any
+    *,
+    subprocessor: Subprocessor,
+    actor: Any,
+    terms: Mapping[str, Term | None],
+    document: IO[bytes] | None = None,
+    **data: Any,
 ) -> SubprocessorAgreement:
     agreement = SubprocessorAgreement(
         subprocessor=subprocessor, **{k: v for k, v in data.items() if k in AGREEMENT_FIELDS}
     )
-    errors = _check_agreement(agreement, terms)
-    if errors:
-        raise ServiceError(errors)
-    agreement.save()
-    _save_terms(agreement, terms)
-    return agreement
+    return _save_agreement(agreement, terms, document)
 
 
-@transaction.atomic
 def agreement_update(
-    *, agreement: SubprocessorAgreement, actor: Any, terms: Mapping[str, Term | None], **data: Any
+    *,
+    agreement: SubprocessorAgreement,
+    actor: Any,
+    terms: Mapping[str, Term | None],
+    document: IO[bytes] | None = None,
+    **data: Any,
 ) -> SubprocessorAgreement:
     for field in AGREEMENT_FIELDS:
         if field in data:
             setattr(agreement, field, data[field])
-    errors = _check_agreement(agreement, terms)
-    if errors:
-        raise ServiceError(errors)
-    agreement.save()
-    _save_terms(agreement, terms)
-    return agreement
+    return _save_agreement(agreement, terms, document)
 
 
 # --- Breaches (R-REG-2) -------------------------------------------------------------

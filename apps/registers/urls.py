@@ -10,6 +10,7 @@ urlpatterns = [
     path("subprocessors/<uuid:subprocessor_id>/edit/", views.subprocessor_edit, name="subprocessor-edit"),
     path("subprocessors/<uuid:subprocessor_id>/agreements/new/", views.agreement_new, name="agreement-create"),
     path("agreements/<uuid:agreement_id>/edit/", views.agreement_edit, name="agreement-edit"),
+    path("agreements/<uuid:agreement_id>/document/", views.agreement_document, name="agreement-document"),
     path("breaches/", views.breach_list, name="breaches"),
     path("breaches/new/", views.breach_new, name="breach-create"),
     path("breaches/<uuid:breach_id>/", views.breach_detail, name="breach"),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,8 +40,8 @@ def officers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
-    return render(request, "registers/form.html", {"form": form, "title": title, "back": back})
+def _form_page(request: HttpRequest, form: Any, title: str, back: str, *, files: bool = False) -> HttpResponse:
+    return render(request, "registers/form.html", {"form": form, "title": title, "back": back, "files": files})
 
 
 def _save(form: Any, call: Callable[[], Any]) -> Any:
@@ -113,17 +113,21 @@ def subprocessor_edit(request: HttpRequest, subprocessor_id: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def agreement_new(request: HttpRequest, subprocessor_id: str) -> HttpResponse:
     subprocessor = get_subprocessor_for_officer(request.user, subprocessor_id)
-    form = AgreementForm(request.POST or None, subprocessor=subprocessor)
+    form = AgreementForm(request.POST or None, request.FILES or None, subprocessor=subprocessor)
     if request.method == "POST" and form.is_valid():
         agreement = _save(
             form,
             lambda: services.agreement_create(
-                subprocessor=subprocessor, actor=request.user, terms=form.terms(), **form.agreement_data()
+                subprocessor=subprocessor,
+                actor=request.user,
+                terms=form.terms(),
+                document=form.cleaned_data.get("document"),
+                **form.agreement_data(),
             ),
         )
         if agreement is not None:
             return redirect("registers:subprocessor", subprocessor.pk)
-    return _form_page(request, form, _("New processor agreement"), "registers:subprocessors")
+    return _form_page(request, form, _("New processor agreement"), "registers:subprocessors", files=True)
 
 
 @officers_only
@@ -132,6 +136,7 @@ def agreement_edit(request: HttpRequest, agreement_id: str) -> HttpResponse:
     agreement = get_agreement_for_officer(request.user, agreement_id)
     form = AgreementForm(
         request.POST or None,
+        request.FILES or None,
         instance=get_agreement_for_officer(request.user, agreement_id),
         subprocessor=agreement.subprocessor,
     )
@@ -139,12 +144,29 @@ def agreement_edit(request: HttpRequest, agreement_id: str) -> HttpResponse:
         saved = _save(
             form,
             lambda: services.agreement_update(
-                agreement=agreement, actor=request.user, terms=form.terms(), **form.agreement_data()
+                agreement=agreement,
+                actor=request.user,
+                terms=form.terms(),
+                document=form.cleaned_data.get("document"),
+                **form.agreement_data(),
             ),
         )
         if saved is not None:
             return redirect("registers:subprocessor", agreement.subprocessor_id)
-    return _form_page(request, form, _("Edit processor agreement"), "registers:subprocessors")
+    return _form_page(request, form, _("Edit processor agreement"), "registers:subprocessors", files=True)
+
+
+@officers_only
+@require_GET
+def agreement_document(request: HttpRequest, agreement_id: str) -> FileResponse:
+    """The signed agreement, as an attachment, for privacy officers only (never a media URL)."""
+    agreement = get_agreement_for_officer(request.user, agreement_id)
+    if not agreement.document_path:
+        raise Http404
+    path = services.document_storage_path(agreement.document_path)
+    if not path.is_file():
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=agreement.document_name)
 
 
 # --- Breaches (R-REG-2) ---------------------------------------------------------------

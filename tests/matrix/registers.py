@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.registers.models import Breach, Subprocessor, SubprocessorAgreement
+from apps.registers.services import document_storage_path
 from tests.conftest import World
 from tests.matrix import Row, only
 
@@ -24,9 +25,18 @@ def _subprocessor(w: World) -> Subprocessor:
 
 def _agreement(w: World) -> SubprocessorAgreement:
     subprocessor = _subprocessor(w)
-    return subprocessor.agreements.first() or SubprocessorAgreement.objects.create(
-        subprocessor=subprocessor, signed_on=dt.date(2026, 1, 1), reference="M-1"
+    agreement = subprocessor.agreements.first() or SubprocessorAgreement.objects.create(
+        subprocessor=subprocessor,
+        signed_on=dt.date(2026, 1, 1),
+        reference="M-1",
+        document_path="registers/matrix-agreement",
+        document_name="agreement.pdf",
     )
+    # Each test has its own MEDIA_ROOT: put the file where this test looks for it.
+    path = document_storage_path(agreement.document_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4 matrix")
+    return agreement
 
 
 def _breach(w: World) -> Breach:
@@ -54,6 +64,9 @@ ROWS: dict[str, Row] = {
     ),
     "registers:agreement-edit": _page(
         lambda w: reverse("registers:agreement-edit", args=[_agreement(w).pk]), post_ok=200
+    ),
+    "registers:agreement-document": _page(
+        lambda w: reverse("registers:agreement-document", args=[_agreement(w).pk]), post_ok=405
     ),
     "registers:breaches": _page(lambda w: reverse("registers:breaches"), post_ok=405),
     "registers:breach-create": _page(lambda w: reverse("registers:breach-create"), post_ok=200),
