@@ -571,6 +571,13 @@ def test_officer_without_confidentiality_agreement_sees_nothing(world: World, of
     assert Breach.objects.visible_to(officer).count() == 0
 
 
+def test_opening_a_breach_is_access_logged(http, officer: User) -> None:  # type: ignore[no-untyped-def]
+    breach = _breach()
+    http.get(reverse("registers:breach", args=[breach.pk]))
+    log = AccessLogEntry.objects.latest("pk")
+    assert (log.actor_id, log.object_type, log.object_id) == (officer.pk, "registers.breach", str(breach.pk))
+
+
 def test_unknown_ids_are_404(http) -> None:  # type: ignore[no-untyped-def]
     assert http.get(reverse("registers:breach", args=[uuid.uuid4()])).status_code == 404
     assert http.get(reverse("registers:agreement-edit", args=[uuid.uuid4()])).status_code == 404

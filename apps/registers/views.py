@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_record
 from apps.core.access import (
     get_agreement_for_officer,
     get_breach_for_officer,
@@ -193,6 +195,8 @@ def breach_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def breach_detail(request: HttpRequest, breach_id: str) -> HttpResponse:
     breach = get_breach_for_officer(request.user, breach_id)
+    # Its free texts may describe persons: a consultation is logged like any other (R-LOG-1).
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=breach, request=request)
     return render(
         request,
         "registers/breach.html",
@@ -204,6 +208,7 @@ def breach_detail(request: HttpRequest, breach_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def breach_edit(request: HttpRequest, breach_id: str) -> HttpResponse:
     breach = get_breach_for_officer(request.user, breach_id)
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=breach, request=request)
     form = BreachForm(request.POST or None, instance=get_breach_for_officer(request.user, breach_id))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
