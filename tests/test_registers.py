@@ -462,6 +462,7 @@ def test_reminder_mails_due_soon_then_overdue_once_each(officer: User) -> None:
     assert mail.outbox == []
     assert run(48.5) == {"breaches_mailed": 1}  # within 24 hours
     assert len(mail.outbox) == 1 and "Lost USB stick" in mail.outbox[0].body
+    assert reverse("registers:breach", args=[breach.pk]) in mail.outbox[0].body
     assert mail.outbox[0].to == ["privacy@leadhunter.example"]
     assert run(49) == {"breaches_mailed": 0}  # idempotent
     assert run_rule("breach_deadline_reminder", now=discovered + dt.timedelta(hours=73), dry_run=True).counts == {

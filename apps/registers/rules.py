@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,8 @@ DUE_SOON = dt.timedelta(hours=24)
 
 def _line(breach: Breach) -> str:
     deadline = timezone.localtime(breach.report_deadline)
-    return f"- {breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M})"
+    link = settings.SITE_URL.rstrip("/") + reverse("registers:breach", args=[breach.pk])
+    return f"- {breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M}): {link}"
 
 
 @retention_rule("breach_deadline_reminder")
