@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.retention",
     "apps.imports",
     "apps.hr",
+    "apps.registers",
 ]
 
 MIDDLEWARE = [
@@ -355,4 +356,16 @@ CELERY_BEAT_SCHEDULE["hr-delete-employee-files-5-years-after-leaving"] = {
 CELERY_BEAT_SCHEDULE["hr-delete-applicants-1-year-after-rejection"] = {
     "task": "retention.applicant_purge",
     "schedule": crontab(hour=4, minute=10),
+}
+# R-REG-2: unreported breaches whose 72 hours end within a day, or have passed, are
+# mailed to the privacy officers (once each), every 15 minutes.
+CELERY_BEAT_SCHEDULE["registers-remind-breaches-72-hours"] = {
+    "task": "retention.breach_deadline_reminder",
+    "schedule": crontab(minute="*/15"),
+}
+# R-REG-1: processor agreements whose retention terms now exceed our own periods (after
+# they were shortened) are mailed to the privacy officers, daily.
+CELERY_BEAT_SCHEDULE["registers-check-subprocessor-terms-daily"] = {
+    "task": "retention.subprocessor_terms_check",
+    "schedule": crontab(hour=4, minute=20),
 }

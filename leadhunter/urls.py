@@ -11,6 +11,8 @@ urlpatterns = [
     path("notices/", include("apps.retention.urls")),
     path("portal/", include("apps.imports.urls")),
     path("hr/", include("apps.hr.urls")),
+    # Before any "privacy/" include: the registers live under the privacy office's prefix.
+    path("privacy/registers/", include("apps.registers.urls")),
     path("privacy/", include("apps.privacy.urls")),
     path("privacy/", include("apps.privacy.urls_casework")),
     path("admin/", admin_site.urls),

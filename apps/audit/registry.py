@@ -39,6 +39,15 @@ AUDITED: dict[str, dict] = {
         "mask_fields": ["name", "email", "phone", "company", "message", "submitted_ip", "outcome"],
         "exclude_fields": ["confirm_nonce"],
     },
+    # The privacy office's registers (R-REG-1, R-REG-2): every change is logged. A
+    # subprocessor's contact names a person; a breach's free texts may describe persons.
+    "registers.Subprocessor": {"mask_fields": ["contact"]},
+    "registers.SubprocessorAgreement": {"exclude_fields": ["document_path"]},
+    "registers.AgreementTerm": {},
+    "registers.Breach": {
+        "mask_fields": ["description", "consequences", "measures", "not_reported_reason"],
+        "m2m_fields": {"clients"},
+    },
 }
 
 

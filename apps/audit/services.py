@@ -64,3 +64,26 @@ def access_log_bulk(
         assignment_id=assignment_id,
         ip_address=client_ip(request),
     )
+
+
+def access_log_search(
+    *,
+    actor: Any,
+    action: AccessAction,
+    model: type[models.Model],
+    object_ids: Iterable[Any],
+    request: HttpRequest | None = None,
+) -> AccessLogEntry:
+    """Log a look-up (e.g. "is this person on the suppression list?") as one entry, with
+    the ids it found, also when it found none: that somebody looked is itself recorded.
+    What was looked for is never logged."""
+    ids = [str(pk) for pk in object_ids]
+    return AccessLogEntry.objects.create(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        object_type=_type_of(model),
+        object_ids=ids,
+        object_count=len(ids),
+        ip_address=client_ip(request),
+    )

@@ -294,6 +294,24 @@ def get_confirmed_request_for_officer(user: Any, request_id: Any) -> Any:
     )
 
 
+def get_subprocessor_for_officer(user: Any, subprocessor_id: Any) -> Any:
+    from apps.registers.models import Subprocessor
+
+    return get_for_user(Subprocessor.objects.all(), user, subprocessor_id)
+
+
+def get_agreement_for_officer(user: Any, agreement_id: Any) -> Any:
+    from apps.registers.models import SubprocessorAgreement
+
+    return get_for_user(SubprocessorAgreement.objects.select_related("subprocessor"), user, agreement_id)
+
+
+def get_breach_for_officer(user: Any, breach_id: Any) -> Any:
+    from apps.registers.models import Breach
+
+    return get_for_user(Breach.objects.all(), user, breach_id)
+
+
 _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "assignments.assignment": assignments_visible_to,
     "prospects.prospect": prospects_visible_to,
@@ -310,6 +328,12 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "hr.hrdocument": _hr_scope("hr.HRDocument"),
     "privacy.datasubjectrequest": _privacy_scope("privacy.DataSubjectRequest"),
     "privacy.suppressionentry": _privacy_scope("privacy.SuppressionEntry"),
+    # The registers (R-REG-1, R-REG-2) and the erasure ledger: privacy officers only.
+    "registers.subprocessor": _privacy_scope("registers.Subprocessor"),
+    "registers.subprocessoragreement": _privacy_scope("registers.SubprocessorAgreement"),
+    "registers.agreementterm": _privacy_scope("registers.AgreementTerm"),
+    "registers.breach": _privacy_scope("registers.Breach"),
+    "retention.erasureledgerentry": _privacy_scope("retention.ErasureLedgerEntry"),
 }
 
 

@@ -322,4 +322,7 @@ def seed_demo(*, password: str = "demo") -> dict[str, User]:  # noqa: S107 (the 
     from apps.privacy.demo import seed_privacy_demo
 
     seed_privacy_demo()
+    from apps.registers.demo import seed_registers_demo
+
+    seed_registers_demo(users=users)
     return users

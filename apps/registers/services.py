@@ -1,0 +1,316 @@
+"""Writes of the registers (R-REG-1, R-REG-2). Keyword-only, atomic, with `actor=`;
+every rule of the registers is checked here, so forms, admin and tests share it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.models import AccessAction
+from apps.audit.services import access_log_search
+from apps.core.errors import ServiceError
+from apps.privacy.hashing import IdentifierHashes
+from apps.privacy.models import SuppressionEntry
+from apps.privacy.selectors import is_suppressed
+from apps.registers.models import AgreementTerm, Breach, ReportDecision, Subprocessor, SubprocessorAgreement
+from apps.registers.terms import DataCategory, Term, TermUnit, exceeds, our_limit
+
+SUBPROCESSOR_FIELDS = ("name", "service", "country", "location", "contact", "categories")
+REGISTERS_DIR = "registers"
+
+
+def document_storage_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def _store(upload: IO[bytes]) -> str:
+    relative = f"{REGISTERS_DIR}/{uuid.uuid4().hex}"
+    path = document_storage_path(relative)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(path, "wb") as out:
+        path.chmod(0o600)
+        while chunk := upload.read(1024 * 1024):
+            out.write(chunk)
+    return relative
+
+
+AGREEMENT_FIELDS = ("signed_on", "reference", "document_location", "valid_until", "ended_on")
+BREACH_FIELDS = (
+    "summary",
+    "description",
+    "occurred_at",
+    "discovered_at",
+    "categories",
+    "persons_affected",
+    "consequences",
+    "measures",
+    "decision",
+    "reported_at",
+    "ap_reference",
+    "not_reported_reason",
+    "subjects_informed_at",
+    "closed_at",
+)
+
+
+def category_label(category: str) -> str:
+    return str(dict(DataCategory.choices).get(category, category))
+
+
+# --- Subprocessors and their agreements (R-REG-1) ------------------------------------
+def _check_subprocessor(subprocessor: Subprocessor) -> None:
+    subprocessor.country = (subprocessor.country or "").strip().upper()
+    unknown = set(subprocessor.categories) - set(DataCategory.values)
+    if unknown:
+        raise ServiceError(_("Unknown data category."))
+    if Subprocessor.objects.filter(name__iexact=subprocessor.name).exclude(pk=subprocessor.pk).exists():
+        raise ServiceError(_("A subprocessor with this name is already in the register."))
+
+
+@transaction.atomic
+def subprocessor_create(*, actor: Any, **data: Any) -> Subprocessor:
+    subprocessor = Subprocessor(**{k: v for k, v in data.items() if k in SUBPROCESSOR_FIELDS})
+    _check_subprocessor(subprocessor)
+    subprocessor.save()
+    return subprocessor
+
+
+@transaction.atomic
+def subprocessor_update(*, subprocessor: Subprocessor, actor: Any, **data: Any) -> Subprocessor:
+    for field in SUBPROCESSOR_FIELDS:
+        if field in data:
+            setattr(subprocessor, field, data[field])
+    _check_subprocessor(subprocessor)
+    subprocessor.save()
+    return subprocessor
+
+
+def term_errors(categories: list[str], terms: Mapping[str, Term | None]) -> list[str]:
+    """What is wrong with the terms of an agreement covering `categories`: a term is
+    required where we keep a limit, and never longer than it (R-REG-1)."""
+    errors = []
+    for category in categories:
+        term, limit = terms.get(category), our_limit(category)
+        if term is not None and (term.number < 1 or term.unit not in TermUnit.values):
+            errors.append(_("%(category)s: enter a term of at least 1.") % {"category": category_label(category)})
+        elif limit is not None and term is None:
+            errors.append(
+                _("%(category)s: enter the retention term of the agreement (ours is %(limit)s).")
+                % {"category": category_label(category), "limit": limit}
+            )
+        elif limit is not None and term is not None and exceeds(term, limit):
+            errors.append(
+                _(
+                    "%(category)s: a term of %(term)s is longer than Leadhunter's own limit of %(limit)s; "
+                    "a subprocessor may never keep data longer than we do."
+                )
+                % {"category": category_label(category), "term": term, "limit": limit}
+            )
+    return errors
+
+
+def _check_agreement(agreement: SubprocessorAgreement, terms: Mapping[str, Term | None]) -> list[str]:
+    errors = []
+    if agreement.valid_until and agreement.valid_until < agreement.signed_on:
+        errors.append(_("An agreement cannot be valid until a date before it was signed."))
+    if agreement.ended_on and agreement.ended_on < agreement.signed_on:
+        errors.append(_("An agreement cannot end before it was signed."))
+    categories = list(agreement.subprocessor.categories)
+    if set(terms) - set(categories) - {c for c, t in terms.items() if t is None}:
+        errors.append(_("A term was given for a data category this subprocessor does not receive."))
+    errors += term_errors(categories, terms)
+    return errors
+
+
+def _save_terms(agreement: SubprocessorAgreement, terms: Mapping[str, Term | None]) -> None:
+    agreement.terms.all().delete()
+    AgreementTerm.objects.bulk_create(
+        [
+            AgreementTerm(agreement=agreement, category=category, number=term.number, unit=term.unit)
+            for category, term in sorted(terms.items())
+            if term is not None
+        ]
+    )
+
+
+def _save_agreement(
+    agreement: SubprocessorAgreement, terms: Mapping[str, Term | None], document: IO[bytes] | None
+) -> SubprocessorAgreement:
+    """Check, then store the document (if any) and the rows in one transaction; a failed
+    transaction removes the new file, a committed one the file it replaced."""
+    errors = _check_agreement(agreement, terms)
+    if errors:
+        raise ServiceError(errors)
+    old_path, new_path = agreement.document_path, ""
+    if document is not None:
+        new_path = _store(document)
+        agreement.document_path = new_path
+        agreement.document_name = (getattr(document, "name", "") or "document")[-255:]
+    try:
+        with transaction.atomic():
+            agreement.save()
+            _save_terms(agreement, terms)
+    except BaseException:
+        if new_path:
+            document_storage_path(new_path).unlink(missing_ok=True)
+        raise
+    if new_path and old_path:
+        transaction.on_commit(lambda: document_storage_path(old_path).unlink(missing_ok=True))
+    return agreement
+
+
+def agreement_create(
+    *,
+    subprocessor: Subprocessor,
+    actor: Any,
+    terms: Mapping[str, Term | None],
+    document: IO[bytes] | None = None,
+    **data: Any,
+) -> SubprocessorAgreement:
+    agreement = SubprocessorAgreement(
+        subprocessor=subprocessor, **{k: v for k, v in data.items() if k in AGREEMENT_FIELDS}
+    )
+    return _save_agreement(agreement, terms, document)
+
+
+def agreement_update(
+    *,
+    agreement: SubprocessorAgreement,
+    actor: Any,
+    terms: Mapping[str, Term | None],
+    document: IO[bytes] | None = None,
+    **data: Any,
+) -> SubprocessorAgreement:
+    for field in AGREEMENT_FIELDS:
+        if field in data:
+            setattr(agreement, field, data[field])
+    return _save_agreement(agreement, terms, document)
+
+
+# --- Breaches (R-REG-2) -------------------------------------------------------------
+def _check_breach(breach: Breach, now: dt.datetime) -> list[str]:
+    errors = []
+    if breach.discovered_at and breach.discovered_at > now:
+        errors.append(_("The discovery cannot lie in the future."))
+    if breach.occurred_at and breach.discovered_at and breach.occurred_at > breach.discovered_at:
+        errors.append(_("A breach cannot have happened after it was discovered."))
+    if breach.decision == ReportDecision.REPORTED:
+        if breach.reported_at is None:
+            errors.append(_("Enter when the breach was reported to the Autoriteit Persoonsgegevens."))
+        elif breach.reported_at < breach.discovered_at:
+            errors.append(_("A breach cannot have been reported before it was discovered."))
+        elif breach.reported_at > now:
+            errors.append(_("The report cannot lie in the future."))
+    elif breach.reported_at is not None:
+        errors.append(_("A report date belongs with the decision to report, and only there."))
+    if breach.decision == ReportDecision.NOT_REPORTED and not breach.not_reported_reason.strip():
+        errors.append(_("Give the reason why the breach is not reported to the Autoriteit Persoonsgegevens."))
+    if breach.subjects_informed_at is not None:
+        if breach.subjects_informed_at < breach.discovered_at:
+            errors.append(_("Data subjects cannot have been informed before the breach was discovered."))
+        elif breach.subjects_informed_at > now:
+            errors.append(_("The date the data subjects were informed cannot lie in the future."))
+    if breach.closed_at is not None:
+        if breach.decision == ReportDecision.PENDING:
+            errors.append(_("Decide whether to report the breach before closing it."))
+        elif breach.closed_at < breach.discovered_at:
+            errors.append(_("A breach cannot be closed before it was discovered."))
+    if set(breach.categories) - set(DataCategory.values):
+        errors.append(_("Unknown data category."))
+    return errors
+
+
+def _apply_breach(breach: Breach, data: Mapping[str, Any], *, now: dt.datetime) -> None:
+    for field in BREACH_FIELDS:
+        if field in data:
+            setattr(breach, field, data[field])
+    errors = _check_breach(breach, now)
+    if errors:
+        raise ServiceError(errors)
+
+
+@transaction.atomic
+def breach_create(*, actor: Any, now: dt.datetime | None = None, **data: Any) -> Breach:
+    breach = Breach(created_by=actor if getattr(actor, "pk", None) else None)
+    _apply_breach(breach, data, now=now or timezone.now())
+    breach.save()
+    if "clients" in data:
+        breach.clients.set(data["clients"])
+    return breach
+
+
+@transaction.atomic
+def breach_update(*, breach: Breach, actor: Any, now: dt.datetime | None = None, **data: Any) -> Breach:
+    _apply_breach(breach, data, now=now or timezone.now())
+    breach.save()
+    if "clients" in data:
+        breach.clients.set(data["clients"])
+    return breach
+
+
+# --- Mail to the privacy officers ---------------------------------------------------
+def privacy_officer_emails() -> list[str]:
+    """Active privacy officers with a confidentiality agreement and an email address."""
+    return list(
+        User.objects.filter(is_privacy_officer=True, is_active=True, confidentiality_signed_on__isnull=False)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+def mail_privacy_officers(subject: str, body: str) -> int:
+    recipients = privacy_officer_emails()
+    if not recipients:
+        return 0
+    send_mail(subject, body, None, recipients)
+    return len(recipients)
+
+
+# --- The suppression-list check (R-DSR-4) ---------------------------------------------
+def suppression_check(
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    email: str = "",
+    phone: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    company_name: str = "",
+) -> bool:
+    """Is a person with these identifiers on the suppression list? The values are hashed
+    and forgotten; the access log records that the officer looked, and which entries
+    matched (ids), never what was typed."""
+    hashes = IdentifierHashes.of(
+        email=email, phone=phone, first_name=first_name, last_name=last_name, company_name=company_name
+    )
+    if not (hashes.email or hashes.phone or hashes.name_company):
+        raise ServiceError(_("Enter an email address, a phone number, or a name with the company name."))
+    found = is_suppressed(hashes)
+    matched: list[Any] = []
+    if found:
+        condition = Q()
+        for field, value in (
+            ("email_hash", hashes.email),
+            ("phone_hash", hashes.phone),
+            ("name_company_hash", hashes.name_company),
+        ):
+            if value:
+                condition |= Q(**{field: value})
+        matched = list(SuppressionEntry.objects.filter(condition).order_by("pk").values_list("pk", flat=True)[:50])
+    access_log_search(
+        actor=actor, action=AccessAction.VIEW, model=SuppressionEntry, object_ids=matched, request=request
+    )
+    return found
