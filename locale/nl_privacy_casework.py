@@ -37,8 +37,6 @@ NL = {
     "Objection to the processing": "Bezwaar tegen de verwerking",
     "Awaiting confirmation": "Wacht op bevestiging",
     "Open": "Open",
-    "Answered": "Afgehandeld",
-    "Refused": "Geweigerd",
     "type of request": "soort verzoek",
     "email address": "e-mailadres",
     "phone number": "telefoonnummer",
@@ -51,7 +49,6 @@ NL = {
     "legal deadline": "wettelijke termijn",
     "reminder sent at": "herinnering verstuurd op",
     "handled by": "behandeld door",
-    "closed at": "gesloten op",
     "data-subject request": "verzoek van een betrokkene",
     "data-subject requests": "verzoeken van betrokkenen",
     # The identity link

@@ -10,7 +10,6 @@ NL = {
     "Awaiting confirmation": "Wacht op bevestiging",
     "Open": "Open",
     "Answered": "Beantwoord",
-    "Refused": "Geweigerd",
     "type of request": "soort verzoek",
     "email address": "e-mailadres",
     "phone number": "telefoonnummer",
@@ -23,7 +22,6 @@ NL = {
     "legal deadline": "wettelijke termijn",
     "reminder sent at": "herinnering verstuurd op",
     "handled by": "behandeld door",
-    "closed at": "gesloten op",
     "data-subject request": "verzoek van een betrokkene",
     "data-subject requests": "verzoeken van betrokkenen",
     # The registers
@@ -133,7 +131,6 @@ NL = {
         "Vul een e-mailadres, een telefoonnummer, of een naam met de bedrijfsnaam in."
     ),
     "Contact persons (prospects)": "Contactpersonen (prospects)",
-    "Client contacts": "Contactpersonen van opdrachtgevers",
     "Company data": "Bedrijfsgegevens",
     "Employees and payroll": "Personeel en salarisadministratie",
     "Access logs and IP addresses": "Toegangslogs en IP-adressen",
