@@ -139,4 +139,7 @@ NL = {
     "Contact": "Contact",
     "Leadhunter has no data protection officer: the amount of personal data is limited and we do no profiling, sell no databases and do not approach consumers. For questions, contact:": "Leadhunter heeft geen functionaris gegevensbescherming aangesteld: de hoeveelheid persoonsgegevens is beperkt en we doen niet aan profilering, verkopen geen databases en benaderen geen consumenten. Voor vragen kunt u terecht bij:",
     "You may also file a complaint with the Dutch Data Protection Authority (Autoriteit Persoonsgegevens).": "U kunt ook een klacht indienen bij de Autoriteit Persoonsgegevens.",
+    "overdue by %(time)s": "%(time)s te laat",
+    "Close the request": "Verzoek afsluiten",
+    "Where a contact person has given us their consent, we send them a confirmation by email with a link to withdraw it. One click on the page that link opens, and we delete their data at once and do not add it again.": "Heeft een contactpersoon ons toestemming gegeven, dan sturen we een bevestiging per e-mail met een link om die in te trekken. Eén klik op de pagina achter die link en we verwijderen de gegevens direct en voegen ze niet opnieuw toe.",
 }
