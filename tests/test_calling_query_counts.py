@@ -23,8 +23,8 @@ def grow(world: World, size: int) -> None:
 def test_call_screen_queries_do_not_grow(world: World, django_assert_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
     grow(world, size)
     http = world.client_for("agent_with_lease")
-    # session, user, prospect (access), lease, persons, notes, results, access log
-    with django_assert_num_queries(8):
+    # session, user, prospect (access, with the lease's end), persons, notes, results, access log
+    with django_assert_num_queries(7):
         assert http.get(reverse("calling:screen", args=[world.prospect.pk])).status_code == 200
 
 

@@ -12,8 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.assignments.models import Assignment
@@ -45,30 +44,54 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
     Lease.objects.filter(prospect=prospect, agent=agent).delete()
 
 
-def _candidates(assignment: Assignment, agent: Any, now: dt.datetime) -> list[QuerySet]:
-    """The queue in its order: own due callbacks (and due callbacks nobody owns any more,
-    their agent having left the assignment), then new prospects, then retries."""
-    unleased = ~Exists(Lease.objects.filter(prospect_id=OuterRef("pk")))
-    base = Prospect.objects.filter(unleased, assignment=assignment)
-    return [
-        base.filter(
-            Q(callback_agent=agent) | Q(callback_agent__isnull=True),
-            status=ProspectStatus.CALLBACK,
-            callback_at__lte=now,
-        ).order_by("callback_at"),
-        # New prospects in their order of arrival: prospect_queue_idx's (assignment, status, callback_at)
-        # order (callback_at is empty for all) is the heap order, and needs no sort.
-        base.filter(status=ProspectStatus.NEW).order_by("callback_at"),
-        # Retries, the one whose last call lies furthest back first (calling_prospect_retry_idx).
-        base.filter(status=ProspectStatus.IN_PROGRESS).order_by("last_called_at", "id"),
-    ]
+# The whole choice in one statement (SPEC §7: "next" is on every call): the three tiers of
+# the queue in their order, each `FOR UPDATE SKIP LOCKED` so that agents asking at once
+# never wait on, nor get, the same row, and the lease written with it. PostgreSQL reads a
+# tier only when the ones before it gave nothing (the LIMIT over the UNION ALL stops the
+# pull), so a queue with new prospects never looks at the retries.
+#   1. own due callbacks, and due callbacks nobody owns any more (their agent left the
+#      assignment), oldest callback time first;
+#   2. new prospects in their order of arrival: prospect_queue_idx's (assignment, status,
+#      callback_at) order (callback_at is empty for all) is the heap order, and needs no sort;
+#   3. retries, the one whose last call lies furthest back first (calling_prospect_retry_idx).
+# A prospect with any lease row (even one expired a moment ago and not yet tidied) is not a
+# candidate; the one-lease-per-prospect and one-lease-per-agent-per-assignment constraints
+# are the last word (a lost race raises IntegrityError and is retried by the caller).
+_LEASE_NEXT_SQL = """
+WITH callback AS MATERIALIZED (
+    SELECT p.id FROM prospects_prospect p
+    WHERE p.assignment_id = %(assignment)s AND p.status = %(callback)s AND p.callback_at <= %(now)s
+      AND (p.callback_agent_id = %(agent)s OR p.callback_agent_id IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+    ORDER BY p.callback_at
+    LIMIT 1 FOR UPDATE OF p SKIP LOCKED
+), fresh AS MATERIALIZED (
+    SELECT p.id FROM prospects_prospect p
+    WHERE p.assignment_id = %(assignment)s AND p.status = %(new)s
+      AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+    ORDER BY p.callback_at
+    LIMIT 1 FOR UPDATE OF p SKIP LOCKED
+), retry AS MATERIALIZED (
+    SELECT p.id FROM prospects_prospect p
+    WHERE p.assignment_id = %(assignment)s AND p.status = %(in_progress)s
+      AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+    ORDER BY p.last_called_at, p.id
+    LIMIT 1 FOR UPDATE OF p SKIP LOCKED
+), pick AS (
+    (SELECT id FROM callback UNION ALL SELECT id FROM fresh UNION ALL SELECT id FROM retry) LIMIT 1
+)
+INSERT INTO prospects_lease (prospect_id, agent_id, assignment_id, leased_at, expires_at)
+SELECT id, %(agent)s, %(assignment)s, %(now)s, %(expires)s FROM pick
+RETURNING prospect_id, expires_at
+"""
 
 
 def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime | None = None) -> Prospect | None:
     """Lease the next prospect of the assignment to the agent, or return the one they hold.
 
-    Returns None when the queue is empty; the prospect comes with its company. The caller
-    has checked that the agent works on this active assignment
+    Returns None when the queue is empty; the prospect comes with its company, and with
+    `lease_expires_at` set to the end of the agent's lease. The caller has checked that the
+    agent works on this active assignment
     (`access.get_assignment_for_user(..., AssignmentPerm.WORK)`).
     """
     now = now or timezone.now()
@@ -82,18 +105,35 @@ def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime 
 
 
 def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> Prospect | None:
-    leases_expire(now=now, assignment=assignment)
-    held = Lease.objects.filter(assignment=assignment, agent=agent).select_related("prospect__company").first()
-    if held is not None:
-        return held.prospect
-    for candidates in _candidates(assignment, agent, now):
-        prospect = candidates.select_related("company").select_for_update(skip_locked=True, of=("self",)).first()
-        if prospect is not None:
-            Lease.objects.create(
-                prospect=prospect, agent=agent, assignment=assignment, leased_at=now, expires_at=now + lease_duration()
-            )
-            return prospect
-    return None
+    params = {
+        "assignment": assignment.pk,
+        "agent": agent.pk,
+        "now": now,
+        "expires": now + lease_duration(),
+        "callback": ProspectStatus.CALLBACK.value,
+        "new": ProspectStatus.NEW.value,
+        "in_progress": ProspectStatus.IN_PROGRESS.value,
+    }
+    with connection.cursor() as cursor:
+        # Tidy this assignment's expired leases first, so that their prospects are
+        # candidates again and the agent's own expired lease does not block a new one.
+        cursor.execute(
+            "DELETE FROM prospects_lease WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s", params
+        )
+        cursor.execute(
+            "SELECT prospect_id, expires_at FROM prospects_lease"
+            " WHERE assignment_id = %(assignment)s AND agent_id = %(agent)s",
+            params,
+        )
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(_LEASE_NEXT_SQL, params)
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    prospect = Prospect.objects.select_related("company").get(pk=row[0])
+    prospect.lease_expires_at = row[1]
+    return prospect
 
 
 class CallbackNotYours(Exception):

@@ -60,6 +60,9 @@ class CallScreen:
     lease_expires_at: dt.datetime | None
 
 
+_UNREAD = object()
+
+
 def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = None) -> CallScreen:
     """The agent's screen of one prospect (R-CALL-1): company, persons, earlier notes of this
     prospect in this assignment, the assignment's results. `prospect` comes from
@@ -71,7 +74,10 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
         .select_related("result", "agent", "company")
         .order_by("created_at")
     )
-    lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()
+    # "next" and the agent's access check bring the lease's end along; read it otherwise.
+    lease = getattr(prospect, "lease_expires_at", _UNREAD)
+    if lease is _UNREAD:
+        lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()
     return CallScreen(
         prospect=prospect,
         company_verify=prospect.company.needs_verification(now),

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -377,10 +377,15 @@ def get_person_for_user(user: Any, person_id: Any) -> Any:
 
 def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
     """The prospect an agent is calling (their lease, or their own callback), or 404 for
-    everyone else: the call screen is the agent's alone (R-NTK-2)."""
+    everyone else: the call screen is the agent's alone (R-NTK-2). It comes with its
+    company and assignment, and `lease_expires_at`: the end of the agent's lease, if any."""
+    from apps.prospects.models import Lease, Prospect
+
     if getattr(user, "role", None) != Role.AGENT:
         raise Http404
-    return get_prospect_for_user(user, prospect_id)
+    own_lease = Lease.objects.filter(prospect_id=OuterRef("pk"), agent_id=user.pk).values("expires_at")[:1]
+    qs = Prospect.objects.select_related("company", "assignment").annotate(lease_expires_at=Subquery(own_lease))
+    return get_for_user(qs, user, prospect_id)
 
 
 def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -> tuple[Any, Any]:
