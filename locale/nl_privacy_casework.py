@@ -157,4 +157,16 @@ NL = {
     "Your consent has been withdrawn. Your details have been deleted and will not be used again.": "Uw toestemming is ingetrokken. Uw gegevens zijn verwijderd en worden niet meer gebruikt.",
     "Press the button to withdraw your consent. Your details are then deleted at once and will not be used again.": "Druk op de knop om uw toestemming in te trekken. Uw gegevens worden dan direct verwijderd en niet meer gebruikt.",
     "Withdraw my consent": "Mijn toestemming intrekken",
+    # Review fixes (issue 6): lookup form, HR files for the board only, recipients
+    "Files about Leadhunter's own employees and job applicants are not part of this report: the board answers for those separately.": "Dossiers over eigen medewerkers en sollicitanten van Leadhunter vallen niet onder dit overzicht: daarover antwoordt het bestuur apart.",
+    "Type a first and a last name, each at least %(part)d characters and together at least %(total)d.": "Typ een voornaam en een achternaam, elk minstens %(part)d tekens en samen minstens %(total)d.",
+    "The search uses the request's own details. Another spelling (within this request) may be tried; a name needs a first and a last name:": "De zoekopdracht gebruikt de gegevens uit het verzoek zelf. Een andere schrijfwijze (binnen dit verzoek) mag worden geprobeerd; een naam bestaat uit een voornaam en een achternaam:",
+    "Back to the request's own details": "Terug naar de gegevens uit het verzoek",
+    "Listed only: the board handles HR files. Shown are the files with the request's verified email address.": "Alleen vermeld: het bestuur behandelt HR-dossiers. Getoond worden de dossiers met het bevestigde e-mailadres van het verzoek.",
+    "%(n)s more HR file(s) match only on a name, a phone number or a typed spelling: check them in the HR register before they count as the requester's.": "Nog %(n)s HR-dossier(s) komen alleen overeen op naam, telefoonnummer of een getypte schrijfwijze: controleer ze in het HR-register voordat ze als die van de verzoeker gelden.",
+    "%(n)s HR file(s) may match — the board handles them.": "%(n)s HR-dossier(s) kunnen overeenkomen — het bestuur handelt ze af.",
+    "The notes are searched for the email address only: a name needs a first and a last name.": "De notities worden alleen op het e-mailadres doorzocht: een naam heeft een voornaam en een achternaam nodig.",
+    "downloaded": "gedownload",
+    "%(n)s times, from %(first)s to %(last)s": "%(n)s keer, van %(first)s tot en met %(last)s",
+    "No client has downloaded a database with these data in it.": "Geen opdrachtgever heeft een bestand met deze gegevens gedownload.",
 }
