@@ -142,4 +142,8 @@ NL = {
     "overdue by %(time)s": "%(time)s te laat",
     "Close the request": "Verzoek afsluiten",
     "Where a contact person has given us their consent, we send them a confirmation by email with a link to withdraw it. One click on the page that link opens, and we delete their data at once and do not add it again.": "Heeft een contactpersoon ons toestemming gegeven, dan sturen we een bevestiging per e-mail met een link om die in te trekken. Eén klik op de pagina achter die link en we verwijderen de gegevens direct en voegen ze niet opnieuw toe.",
+    # Review fixes (issue 6): the confirmation page shows what is confirmed
+    "Somebody filed this privacy request with your email address:": "Met uw e-mailadres is dit privacyverzoek ingediend:",
+    "request": "verzoek",
+    "Not your request? Do nothing: without your confirmation it lapses and is removed.": "Niet uw verzoek? Doe dan niets: zonder uw bevestiging vervalt het en wordt het verwijderd.",
 }

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.audit.models import AccessAction, AccessLogEntry
+from apps.core.errors import ServiceError
 from apps.privacy import services
 from apps.privacy.demo import seed_privacy_demo
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
@@ -185,7 +186,7 @@ def test_confirmation_emails_to_one_address_are_capped_with_the_same_answer(clie
 
 # --- The confirmation link (R-DSR-2) ----------------------------------------------------
 def test_get_of_the_link_changes_nothing_and_post_confirms_with_both_deadlines(client) -> None:  # type: ignore[no-untyped-def]
-    _post_form(client, "jan@example.org")
+    _post_form(client, "jan@example.org", company="Acme Holding")
     dsr = DataSubjectRequest.objects.get()
     path = LINK.search(mail.outbox[0].body).group(0).split("://", 1)[1].split("/", 1)[1]
     url = "/" + path
@@ -193,6 +194,9 @@ def test_get_of_the_link_changes_nothing_and_post_confirms_with_both_deadlines(c
 
     shown = client.get(url)
     assert shown.status_code == 200 and "Bevestig mijn verzoek" in shown.content.decode()
+    # Review #9: the mailbox owner sees what is being confirmed, in whose name.
+    page = shown.content.decode()
+    assert "Inzage in mijn gegevens" in page and "Jan de Vries" in page and "Acme Holding" in page
     dsr.refresh_from_db()
     assert dsr.status == RequestStatus.UNCONFIRMED and dsr.confirm_nonce
 
@@ -450,6 +454,33 @@ def test_a_refusal_whose_email_fails_is_not_recorded(world: World, settings) -> 
     assert dsr.status == RequestStatus.OPEN and dsr.outcome == "" and dsr.closed_at is None
 
 
+@pytest.mark.parametrize("erased", [False, True])
+def test_a_stale_page_cannot_refuse_a_request_answered_or_erased_meanwhile(world: World, erased: bool) -> None:
+    """Review #11 (R-DSR-2): each officer action locks the row and reads the status again."""
+    officer = world.users["privacy_officer"]
+    dsr = DataSubjectRequestFactory(confirmed=True, email="aanvrager@example.org")
+    stale = DataSubjectRequest.objects.get(pk=dsr.pk)  # what an open page or another process holds
+    services.request_answer(dsr=dsr, actor=officer, outcome="Inzage verstrekt.")
+    if erased:
+        DataSubjectRequest.objects.filter(pk=dsr.pk).update(email="", name="", erased_at=timezone.now())
+    assert stale.status == RequestStatus.OPEN
+    for action, kwargs in (
+        (services.request_refuse, {"reason": "Niet aangetoond."}),
+        (services.request_answer, {"outcome": "Nog eens."}),
+        (services.request_take, {}),
+    ):
+        with pytest.raises(ServiceError, match="al afgesloten"):
+            action(dsr=stale, actor=officer, **kwargs)
+    dsr.refresh_from_db()
+    assert dsr.status == RequestStatus.ANSWERED and dsr.outcome == "Inzage verstrekt." and not mail.outbox
+    response = world.client_for("privacy_officer").post(
+        reverse("privacy:request-refuse", args=[dsr.pk]), {"reason": "Niet aangetoond."}
+    )
+    assert response.status_code == 200 and "Dit verzoek is al afgesloten." in response.content.decode()
+    dsr.refresh_from_db()
+    assert dsr.status == RequestStatus.ANSWERED and not mail.outbox
+
+
 def test_start_page_links_the_dashboard_for_privacy_officers_only(world: World) -> None:
     url = reverse("privacy:requests")
     assert url in world.client_for("privacy_officer").get(reverse("accounts:home")).content.decode()
@@ -480,8 +511,44 @@ def test_api_honeypot_throttle_and_bad_input(client, settings) -> None:  # type:
     assert bot.status_code == 202 and bot.content == good.content
     assert DataSubjectRequest.objects.count() == 1
     over = client.post(url, {**API, "email": "z@example.org"}, content_type="application/json")
-    assert over.status_code == 429
+    assert over.status_code == 429 and over["Retry-After"] == "3600"  # review #9
     assert DataSubjectRequest.objects.count() == 1
+
+
+def test_api_refuses_form_posts_so_other_sites_cannot_file_requests(client) -> None:  # type: ignore[no-untyped-def]
+    """Review #9: JSON only; a cross-site HTML form (urlencoded, multipart, text/plain) gets 415."""
+    url = reverse("api:privacy-request-create")
+    data = {**API, "email": "slachtoffer@example.org"}
+    assert client.post(url, data).status_code == 415  # multipart
+    assert (
+        client.post(
+            url, "name=a&email=b%40c.nl&kind=erasure", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 415
+    )
+    assert client.post(url, "name=a", content_type="text/plain").status_code == 415
+    assert not DataSubjectRequest.objects.exists() and not mail.outbox
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared"),
+    [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", True),
+        ("2001:db8:1:2::1", "2001:db8:1:3::1", False),
+        ("192.0.2.1", "::ffff:192.0.2.1", True),
+        ("192.0.2.1", "192.0.2.2", False),
+    ],
+)
+def test_the_per_ip_limit_counts_ipv6_by_its_64(settings, first: str, second: str, shared: bool) -> None:  # type: ignore[no-untyped-def]
+    """Review #10: one subscriber's /64 is one address for the limit."""
+    settings.PRIVACY_REQUESTS_PER_IP_PER_HOUR = 1
+    services.request_submit(data=services.request_clean(name="A B", email="a@example.org", kind="access"), ip=first)
+    data = services.request_clean(name="A B", email="b@example.org", kind="access")
+    if shared:
+        with pytest.raises(services.TooManyRequests):
+            services.request_submit(data=data, ip=second)
+    else:
+        assert services.request_submit(data=data, ip=second) is not None
 
 
 def test_api_needs_no_csrf_token(world: World) -> None:

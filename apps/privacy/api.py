@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,15 +41,18 @@ class RequestAccepted(serializers.Serializer):
         "The answer is the same 202 for everyone, whether or not Leadhunter holds data of the "
         "address: an email with a confirmation link goes to the address given. The request reaches "
         "the privacy officer only once confirmed; the answer deadline starts then. Rate-limited per "
-        "IP address and per email address (429)."
+        "IP address (IPv6 by its /64) and per email address (429 with Retry-After). JSON only."
     ),
     request=RequestInput,
-    responses={202: RequestAccepted, 400: None, 429: None},
+    responses={202: RequestAccepted, 400: None, 415: None, 429: None},
     auth=[],
 )
 class RequestCreateApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # JSON only: a browser cannot send it cross-site without a CORS preflight, so other sites
+    # cannot make visitors' browsers file requests in somebody's name (form posts get 415).
+    parser_classes = [JSONParser]
 
     def post(self, request):  # type: ignore[no-untyped-def]
         serializer = RequestInput(data=request.data)
@@ -70,5 +74,5 @@ class RequestCreateApi(APIView):
                 data=cleaned, ip=client_ip(request), honeypot=data["website"], language=(get_language() or "nl")[:2]
             )
         except services.TooManyRequests as exc:
-            raise Throttled(detail=_("Too many requests. Please try again in an hour.")) from exc
+            raise Throttled(wait=services.HOUR, detail=_("Too many requests. Please try again in an hour.")) from exc
         return Response({"detail": services.received_text()}, status=status.HTTP_202_ACCEPTED)

@@ -20,13 +20,14 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AccessAction, AccessLogEntry
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
+from apps.core.access import hr_visible_to
 from apps.core.errors import ServiceError
 from apps.hr.models import Applicant, Employee
 from apps.privacy.models import DataSubjectRequest, RequestRecord, RequestStatus
@@ -51,10 +52,17 @@ class Terms:
     phone: str = ""
     first_name: str = ""
     last_name: str = ""
+    # The request's own verified email (R-DSR-2): the only match that shows an HR file as a fact.
+    verified_email: str = ""
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def note_name(self) -> str:
+        """The name the note text may be searched for, or "" (R-NOTE-1)."""
+        return self.full_name if name_searchable(self.full_name) else ""
 
     @property
     def empty(self) -> bool:
@@ -64,6 +72,22 @@ class Terms:
 def _split_name(name: str) -> tuple[str, str]:
     first, _sep, last = " ".join(name.split()).rpartition(" ")
     return first, last
+
+
+# R-NOTE-1: the note text is searched only for a full name (first AND last name, each at
+# least NAME_PART_MIN characters, together at least NAME_TOTAL_MIN) or a valid email.
+NAME_PART_MIN = 2
+NAME_TOTAL_MIN = 5
+
+
+def name_searchable(name: str) -> bool:
+    """Is `name` specific enough to search the call note text with?"""
+    first, last = _split_name(name or "")
+    return (
+        len(first) >= NAME_PART_MIN
+        and len(last) >= NAME_PART_MIN
+        and len(first.replace(" ", "")) + len(last) >= NAME_TOTAL_MIN
+    )
 
 
 def terms_for(dsr: DataSubjectRequest, *, name: str = "", email: str = "", phone: str = "") -> tuple[Terms, list[str]]:
@@ -82,7 +106,11 @@ def terms_for(dsr: DataSubjectRequest, *, name: str = "", email: str = "", phone
         errors.append(str(exc))
         phone = ""
     first, last = _split_name(name)
-    return Terms(email=email, phone=phone, first_name=first, last_name=last), errors
+    try:
+        verified = normalise.email(dsr.email)
+    except ValueError:
+        verified = ""
+    return Terms(email=email, phone=phone, first_name=first, last_name=last, verified_email=verified), errors
 
 
 def _name_q(terms: Terms, first: str = "first_name", last: str = "last_name") -> Q:
@@ -115,16 +143,60 @@ def _capped(qs: Any) -> Section:
 
 
 @dataclass
+class HRMatches:
+    """HR files that may be the requester (R-HR-1, R-DSR-3). Only files matched on the request's
+    verified email are facts (`employees`, `applicants`, for board members only); a match on
+    name, phone or a typed spelling alone is a count for the board to check (`unconfirmed`)."""
+
+    visible: bool  # the viewer may see HR files (a board member)
+    employees: list[Any]
+    applicants: list[Any]
+    count: int  # every HR file that may match, by any term
+    unconfirmed: int  # of which not matched on the verified email
+
+
+@dataclass
 class Lookup:
     terms: Terms
     persons: Section
     contacts: Section
-    employees: Section
-    applicants: Section
+    hr: HRMatches
     notes: Any  # a Paginator page
 
 
-def lookup(dsr: DataSubjectRequest, terms: Terms, *, notes_page: Any = 1) -> Lookup:
+def _hr_q(terms: Terms) -> Q:
+    """Every HR file any of the terms matches (email, phone, full name)."""
+    if terms.empty:
+        return Q(pk__in=[])
+    q = _contact_q(terms) | (Q(name__iexact=terms.full_name) if terms.full_name else Q(pk__in=[]))
+    if terms.verified_email:
+        q |= Q(email__iexact=terms.verified_email)
+    return q
+
+
+def _verified_q(terms: Terms) -> Q:
+    return Q(email__iexact=terms.verified_email) if terms.verified_email else Q(pk__in=[])
+
+
+def hr_matches(terms: Terms, viewer: Any) -> HRMatches:
+    """HR files for the lookup: facts (verified email) for board members only, a count for
+    everyone else (R-HR-1). Two queries for an officer who is no board member, four for one."""
+    q = _hr_q(terms)
+    verified = _verified_q(terms)
+    counts = [
+        model.objects.filter(q).aggregate(total=Count("pk"), by_email=Count("pk", filter=verified))
+        for model in (Employee, Applicant)
+    ]
+    count = sum(c["total"] for c in counts)
+    unconfirmed = count - sum(c["by_email"] for c in counts)
+    if not hr_visible_to(viewer):
+        return HRMatches(False, [], [], count, unconfirmed)
+    employees = list(Employee.objects.filter(verified).order_by("name", "id")[:CAP]) if counts[0]["by_email"] else []
+    applicants = list(Applicant.objects.filter(verified).order_by("name", "id")[:CAP]) if counts[1]["by_email"] else []
+    return HRMatches(True, employees, applicants, count, unconfirmed)
+
+
+def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: Any = 1) -> Lookup:
     """Every record that may be the requester (R-DSR-3). A fixed number of queries."""
     require_open(dsr)
     empty = Q(pk__in=[])
@@ -145,17 +217,11 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, notes_page: Any = 1) -> Loo
     contacts = _capped(
         ClientContact.objects.filter(person_q).select_related("client").order_by("last_name", "first_name", "id")
     )
-    hr_q = (
-        (_contact_q(terms) | (Q(name__iexact=terms.full_name) if terms.full_name else empty))
-        if not terms.empty
-        else empty
-    )
-    employees = _capped(Employee.objects.filter(hr_q).order_by("name", "id"))
-    applicants = _capped(Applicant.objects.filter(hr_q).order_by("name", "id"))
-    # R-NOTE-1: the only reading of note text, inside a confirmed request; the caller logs it.
+    # R-NOTE-1: the only reading of note text, inside a confirmed request, for a full name
+    # or an email only; the caller logs it.
     note_q = empty
-    if terms.full_name:
-        note_q |= Q(text__icontains=terms.full_name)
+    if terms.note_name:
+        note_q |= Q(text__icontains=terms.note_name)
     if terms.email:
         note_q |= Q(text__icontains=terms.email)
     notes = Paginator(
@@ -164,7 +230,7 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, notes_page: Any = 1) -> Loo
         .order_by("-created_at", "id"),
         NOTES_PER_PAGE,
     ).get_page(notes_page)
-    return Lookup(terms, persons, contacts, employees, applicants, notes)
+    return Lookup(terms, persons, contacts, hr_matches(terms, viewer), notes)
 
 
 def linked_records(dsr: DataSubjectRequest) -> list[RequestRecord]:
@@ -176,12 +242,18 @@ def linked_records(dsr: DataSubjectRequest) -> list[RequestRecord]:
 
 
 # --- The identity link -----------------------------------------------------------------
+def _locked(dsr: DataSubjectRequest) -> DataSubjectRequest:
+    """The request row, locked until the end of the transaction, as it is now (R-DSR-3)."""
+    return DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
+
+
 @transaction.atomic
 def request_record_link(
     *, dsr: DataSubjectRequest, actor: Any, person_id: Any = None, client_contact_id: Any = None
 ) -> RequestRecord:
-    """The officer states: this record is the requester (R-DSR-3)."""
-    require_open(dsr)
+    """The officer states: this record is the requester (R-DSR-3). The request row is locked
+    and its status read again, so that a link never lands on a request closed meanwhile."""
+    require_open(_locked(dsr))
     try:
         if person_id:
             target = {"person": Person.objects.get(pk=uuid.UUID(str(person_id)))}
@@ -201,8 +273,9 @@ def request_record_link(
         return RequestRecord.objects.get(request=dsr, **target)
 
 
+@transaction.atomic
 def request_record_unlink(*, dsr: DataSubjectRequest, actor: Any, record_id: Any) -> None:
-    require_open(dsr)
+    require_open(_locked(dsr))
     try:
         RequestRecord.objects.filter(request=dsr, pk=int(record_id)).delete()
     except (TypeError, ValueError) as exc:
@@ -229,10 +302,14 @@ class Holding:
 
 @dataclass
 class Recipient:
-    at: dt.datetime
-    who: str
+    """A client organisation that downloaded an export of an assignment holding the person
+    (Art. 15(1)(c), Art. 19): the organisation, never its individual users."""
+
     client: str
     assignment: str
+    first: dt.datetime
+    last: dt.datetime
+    times: int
 
 
 @dataclass
@@ -267,6 +344,7 @@ class AccessReport:
     persons: list[PersonReport]
     contacts: list[ContactReport]
     hr: list[HRReport]
+    hr_included: bool  # False: the viewer is no board member; the board answers for HR files (R-HR-1)
     verify_months: int
     delete_months: int
     employee_years: int
@@ -283,11 +361,12 @@ def _years_after(day: dt.date | None, years: int) -> dt.date | None:
 
 
 def _hr_reports(dsr: DataSubjectRequest) -> list[HRReport]:
-    """HR files matching the request's own email, phone or full name (capped)."""
+    """HR files matching the request's verified email only (capped): a match on a name or a
+    phone number alone is no proof that the file is the requester's (R-DSR-3)."""
     terms, _errors = terms_for(dsr)
-    if terms.empty:
+    if not terms.verified_email:
         return []
-    q = _contact_q(terms) | (Q(name__iexact=terms.full_name) if terms.full_name else Q(pk__in=[]))
+    q = _verified_q(terms)
     periods = settings.LEADHUNTER_PERIODS
     employees = Employee.objects.filter(q).order_by("name", "id")[:CAP]
     applicants = Applicant.objects.filter(q).order_by("name", "id")[:CAP]
@@ -300,48 +379,89 @@ def _hr_reports(dsr: DataSubjectRequest) -> list[HRReport]:
     ]
 
 
-def access_report(dsr: DataSubjectRequest, *, now: dt.datetime | None = None) -> AccessReport:
-    """What Leadhunter holds of the linked records (GDPR Art. 15): the data, for which client
-    and assignment, purpose, legal basis, source, retention and recipients. Recipients are
-    the clients that held the person and the client users who downloaded a database with
-    them in it (the access log of exports, R-LOG-1, Art. 19). A fixed number of queries."""
-    from apps.accounts.models import User
+RECIPIENT_ROWS = 500  # (assignment, persons) groups read from the access log; more is not plausible
 
+
+def _recipients(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Recipient]]:
+    """Per person, the client organisations that downloaded an export holding them (R-LOG-1,
+    Art. 19): DOWNLOAD entries of persons with an assignment (exports; the privacy office's
+    own report downloads have none) by a client user. Membership is tested in SQL (the id
+    array contains the person id) and grouped there: three queries whatever the log's size."""
+    from apps.accounts.models import User
+    from apps.assignments.models import Assignment
+
+    if not person_ids:
+        return {}
+    flags = {
+        f"has_{i}": ExpressionWrapper(Q(object_ids__contains=[str(pk)]), output_field=BooleanField())
+        for i, pk in enumerate(person_ids)
+    }
+    groups = list(
+        AccessLogEntry.objects.filter(
+            action=AccessAction.DOWNLOAD,
+            object_type=Person._meta.label_lower,
+            assignment_id__isnull=False,
+            object_ids__overlap=[str(pk) for pk in person_ids],
+        )
+        .annotate(**flags)
+        .values("assignment_id", "actor_id", *flags)
+        .annotate(first=Min("at"), last=Max("at"), times=Count("pk"))
+        .order_by("assignment_id", "actor_id", *flags)[:RECIPIENT_ROWS]
+    )
+    client_users = set(
+        User.objects.filter(pk__in={g["actor_id"] for g in groups if g["actor_id"]}, client__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    names = {
+        a["pk"]: (a["client__name"], a["name"])
+        for a in Assignment.objects.filter(pk__in={g["assignment_id"] for g in groups}).values(
+            "pk", "name", "client__name"
+        )
+    }
+    merged: dict[tuple[uuid.UUID, Any], Recipient] = {}
+    for group in groups:
+        if group["actor_id"] not in client_users:
+            continue  # staff downloads are no disclosure to a recipient
+        client, assignment = names.get(group["assignment_id"], ("", ""))
+        for i, pk in enumerate(person_ids):
+            if not group[f"has_{i}"]:
+                continue
+            key = (pk, group["assignment_id"])
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = Recipient(client, assignment, group["first"], group["last"], group["times"])
+            else:
+                seen.first, seen.last = min(seen.first, group["first"]), max(seen.last, group["last"])
+                seen.times += group["times"]
+    recipients: dict[uuid.UUID, list[Recipient]] = defaultdict(list)
+    for (pk, _assignment_id), recipient in merged.items():
+        recipients[pk].append(recipient)
+    for rows in recipients.values():
+        rows.sort(key=lambda r: (r.client, r.assignment))
+    return recipients
+
+
+def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | None = None) -> AccessReport:
+    """What Leadhunter holds of the linked records (GDPR Art. 15): the data, for which client
+    and assignment, purpose, legal basis, source, retention and recipients (the client
+    organisations that downloaded an export with the person in it). HR files matched on the
+    verified email are in it only when the viewer is a board member (R-HR-1); otherwise the
+    report says that the board answers for them. A fixed number of queries."""
     require_open(dsr)
     records = linked_records(dsr)
     persons = [r.person for r in records if r.person_id]
     person_ids = [p.pk for p in persons]
     holdings: dict[uuid.UUID, list[Holding]] = defaultdict(list)
-    assignment_names: dict[uuid.UUID, tuple[str, str]] = {}
     for link in ProspectPerson.objects.filter(person_id__in=person_ids).select_related(
         "prospect__company", "prospect__assignment__client"
     ):
         a = link.prospect.assignment
-        assignment_names[a.pk] = (a.client.name, a.name)
         holdings[link.person_id].append(
             Holding(a.client.name, a.name, a.is_active, link.prospect.company.name, link.created_at)
         )
-    downloads = list(
-        AccessLogEntry.objects.filter(
-            action=AccessAction.DOWNLOAD,
-            object_type=Person._meta.label_lower,
-            object_ids__overlap=[str(pk) for pk in person_ids],
-        ).order_by("at")
-    )
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={d.actor_id for d in downloads if d.actor_id}).select_related("client")
-    }
-    recipients: dict[uuid.UUID, list[Recipient]] = defaultdict(list)
-    for entry in downloads:
-        user = users.get(entry.actor_id)
-        client, assignment = assignment_names.get(entry.assignment_id, ("", ""))
-        who = user.get_full_name() or user.username if user else _("a user since removed")
-        if user is not None and user.client_id:
-            who = f"{who} ({user.client.name})"
-        for pk in person_ids:
-            if str(pk) in entry.object_ids:
-                recipients[pk].append(Recipient(entry.at, who, client, assignment))
+    recipients = _recipients(person_ids)
+    hr_included = hr_visible_to(viewer)
     periods = settings.LEADHUNTER_PERIODS
     return AccessReport(
         dsr=dsr,
@@ -350,14 +470,15 @@ def access_report(dsr: DataSubjectRequest, *, now: dt.datetime | None = None) ->
             PersonReport(
                 person=p,
                 holdings=holdings[p.pk],
-                recipients=recipients[p.pk],
+                recipients=recipients.get(p.pk, []),
                 flagged_at=clock.verification_due_at(p.verified_at),
                 deleted_at=clock.purge_due_at(p.verified_at),
             )
             for p in persons
         ],
         contacts=[ContactReport(r.client_contact) for r in records if r.client_contact_id],
-        hr=_hr_reports(dsr),
+        hr=_hr_reports(dsr) if hr_included else [],
+        hr_included=hr_included,
         verify_months=periods["VERIFY_AFTER_MONTHS"],
         delete_months=periods["PERSON_DELETE_AFTER_MONTHS"],
         employee_years=periods["EMPLOYEE_KEEP_YEARS"],
@@ -395,7 +516,13 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
                     for h in r.holdings
                 ],
                 "recipients": [
-                    {"at": iso(x.at), "who": x.who, "client": x.client, "assignment": x.assignment}
+                    {
+                        "client": x.client,
+                        "assignment": x.assignment,
+                        "first_download": iso(x.first),
+                        "last_download": iso(x.last),
+                        "downloads": x.times,
+                    }
                     for x in r.recipients
                 ],
             }
@@ -417,8 +544,21 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
             }
             for c in report.contacts
         ],
-        "hr_files": [
-            {"kind": h.kind, "name": h.name, "kept_until": h.keep_until.isoformat() if h.keep_until else None}
-            for h in report.hr
-        ],
+        **(
+            {
+                "hr_files": [
+                    {"kind": h.kind, "name": h.name, "kept_until": h.keep_until.isoformat() if h.keep_until else None}
+                    for h in report.hr
+                ]
+            }
+            if report.hr_included
+            else {"hr_files_note": hr_board_text()}
+        ),
     }
+
+
+def hr_board_text() -> str:
+    return _(
+        "Files about Leadhunter's own employees and job applicants are not part of this report: "
+        "the board answers for those separately."
+    )

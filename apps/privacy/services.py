@@ -9,6 +9,7 @@ reach the privacy officers, and only then does the 14-day clock run.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import secrets
 from dataclasses import dataclass
@@ -61,8 +62,24 @@ def _hit(key: str, limit: int, window: int = HOUR) -> bool:
     return count <= limit
 
 
+def ip_bucket(ip: str | None) -> str:
+    """The address a per-IP limit counts: an IPv6 address by its /64 (one subscriber's
+    network hands out many addresses), an IPv4 address (also IPv4-mapped IPv6) as it is."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def _throttle_ip(ip: str | None) -> None:
-    if not _hit(f"privacy-request:ip:{ip or 'unknown'}", settings.PRIVACY_REQUESTS_PER_IP_PER_HOUR):
+    if not _hit(f"privacy-request:ip:{ip_bucket(ip)}", settings.PRIVACY_REQUESTS_PER_IP_PER_HOUR):
         raise TooManyRequests
 
 
@@ -268,60 +285,69 @@ def request_confirm(*, request_id: UUID, token: str, now: dt.datetime | None = N
 
 
 # --- The privacy officer's actions ---------------------------------------------------
-def _require_open(dsr: DataSubjectRequest) -> None:
-    if dsr.status != RequestStatus.OPEN:
+# Each action locks the request row and reads its status again under the lock: two officers
+# (or an officer and an erasure) acting at once never both close it, and a stale page never
+# refuses a request answered or erased meanwhile (R-DSR-2).
+def _lock_open(dsr: DataSubjectRequest) -> DataSubjectRequest:
+    """The request row as it is now, locked until the end of the transaction; ServiceError
+    when it is no longer open. The caller's object is refreshed to the locked state."""
+    locked = DataSubjectRequest.objects.select_for_update().filter(pk=dsr.pk).first()
+    if locked is None or locked.status != RequestStatus.OPEN:
         raise ServiceError(_("This request is closed already."))
+    return locked
 
 
 def request_take(*, dsr: DataSubjectRequest, actor: Any) -> DataSubjectRequest:
     """The officer takes the request: "handled by" them."""
-    _require_open(dsr)
-    dsr.handled_by = actor
-    dsr.save(update_fields=["handled_by"])
-    return dsr
+    with transaction.atomic():
+        locked = _lock_open(dsr)
+        locked.handled_by = actor
+        locked.save(update_fields=["handled_by"])
+    return locked
 
 
 def request_answer(
     *, dsr: DataSubjectRequest, actor: Any, outcome: str, now: dt.datetime | None = None
 ) -> DataSubjectRequest:
     """Close as answered, with what was done."""
-    _require_open(dsr)
     outcome = (outcome or "").strip()
-    if not outcome:
-        raise ServiceError({"outcome": [_("Please describe what was done.")]})
     with transaction.atomic():
-        dsr.status, dsr.outcome, dsr.closed_at = RequestStatus.ANSWERED, outcome, now or timezone.now()
-        dsr.handled_by = dsr.handled_by or actor
-        dsr.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
-    return dsr
+        locked = _lock_open(dsr)
+        if not outcome:
+            raise ServiceError({"outcome": [_("Please describe what was done.")]})
+        locked.status, locked.outcome, locked.closed_at = RequestStatus.ANSWERED, outcome, now or timezone.now()
+        locked.handled_by = locked.handled_by or actor
+        locked.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
+    return locked
 
 
 def request_refuse(
     *, dsr: DataSubjectRequest, actor: Any, reason: str, now: dt.datetime | None = None
 ) -> DataSubjectRequest:
-    """Refuse, with a mandatory reason, which the requester receives by email."""
-    _require_open(dsr)
+    """Refuse, with a mandatory reason, which the requester receives by email (at the
+    address as it is under the lock: never one blanked by an erasure meanwhile)."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError({"reason": [_("A refusal needs a reason: the requester receives it.")]})
     try:
         # The refusal stands only once the requester has been told: a failed email rolls it back.
         with transaction.atomic():
-            dsr.status, dsr.outcome, dsr.closed_at = RequestStatus.REFUSED, reason, now or timezone.now()
-            dsr.handled_by = dsr.handled_by or actor
-            dsr.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
-            with translation.override(dsr.language):
+            locked = _lock_open(dsr)
+            if not reason:
+                raise ServiceError({"reason": [_("A refusal needs a reason: the requester receives it.")]})
+            locked.status, locked.outcome, locked.closed_at = RequestStatus.REFUSED, reason, now or timezone.now()
+            locked.handled_by = locked.handled_by or actor
+            locked.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
+            with translation.override(locked.language):
                 send_mail(
                     _("Your privacy request"),
-                    render_to_string("privacy/email/refused.txt", {"dsr": dsr, "contact": contact()}),
+                    render_to_string("privacy/email/refused.txt", {"dsr": locked, "contact": contact()}),
                     None,
-                    [dsr.email],
+                    [locked.email],
                 )
     except OSError as exc:
         logger.exception("refusal email for data-subject request %s could not be sent", dsr.pk)
         message = _("The email to the requester could not be sent, so the request is still open. Try again later.")
         raise ServiceError({"reason": [message]}) from exc
-    return dsr
+    return locked
 
 
 def contact() -> dict[str, str]:

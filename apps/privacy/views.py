@@ -71,10 +71,11 @@ def confirm(request: HttpRequest, request_id: UUID, token: str) -> HttpResponse:
         if request.method == "POST":
             dsr = services.request_confirm(request_id=request_id, token=token)
             return render(request, "privacy/confirmed.html", {"dsr": dsr, "periods": _periods()})
-        services.request_for_token(request_id=request_id, token=token)
+        dsr = services.request_for_token(request_id=request_id, token=token)
     except services.LinkRefused as refused:
         return render(request, "privacy/link_refused.html", {"reason": refused.reason}, status=refused.status)
-    return render(request, "privacy/confirm.html", {"periods": _periods()})
+    # What is being confirmed, so that the mailbox owner sees whose request this is.
+    return render(request, "privacy/confirm.html", {"dsr": dsr, "periods": _periods()})
 
 
 # --- The privacy officer's pages (R-DSR-2, R-DSR-3) ----------------------------------------

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_bulk, access_log_record, access_log_search
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import get_prospect_to_manage, get_request_for_officer, require_privacy_officer
@@ -34,6 +34,7 @@ from apps.imports.forms import PersonForm
 from apps.privacy import casework
 from apps.privacy.consent import InvalidToken, consent_confirmation_send, consent_token_person_id, consent_withdraw
 from apps.privacy.erasure import ERASABLE_KINDS, request_erase
+from apps.privacy.forms_casework import LookupForm
 from apps.privacy.models import DataSubjectRequest, RequestStatus
 from apps.prospects.models import Person
 from apps.prospects.services import person_update
@@ -64,32 +65,68 @@ def _back(dsr: DataSubjectRequest) -> str:
 
 
 # --- Find the person ------------------------------------------------------------------
+# Another spelling the officer typed stays in the session, keyed by the request id, so that
+# no search term travels in a URL (logs, history); the notes' pages are plain ?page=N links.
+SESSION_TERMS = "privacy_lookup_terms"
+SESSION_TERMS_KEEP = 10  # requests whose typed spelling is remembered
+
+
+def _stored_terms(request: HttpRequest, dsr: DataSubjectRequest) -> dict[str, str]:
+    stored = request.session.get(SESSION_TERMS, {}).get(str(dsr.pk), {})
+    return {k: str(stored.get(k, "")) for k in ("name", "email", "phone")}
+
+
+def _store_terms(request: HttpRequest, dsr: DataSubjectRequest, values: dict[str, str] | None) -> None:
+    stored = {k: v for k, v in request.session.get(SESSION_TERMS, {}).items() if k != str(dsr.pk)}
+    if values and any(values.values()):
+        stored[str(dsr.pk)] = values
+    request.session[SESSION_TERMS] = dict(list(stored.items())[-SESSION_TERMS_KEEP:])
+
+
 @officer_only
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup_page(request: HttpRequest, request_id: str) -> HttpResponse:
+    """GET: the request's own details, or the spelling stored for it; POST (CSRF): another
+    spelling, checked by LookupForm, then back to GET; `reset` returns to the request's own."""
     dsr = get_request_for_officer(request.user, request_id)
     if dsr.status != RequestStatus.OPEN:
         return _not_open(request, dsr)
-    terms, errors = casework.terms_for(
-        dsr,
-        name=request.GET.get("name", "")[:200],
-        email=request.GET.get("email", "")[:254],
-        phone=request.GET.get("phone", "")[:32],
-    )
-    found = casework.lookup(dsr, terms, notes_page=request.GET.get("page", 1))
+    stored = _stored_terms(request, dsr)
+    if request.method == "POST":
+        if request.POST.get("reset"):
+            _store_terms(request, dsr, None)
+            return redirect(_back(dsr))
+        form = LookupForm(request.POST)
+        if form.is_valid():
+            _store_terms(request, dsr, {k: form.cleaned_data[k] for k in ("name", "email", "phone")})
+            return redirect(_back(dsr))
+    else:
+        form = LookupForm(initial=stored)
+    terms, errors = casework.terms_for(dsr, **stored)
+    page = request.GET.get("page", "1")
+    found = casework.lookup(dsr, terms, viewer=request.user, notes_page=page if page.isdigit() else 1)
     records = casework.linked_records(dsr)
-    # R-LOG-1, R-NOTE-1: every record and note shown, one bulk entry per kind.
+    # R-LOG-1, R-NOTE-1: the lookup itself, tied to the request, always (also when nothing
+    # was found); then every record shown, one bulk entry per kind; the notes of this page
+    # as a search entry, written also when none matched.
+    access_log_record(actor=request.user, action=AccessAction.LIST, obj=dsr, request=request)
     _log_persons(request, [p.pk for p in found.persons.rows] + [r.person_id for r in records if r.person_id])
     for model, ids in (
         (
             ClientContact,
             [c.pk for c in found.contacts.rows] + [r.client_contact_id for r in records if r.client_contact_id],
         ),
-        (Employee, [e.pk for e in found.employees.rows]),
-        (Applicant, [a.pk for a in found.applicants.rows]),
-        (CallNote, [n.pk for n in found.notes]),
+        (Employee, [e.pk for e in found.hr.employees]),
+        (Applicant, [a.pk for a in found.hr.applicants]),
     ):
         access_log_bulk(actor=request.user, action=AccessAction.LIST, model=model, object_ids=ids, request=request)
+    access_log_search(
+        actor=request.user,
+        action=AccessAction.LIST,
+        model=CallNote,
+        object_ids=[n.pk for n in found.notes],
+        request=request,
+    )
     linked_persons = {r.person_id for r in records if r.person_id}
     linked_contacts = {r.client_contact_id for r in records if r.client_contact_id}
     return render(
@@ -98,13 +135,15 @@ def lookup_page(request: HttpRequest, request_id: str) -> HttpResponse:
         {
             "dsr": dsr,
             "found": found,
+            "form": form,
             "errors": errors,
+            "typed": any(stored.values()),
             "records": records,
             "linked_persons": linked_persons,
             "linked_contacts": linked_contacts,
             "erasable": dsr.kind in ERASABLE_KINDS,
-            "query": {k: request.GET.get(k, "") for k in ("name", "email", "phone")},
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -138,7 +177,10 @@ def report(request: HttpRequest, request_id: str) -> HttpResponse:
     dsr = get_request_for_officer(request.user, request_id)
     if dsr.status != RequestStatus.OPEN:
         return _not_open(request, dsr)
-    data = casework.access_report(dsr)
+    data = casework.access_report(dsr, viewer=request.user)
+    # The report download is logged under the request, and what it holds per kind without an
+    # assignment: it is not an export to a client, so it is no recipient in a later report.
+    access_log_record(actor=request.user, action=AccessAction.DOWNLOAD, obj=dsr, request=request)
     _log_persons(request, [r.person.pk for r in data.persons], AccessAction.DOWNLOAD)
     access_log_bulk(
         actor=request.user,
@@ -152,14 +194,16 @@ def report(request: HttpRequest, request_id: str) -> HttpResponse:
         access_log_bulk(actor=request.user, action=AccessAction.DOWNLOAD, model=model, object_ids=ids, request=request)
     stamp = data.made_at.strftime("%Y%m%d")
     if request.GET.get("format") == "json":
-        response = HttpResponse(
-            json.dumps(casework.access_report_json(data), indent=2, ensure_ascii=False),
-            content_type="application/json; charset=utf-8",
-        )
+        with translation.override(dsr.language or "nl"):
+            body = json.dumps(casework.access_report_json(data), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.json"'
         return response
     with translation.override(dsr.language or "nl"):
-        html = render_to_string("privacy/case/report.html", {"report": data, "language": dsr.language or "nl"})
+        html = render_to_string(
+            "privacy/case/report.html",
+            {"report": data, "language": dsr.language or "nl", "hr_board_text": casework.hr_board_text()},
+        )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.html"'
     return response

@@ -46,7 +46,8 @@ def _withdraw_url(w: World) -> str:
 
 
 ROWS: dict[str, Row] = {
-    "privacy_case:lookup": _page(lambda w: reverse("privacy_case:lookup", args=[_request(w).pk]), post_ok=405),
+    # Posting an empty search (review #13: the search is a POST): back to the lookup.
+    "privacy_case:lookup": _page(lambda w: reverse("privacy_case:lookup", args=[_request(w).pk]), post_ok=302),
     # Posting nothing: back to the lookup with a message.
     "privacy_case:link": _post_only(lambda w: reverse("privacy_case:link", args=[_request(w).pk]), post_ok=302),
     "privacy_case:report": _page(lambda w: reverse("privacy_case:report", args=[_request(w).pk]), post_ok=405),

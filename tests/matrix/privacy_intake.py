@@ -50,8 +50,9 @@ ROWS: dict[str, Row] = {
     "privacy:request-refuse": _officer(
         lambda w: reverse("privacy:request-refuse", args=[_open_request(w).pk]), get_ok=405, post_ok=200
     ),
-    # The public API (R-DSR-1): no login; an empty body is a 400 with field errors, for everyone.
+    # The public API (R-DSR-1): no login; JSON only, so the matrix's form post is a 415 for
+    # everyone (review #9: no cross-site form posts).
     "api:privacy-request-create": Row(
-        lambda w: reverse("api:privacy-request-create"), get=expect(405), post=expect(400)
+        lambda w: reverse("api:privacy-request-create"), get=expect(405), post=expect(415)
     ),
 }
