@@ -176,12 +176,20 @@ def linked_records(dsr: DataSubjectRequest) -> list[RequestRecord]:
 
 
 # --- The identity link -----------------------------------------------------------------
+def _lock_open(dsr: DataSubjectRequest) -> DataSubjectRequest:
+    """The request row, locked for the rest of the transaction, and still open (review #11):
+    a link racing an erasure or a refusal waits for it and then finds the request closed."""
+    locked = DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
+    require_open(locked)
+    return locked
+
+
 @transaction.atomic
 def request_record_link(
     *, dsr: DataSubjectRequest, actor: Any, person_id: Any = None, client_contact_id: Any = None
 ) -> RequestRecord:
     """The officer states: this record is the requester (R-DSR-3)."""
-    require_open(dsr)
+    dsr = _lock_open(dsr)
     try:
         if person_id:
             target = {"person": Person.objects.get(pk=uuid.UUID(str(person_id)))}
@@ -201,8 +209,9 @@ def request_record_link(
         return RequestRecord.objects.get(request=dsr, **target)
 
 
+@transaction.atomic
 def request_record_unlink(*, dsr: DataSubjectRequest, actor: Any, record_id: Any) -> None:
-    require_open(dsr)
+    dsr = _lock_open(dsr)
     try:
         RequestRecord.objects.filter(request=dsr, pk=int(record_id)).delete()
     except (TypeError, ValueError) as exc:
