@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.core.errors import ServiceError
 from apps.imports import services as import_services
 from apps.imports.models import ImportJob
@@ -394,3 +394,52 @@ def test_request_erase_locks_the_request_and_refuses_one_closed_meanwhile(world:
         request_erase(dsr=dsr, actor=world.users["privacy_officer"])  # `dsr` still says open
     assert "FOR UPDATE" in queries[0]["sql"] or any("FOR UPDATE" in q["sql"] for q in queries)
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_waits_for_a_concurrent_closing_and_then_refuses() -> None:
+    """Review #11, with two real transactions: while another transaction holds the request
+    row (an erasure or a refusal under way), a link waits, then finds the request closed."""
+    import threading
+
+    from django.db import transaction
+
+    officer = factories.UserFactory(role=Role.ADMINISTRATOR, is_privacy_officer=True)
+    person = factories.PersonFactory()
+    dsr = _request()
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def close_while_holding_the_row() -> None:
+        try:
+            with transaction.atomic():
+                DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
+                holding.set()
+                release.wait(10)
+                DataSubjectRequest.objects.filter(pk=dsr.pk).update(
+                    status=RequestStatus.REFUSED, closed_at=timezone.now(), outcome="Niet te identificeren"
+                )
+        finally:
+            connection.close()
+
+    def link() -> None:
+        try:
+            casework.request_record_link(dsr=dsr, actor=officer, person_id=person.pk)
+            outcome["linked"] = True
+        except ServiceError as exc:
+            outcome["refused"] = exc
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close_while_holding_the_row)
+    closer.start()
+    assert holding.wait(10)
+    linker = threading.Thread(target=link)
+    linker.start()
+    linker.join(1.0)
+    waited = linker.is_alive()
+    release.set()
+    closer.join(10)
+    linker.join(10)
+    assert waited, "the link did not wait for the lock on the request"
+    assert "refused" in outcome and not RequestRecord.objects.filter(request=dsr).exists()
