@@ -6,6 +6,7 @@ altered, foreign and expired links are refused clearly."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 import pytest
@@ -13,15 +14,18 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.audit.models import AccessLogEntry
 from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.privacy.consent import SALT, consent_confirmation_send, consent_token
-from apps.privacy.models import RequestRecord, SuppressionEntry
+from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
 from apps.retention.models import ErasureLedgerEntry, Notice, NoticeKind
 from tests import factories
 from tests.conftest import World
 from tests.imports.helpers import csv_bytes, run_import
+from tests.test_privacy_erasure import failing_mail  # noqa: F401 (a fixture)
 
 
 def _consenting(world: World, **kwargs) -> Person:  # type: ignore[no-untyped-def]
@@ -136,16 +140,20 @@ def test_altered_foreign_and_expired_links_are_refused(world: World) -> None:
     assert Person.objects.filter(pk=person.pk).exists()
 
 
-def test_the_link_is_valid_until_the_person_would_be_purged(world: World) -> None:
-    from apps.privacy.consent import InvalidToken, consent_token_person_id
+def test_the_link_is_valid_for_24_months_whatever_the_verification_date(world: World) -> None:
+    """Review #8: a fixed lifetime from sending, not the purge date at the time of sending:
+    a person verified almost 12 months ago (or verified again since) keeps a working link."""
+    from apps.privacy.consent import LINK_VALID_MONTHS, InvalidToken, consent_token_person_id
 
-    verified = timezone.now() - dt.timedelta(days=30)
-    person = _consenting(world, verified_at=verified)
-    token = consent_token(person)
-    assert consent_token_person_id(token) == person.pk
-    assert consent_token_person_id(token, now=verified + dt.timedelta(days=360)) == person.pk
+    assert LINK_VALID_MONTHS == 24
+    sent = timezone.now()
+    person = _consenting(world, verified_at=sent - dt.timedelta(days=360))
+    token = consent_token(person, now=sent)
+    assert consent_token_person_id(token, now=sent) == person.pk
+    assert consent_token_person_id(token, now=sent + dt.timedelta(days=30)) == person.pk  # past the purge date
+    assert consent_token_person_id(token, now=sent + dt.timedelta(days=725)) == person.pk  # 23 months and more
     with pytest.raises(InvalidToken):
-        consent_token_person_id(token, now=verified + dt.timedelta(days=370))
+        consent_token_person_id(token, now=sent + dt.timedelta(days=735))
 
 
 def test_withdrawing_for_a_person_already_gone_gives_the_same_answer(world: World) -> None:
@@ -156,3 +164,93 @@ def test_withdrawing_for_a_person_already_gone_gives_the_same_answer(world: Worl
     response = world.client_for("anonymous").post(url)
     assert response.status_code == 200 and response.context["withdrawn"]
     assert not SuppressionEntry.objects.exists()
+
+
+def test_withdrawing_blanks_the_persons_other_requests(  # type: ignore[no-untyped-def]
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    """R-DEL-1, review #2: an earlier request of the person keeps nothing of them."""
+    person = _consenting(world)
+    earlier = factories.DataSubjectRequestFactory(
+        confirmed=True, kind=RequestKind.ACCESS, email=person.email, name=person.full_name, message="Wat weet u?"
+    )
+    DataSubjectRequest.objects.filter(pk=earlier.pk).update(
+        status=RequestStatus.ANSWERED, closed_at=timezone.now(), outcome=f"Rapport aan {person.full_name}"
+    )
+    open_one = factories.DataSubjectRequestFactory(confirmed=True, kind=RequestKind.OBJECTION, email=person.email)
+    unconfirmed = factories.DataSubjectRequestFactory(email=person.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("anonymous").post(
+            reverse("privacy_case:consent-withdraw", args=[consent_token(person)])
+        )
+    assert response.status_code == 200 and response.context["withdrawn"]
+    earlier.refresh_from_db()
+    assert earlier.status == RequestStatus.ANSWERED and earlier.erased_at
+    assert (earlier.name, earlier.email, earlier.message) == ("", "", "")
+    assert person.last_name not in earlier.outcome
+    open_one.refresh_from_db()
+    assert open_one.status == RequestStatus.ANSWERED and open_one.closed_at and open_one.email == ""
+    assert not DataSubjectRequest.objects.filter(pk=unconfirmed.pk).exists()
+
+
+# --- Mail failures (review #1) --------------------------------------------------------
+def test_a_mail_failure_after_a_withdrawal_gives_the_normal_answer(  # type: ignore[no-untyped-def]
+    world: World,
+    failing_mail,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    caplog,
+) -> None:
+    person = _consenting(world)
+    User.objects.filter(pk=world.users["client_same_tenant"].pk).update(email="portal@acme.example")
+    failing_mail.refuse = {world.contact.email}
+    url = reverse("privacy_case:consent-withdraw", args=[consent_token(person)])
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("anonymous").post(url)
+    assert response.status_code == 200 and response.context["withdrawn"]
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert [m.to for m in mail.outbox] == [["portal@acme.example"]]  # the other address still got it
+    assert world.contact.email not in caplog.text and str(world.acme.pk) in caplog.text
+
+
+def test_a_mail_server_that_is_down_gives_the_sender_a_clear_message(  # type: ignore[no-untyped-def]
+    world: World,
+    failing_mail,  # noqa: F811
+    caplog,
+) -> None:
+    person = _consenting(world)
+    client = world.client_for("client_same_tenant")
+    url = reverse("privacy_case:prospect-consent-send", args=[world.prospect.pk, person.pk])
+    failing_mail.down = True
+    with caplog.at_level(logging.WARNING):
+        response = client.post(url, follow=True)
+    assert response.status_code == 200 and not mail.outbox
+    assert [str(m) for m in response.context["messages"]] == [
+        "De toestemmingsbevestiging kon niet worden verstuurd: de mailserver nam hem niet aan. "
+        "Probeer het later opnieuw."
+    ]
+    assert person.email not in caplog.text and str(person.pk) in caplog.text
+    # The day's slot is given back: once the server is up, it can be sent.
+    failing_mail.down = False
+    client.post(url)
+    assert [m.to for m in mail.outbox] == [[person.email]]
+
+
+# --- One a day, access-logged (review #13) ---------------------------------------------
+def test_one_confirmation_per_person_per_day_each_access_logged(world: World) -> None:
+    person = _consenting(world)
+    client = world.client_for("client_same_tenant")
+    url = reverse("privacy_case:prospect-consent-send", args=[world.prospect.pk, person.pk])
+    client.post(url)
+    assert len(mail.outbox) == 1
+    entry = AccessLogEntry.objects.get(object_type="prospects.person", object_id=str(person.pk))
+    assert entry.actor_id == world.users["client_same_tenant"].pk and entry.assignment_id == world.assignment.pk
+
+    response = client.post(url, follow=True)
+    assert len(mail.outbox) == 1
+    message = [str(m) for m in response.context["messages"]][-1]
+    assert "afgelopen 24 uur al een toestemmingsbevestiging" in message
+    # Also through the officer's button: the cap is the person's, not the sender's.
+    with pytest.raises(ServiceError):
+        consent_confirmation_send(person=person, actor=world.users["privacy_officer"])
+    assert len(mail.outbox) == 1
+    assert AccessLogEntry.objects.filter(object_type="prospects.person", object_id=str(person.pk)).count() == 1

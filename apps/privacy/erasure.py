@@ -7,20 +7,38 @@ redaction, redactors), puts keyed hashes on the suppression list, and leaves eac
 users an in-portal notice with a count per assignment — never a name. The emails to the
 clients (what they had, and the request to leave the person out of future lists) are sent
 after the commit and are not stored, so no copy of the person remains in the database.
+
+Mail may fail (the mail server is down, an address is refused): each email is sent on its
+own, a failure is logged by ids only (never an address) and counted in the result's
+`MailReport`, so that the erasure itself stands, the other emails still go, and the officer
+is told how many could not be sent. Nothing is kept to retry later: the client emails name
+the person, and keeping them would keep a copy of the erased person (R-DEL-1); the notice
+in each client's portal (a count) has been left in the same transaction regardless.
+
+The person's other data-subject requests (an earlier access request, a duplicate) hold
+their name and email too: `requests_of_erased_blank` blanks them in the same transaction
+(R-DEL-1). It is not a registered redactor because a redactor runs for every deletion
+(also the 12-month purge, where an open request must keep its requester's address) and is
+not told the reason; `persons_erase`, the path of both erasure and consent withdrawal,
+calls it explicitly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
+import operator
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,6 +50,8 @@ from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.services import DeletionReason, persons_delete
 from apps.retention.models import NoticeKind
 from apps.retention.services import client_notices_add
+
+logger = logging.getLogger(__name__)
 
 # Requests whose answer may be an erasure: erasure itself, and an objection to direct
 # marketing, which the controller honours by deleting and suppressing (GDPR Art. 21(3)).
@@ -47,10 +67,68 @@ class ClientHolding:
     by_assignment: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One email to one address; `ref` names the recipient by ids only, for the log."""
+
+    subject: str
+    body: str
+    address: str
+    ref: str
+    client_id: uuid.UUID | None = None
+
+
+@dataclass
+class MailReport:
+    """How the emails after an erasure went (filled in after the commit)."""
+
+    sent: int = 0
+    failed: int = 0
+    requester_failed: bool = False
+    failed_client_ids: set[uuid.UUID] = field(default_factory=set)
+    done: bool = False  # the emails have been attempted (the transaction has committed)
+
+
+def deliver(messages: Sequence[Outgoing], report: MailReport | None = None) -> MailReport:
+    """Send each email on its own (R-DSR-4): a failure is logged by ids only, counted, and
+    does not stop the others. Never raises for a mail error."""
+    report = report if report is not None else MailReport()
+    for message in messages:
+        try:
+            send_mail(message.subject, message.body, None, [message.address])
+        except Exception as exc:  # SMTP, socket or backend errors alike: the erasure stands
+            # The exception's text may quote the address: only its class is logged.
+            logger.warning("privacy mail not sent to %s: %s", message.ref, type(exc).__name__)
+            report.failed += 1
+            if message.client_id:
+                report.failed_client_ids.add(message.client_id)
+            else:
+                report.requester_failed = True
+        else:
+            report.sent += 1
+    report.done = True
+    return report
+
+
 @dataclass
 class ErasureResult:
     persons: int
     clients: list[ClientHolding]
+    mail: MailReport = field(default_factory=MailReport)
+    requests_blanked: int = 0
+    # The emails to send after the commit; emptied once sent (they name the person).
+    outbox: list[Outgoing] = field(default_factory=list)
+
+
+def deliver_on_commit(result: ErasureResult) -> None:
+    """Send `result.outbox` after the commit (nothing is mailed for a rolled-back erasure).
+    Robust, so that a failure can never turn a committed erasure into an error page."""
+
+    def send() -> None:
+        deliver(result.outbox, result.mail)
+        result.outbox.clear()
+
+    transaction.on_commit(send, robust=True)
 
 
 def _holdings(person_ids: Sequence[uuid.UUID]) -> tuple[dict[uuid.UUID, ClientHolding], dict[uuid.UUID, int]]:
@@ -139,84 +217,157 @@ def client_message(holding: ClientHolding) -> tuple[str, str]:
     return _("Contact persons erased at their request"), "\n".join(lines)
 
 
-def _notify_clients_on_commit(holdings: dict[uuid.UUID, ClientHolding]) -> None:
+def _client_messages(holdings: dict[uuid.UUID, ClientHolding]) -> list[Outgoing]:
     if not holdings:
-        return
+        return []
     addresses = _client_addresses(list(holdings))
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            (*client_message(holding), address)
+        return [
+            Outgoing(*client_message(holding), address, ref=f"client {client_id}", client_id=client_id)
             for client_id, holding in holdings.items()
             for address in addresses.get(client_id, [])
         ]
 
-    def send() -> None:
-        for subject, body, address in messages:
-            send_mail(subject, body, None, [address])
 
-    transaction.on_commit(send)
+def requests_of_erased_blank(
+    *, emails: Iterable[str], now: dt.datetime, except_request: uuid.UUID | None = None
+) -> int:
+    """Blank every data-subject request of these addresses the way `request_erase` blanks
+    its own (R-DEL-1): an earlier access request, a duplicate. Unconfirmed ones go (nobody
+    proved the address, the clock never started); open ones are closed as answered with a
+    neutral outcome; closed ones keep their status and dates. Returns how many were blanked
+    or removed."""
+    addresses = {e.strip().lower() for e in emails if e and e.strip()}
+    if not addresses:
+        return 0
+    # Stored lower-cased by the intake; matched case-insensitively all the same.
+    same_address = functools.reduce(operator.or_, (Q(email__iexact=a) for a in addresses))
+    requests = DataSubjectRequest.objects.filter(same_address)
+    if except_request:
+        requests = requests.exclude(pk=except_request)
+    _count, per_model = requests.filter(status=RequestStatus.UNCONFIRMED).delete()
+    removed = per_model.get(DataSubjectRequest._meta.label, 0)
+    with translation.override(settings.LANGUAGE_CODE):
+        closed_text = _("Closed without a further answer: the person's details were erased at their own request.")
+        blank_text = _("Details removed: the person's details were erased at their own request.")
+    blank = {"name": "", "email": "", "phone": "", "company": "", "message": "", "submitted_ip": None}
+    blanked = requests.filter(status__in=[RequestStatus.ANSWERED, RequestStatus.REFUSED]).update(
+        outcome=blank_text, erased_at=now, **blank
+    )
+    closed = requests.filter(status=RequestStatus.OPEN).update(
+        status=RequestStatus.ANSWERED, closed_at=now, outcome=closed_text, erased_at=now, **blank
+    )
+    return removed + closed + blanked
 
 
 @transaction.atomic
 def persons_erase(
-    *, person_ids: Sequence[uuid.UUID], reason: DeletionReason, actor: Any = None, now: dt.datetime | None = None
+    *,
+    person_ids: Sequence[uuid.UUID],
+    reason: DeletionReason,
+    actor: Any = None,
+    now: dt.datetime | None = None,
+    except_request: uuid.UUID | None = None,
 ) -> ErasureResult:
     """Erase persons on their own wish (erasure request, withdrawn consent): delete,
-    suppress, tell each client that held them. Ids already gone are skipped."""
+    suppress, blank their other data-subject requests, tell each client that held them.
+    Ids already gone are skipped. The emails in `result.outbox` go out after the commit
+    (a caller inside the same transaction may add its own), into `result.mail`."""
     now = now or timezone.now()
     persons = list(Person.objects.select_for_update(of=("self",)).select_related("company").filter(pk__in=person_ids))
-    if not persons:
-        return ErasureResult(0, [])
-    ids = [p.pk for p in persons]
-    holdings, counts = _holdings(ids)
-    persons_delete(person_ids=ids, reason=reason, actor=actor, now=now)
-    _suppress(persons, reason.value)
-    client_notices_add(kind=NoticeKind.PERSONS_ERASED, counts=counts, now=now)
-    _notify_clients_on_commit(holdings)
-    return ErasureResult(len(ids), list(holdings.values()))
+    result = ErasureResult(0, [])
+    if persons:
+        ids = [p.pk for p in persons]
+        holdings, counts = _holdings(ids)
+        persons_delete(person_ids=ids, reason=reason, actor=actor, now=now)
+        _suppress(persons, reason.value)
+        client_notices_add(kind=NoticeKind.PERSONS_ERASED, counts=counts, now=now)
+        result.requests_blanked = requests_of_erased_blank(
+            emails=[p.email for p in persons], now=now, except_request=except_request
+        )
+        result.outbox.extend(_client_messages(holdings))
+        result.persons, result.clients = len(ids), list(holdings.values())
+    deliver_on_commit(result)
+    return result
 
 
-def _requester_hashes(dsr: DataSubjectRequest) -> IdentifierHashes:
-    first, _sep, last = dsr.name.strip().rpartition(" ")
-    return IdentifierHashes.of(
-        email=dsr.email, phone=dsr.phone, first_name=first, last_name=last, company_name=dsr.company
-    )
+def _own_suppression(dsr: DataSubjectRequest, contacts: Sequence[ClientContact], *, typed: bool) -> None:
+    """What goes on the suppression list besides the erased persons (review #7): the
+    requester's verified email (the confirmation link proved it), the identifiers of the
+    client contacts the officer linked, and the phone and name with company the requester
+    typed only when the officer ticked that they are the requester's own — otherwise anyone
+    with a mailbox could have a third party's number suppressed for good."""
+    entries = []
+    first, _sep, last = " ".join(dsr.name.split()).rpartition(" ")
+    if typed:
+        own = IdentifierHashes.of(
+            email=dsr.email, phone=dsr.phone, first_name=first, last_name=last, company_name=dsr.company
+        )
+    else:
+        own = IdentifierHashes.of(email=dsr.email)
+    candidates = [own] + [
+        IdentifierHashes.of(
+            email=c.email, phone=c.phone, first_name=c.first_name, last_name=c.last_name, company_name=c.client.name
+        )
+        for c in contacts
+    ]
+    for hashes in candidates:
+        if hashes.email or hashes.phone or hashes.name_company:
+            entries.append(
+                SuppressionEntry(
+                    email_hash=hashes.email,
+                    phone_hash=hashes.phone,
+                    name_company_hash=hashes.name_company,
+                    reason="erasure",
+                )
+            )
+    SuppressionEntry.objects.bulk_create(entries)
 
 
 @transaction.atomic
 def request_erase(
-    *, dsr: DataSubjectRequest, actor: Any, delete_contacts: bool = False, now: dt.datetime | None = None
+    *,
+    dsr: DataSubjectRequest,
+    actor: Any,
+    delete_contacts: bool = False,
+    suppress_typed: bool = False,
+    now: dt.datetime | None = None,
 ) -> ErasureResult:
     """Carry out an erasure request (R-DSR-4): erase every linked person, suppress the
-    requester's own identifiers too (so that a future upload of them is skipped even where
-    no record was found), tell the clients, email the requester the outcome, close the
-    request as answered, and blank its identifying fields (the pg_dump check of R-DEL-1).
+    requester's verified email too (so that a future upload of them is skipped even where
+    no record was found) and the linked client contacts' identifiers, tell the clients,
+    email the requester the outcome, close the request as answered, and blank its
+    identifying fields and those of the person's other requests (the pg_dump check of
+    R-DEL-1). The phone and name with company the requester typed are suppressed only when
+    the officer ticks `suppress_typed` (review #7).
 
     Linked client contacts (Leadhunter's own contract data) are deleted only when the
     officer says so (`delete_contacts`), e.g. when the person no longer works for the
     client; otherwise the outcome lists them for handling by hand. HR files are never
-    touched here: the board handles them (R-HR-1)."""
+    touched here: the board handles them (R-HR-1).
+
+    The request row is locked and its status checked under the lock (review #11), so that a
+    refusal or a link at the same moment waits and then finds the request closed."""
     now = now or timezone.now()
     dsr = DataSubjectRequest.objects.select_for_update().get(pk=dsr.pk)
     if dsr.status != RequestStatus.OPEN:
         raise ServiceError(_("Only an open (confirmed) request can be carried out."))
     if dsr.kind not in ERASABLE_KINDS:
         raise ServiceError(_("Only a request for erasure or an objection can be answered with an erasure."))
-    records = list(RequestRecord.objects.filter(request=dsr))
+    records = list(RequestRecord.objects.filter(request=dsr).select_related("client_contact__client"))
     person_ids = [r.person_id for r in records if r.person_id]
-    contact_ids = [r.client_contact_id for r in records if r.client_contact_id]
+    contacts = [r.client_contact for r in records if r.client_contact_id]
+    _own_suppression(dsr, contacts, typed=suppress_typed)
     contacts_deleted = 0
-    if delete_contacts and contact_ids:
-        contacts_deleted = len(contact_ids)
-        ClientContact.objects.filter(pk__in=contact_ids).delete()  # masked in the auditlog (apps/audit/registry.py)
-    contact_count = len(contact_ids) - contacts_deleted
+    if delete_contacts and contacts:
+        contacts_deleted = len(contacts)
+        ClientContact.objects.filter(pk__in=[c.pk for c in contacts]).delete()  # masked in the auditlog
+    contact_count = len(contacts) - contacts_deleted
 
-    result = persons_erase(person_ids=person_ids, reason=DeletionReason.ERASURE, actor=actor, now=now)
-    own = _requester_hashes(dsr)
-    if own.email or own.phone or own.name_company:
-        SuppressionEntry.objects.create(
-            email_hash=own.email, phone_hash=own.phone, name_company_hash=own.name_company, reason="erasure"
-        )
+    result = persons_erase(
+        person_ids=person_ids, reason=DeletionReason.ERASURE, actor=actor, now=now, except_request=dsr.pk
+    )
+    result.requests_blanked += requests_of_erased_blank(emails=[dsr.email], now=now, except_request=dsr.pk)
 
     with translation.override(dsr.language or settings.LANGUAGE_CODE):
         outcome = [
@@ -246,8 +397,8 @@ def request_erase(
                 _("Leadhunter privacy office"),
             ]
         )
-    address = dsr.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+    # Sent after the commit with the clients' emails (see `deliver`).
+    result.outbox.append(Outgoing(subject, body, dsr.email, ref=f"requester of request {dsr.pk}"))
 
     dsr.status = RequestStatus.ANSWERED
     dsr.closed_at = now

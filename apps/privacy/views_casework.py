@@ -33,7 +33,7 @@ from apps.hr.models import Applicant, Employee
 from apps.imports.forms import PersonForm
 from apps.privacy import casework
 from apps.privacy.consent import InvalidToken, consent_confirmation_send, consent_token_person_id, consent_withdraw
-from apps.privacy.erasure import ERASABLE_KINDS, request_erase
+from apps.privacy.erasure import ERASABLE_KINDS, ErasureResult, request_erase
 from apps.privacy.forms_casework import LookupForm
 from apps.privacy.models import DataSubjectRequest, RequestStatus
 from apps.prospects.models import Person
@@ -248,7 +248,10 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
         else:
             try:
                 result = request_erase(
-                    dsr=dsr, actor=request.user, delete_contacts=request.POST.get("delete_contacts") == "yes"
+                    dsr=dsr,
+                    actor=request.user,
+                    delete_contacts=request.POST.get("delete_contacts") == "yes",
+                    suppress_typed=request.POST.get("suppress_typed") == "yes",
                 )
             except ServiceError as exc:
                 error = " ".join(exc.messages)
@@ -258,6 +261,7 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
                     _("Erased: %(persons)d contact persons; %(clients)d clients notified. The request is closed.")
                     % {"persons": result.persons, "clients": len(result.clients)},
                 )
+                _remember_mail_report(request, dsr, result)
                 return redirect("privacy_case:done", dsr.pk)
     _log_persons(request, [r.person_id for r in records if r.person_id])
     return render(
@@ -269,24 +273,47 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
             "error": error,
             "erasable": dsr.kind in ERASABLE_KINDS,
             "has_contacts": any(r.client_contact_id for r in records),
+            "has_typed": bool(dsr.phone or dsr.company),
         },
         status=400 if error else 200,
     )
 
 
+def _mail_key(dsr: DataSubjectRequest) -> str:
+    return f"privacy-erase-mail-{dsr.pk}"
+
+
+def _remember_mail_report(request: HttpRequest, dsr: DataSubjectRequest, result: ErasureResult) -> None:
+    """For the done page: how many emails could not be sent and to which clients (the
+    organisations' names, never an address), so that the officer can act (review #1).
+    The emails were attempted when the erasure committed, before this point."""
+    report = result.mail
+    if not report.done or not report.failed:
+        return
+    client_names = sorted(c.client_name for c in result.clients if c.client_id in report.failed_client_ids)
+    request.session[_mail_key(dsr)] = {
+        "failed": report.failed,
+        "sent": report.sent,
+        "requester": report.requester_failed,
+        "clients": client_names,
+    }
+
+
 @officer_only
 @require_GET
 def done(request: HttpRequest, request_id: str) -> HttpResponse:
-    """After the erasure: the closed request, without its (blanked) identifying fields."""
+    """After the erasure: the closed request, without its (blanked) identifying fields,
+    and which emails could not be sent."""
     dsr = get_request_for_officer(request.user, request_id)
-    return render(request, "privacy/case/done.html", {"dsr": dsr})
+    mail_failed = request.session.pop(_mail_key(dsr), None)
+    return render(request, "privacy/case/done.html", {"dsr": dsr, "mail_failed": mail_failed})
 
 
 # --- Consent (R-CON-1) ----------------------------------------------------------------
-def _send_consent(request: HttpRequest, person: Person) -> None:
+def _send_consent(request: HttpRequest, person: Person, assignment_id: Any = None) -> None:
     try:
-        consent_confirmation_send(person=person, actor=request.user)
-    except ServiceError as exc:
+        consent_confirmation_send(person=person, actor=request.user, assignment_id=assignment_id, request=request)
+    except ServiceError as exc:  # not consent, no address, sent today already, mail server down
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The consent confirmation has been sent."))
@@ -316,7 +343,7 @@ def prospect_consent_send(request: HttpRequest, prospect_id: str, person_id: str
         person = Person.objects.select_related("company").get(pk=person_id, prospect_links__prospect=prospect)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
-    _send_consent(request, person)
+    _send_consent(request, person, assignment_id=prospect.assignment_id)
     return redirect("portal:prospect-edit", prospect.pk)
 
 
