@@ -592,3 +592,20 @@ def test_demo_requests_are_idempotent_and_one_is_overdue() -> None:
     assert all(r.status == RequestStatus.OPEN for r in requests)
     assert sum(r.due_at < timezone.now() for r in requests) == 1
     assert {r.kind for r in requests} == {RequestKind.ACCESS, RequestKind.ERASURE}
+
+
+def test_demo_requesters_are_contact_persons_and_stay_gone_once_erased(world) -> None:  # type: ignore[no-untyped-def]
+    from apps.privacy.erasure import persons_erase
+    from apps.prospects.models import Person
+    from apps.prospects.services import DeletionReason
+
+    seed_privacy_demo()
+    eric = Person.objects.get(email="eric.erasure@example.nl")
+    assert eric.prospect_links.get().prospect.assignment == world.assignment  # Acme's active assignment
+
+    persons_erase(person_ids=[eric.pk], reason=DeletionReason.ERASURE)
+    seed_privacy_demo()
+
+    assert not Person.objects.filter(email="eric.erasure@example.nl").exists()
+    assert not DataSubjectRequest.objects.filter(email="eric.erasure@example.nl").exists()
+    assert Person.objects.filter(email="petra.prospect@example.nl").count() == 1
