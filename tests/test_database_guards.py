@@ -74,3 +74,31 @@ def test_privacy_officer_is_an_administrator_or_board_member(db) -> None:  # typ
 def test_callback_needs_a_time(world: World) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Prospect.objects.filter(pk=world.unleased_prospect.pk).update(status="callback", callback_at=None)
+
+
+def test_a_note_cannot_be_filed_under_another_assignment_or_company(world: World) -> None:
+    from tests.factories import CallNoteFactory, CompanyFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CallNoteFactory(prospect=world.prospect, company=CompanyFactory())
+    globex = world.other_assignment
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CallNoteFactory(prospect=world.prospect, assignment=globex, result=globex.results.first())
+
+
+def test_a_notes_result_must_be_one_of_its_assignments(world: World) -> None:
+    from tests.factories import AssignmentFactory, CallNoteFactory
+
+    foreign_result = AssignmentFactory().results.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CallNoteFactory(prospect=world.prospect, result=foreign_result)
+    CallNoteFactory(prospect=world.prospect)  # the assignment's own result: fine
+
+
+def test_a_prospect_is_leased_only_within_its_assignment(world: World) -> None:
+    from tests.factories import AssignmentFactory, ProspectFactory
+
+    prospect = ProspectFactory(assignment=world.assignment)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LeaseFactory(prospect=prospect, assignment=AssignmentFactory())
+    LeaseFactory(prospect=prospect)
