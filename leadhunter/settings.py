@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # R-RET-6: remove IP addresses older than 4 weeks.
     "remove-ip-addresses-after-4-weeks": {"task": "retention.ip_removal", "schedule": crontab(hour=3, minute=30)},
+    # R-RET-1: the clock rules' own run records (counts only), kept JOB_RUN_KEEP_DAYS.
+    "prune-job-run-records": {"task": "retention.job_run_prune", "schedule": crontab(hour=4, minute=45)},
 }
 
 # --- The clock rules: every period in one block (SPEC R-RET-4) --------------------
@@ -276,6 +278,8 @@ LEADHUNTER_PERIODS = {
     "REQUEST_CONFIRM_HOURS": env_int("LEADHUNTER_REQUEST_CONFIRM_HOURS", 48, minimum=1),
     "REQUEST_REMIND_DAYS_BEFORE": env_int("LEADHUNTER_REQUEST_REMIND_DAYS_BEFORE", 3, minimum=1),
     "BACKUP_KEEP_DAYS": env_int("LEADHUNTER_BACKUP_KEEP_DAYS", 14, minimum=1),
+    # The clock rules' run records (JobRun: rule, times, counts; no personal data).
+    "JOB_RUN_KEEP_DAYS": env_int("LEADHUNTER_JOB_RUN_KEEP_DAYS", 400, minimum=1),
 }
 if LEADHUNTER_PERIODS["REQUEST_REMIND_DAYS_BEFORE"] >= LEADHUNTER_PERIODS["REQUEST_ANSWER_DAYS"]:
     raise ImproperlyConfigured("LEADHUNTER_REQUEST_REMIND_DAYS_BEFORE must be less than LEADHUNTER_REQUEST_ANSWER_DAYS")

@@ -230,3 +230,21 @@ def test_every_beat_entry_names_a_task_that_runs_its_rule(db: None) -> None:
     assert {f"retention.{rule}" for rule in RULES} == names
     run = JobRun.objects.get(pk=tasks.lease_expiry.apply().get())
     assert (run.rule, run.status) == ("lease_expiry", JobStatus.DONE)
+
+
+@pytest.mark.django_db
+def test_old_job_run_records_are_pruned_and_running_ones_kept() -> None:
+    def record(days_ago: int, status: str = JobStatus.DONE) -> JobRun:
+        at = NOW - dt.timedelta(days=days_ago)
+        return JobRun.objects.create(rule="lease_expiry", started_at=at, finished_at=at, now=at, status=status)
+
+    old, running_long_ago, recent = record(401), record(500, JobStatus.RUNNING), record(399)
+
+    dry = run_rule("job_run_prune", now=NOW, dry_run=True)
+    assert dry.counts["job_runs_to_remove"] == 1 and JobRun.objects.filter(pk=old.pk).exists()
+    run = run_rule("job_run_prune", now=NOW, batch_size=1)
+
+    assert run.counts["job_runs_removed"] == 1
+    assert not JobRun.objects.filter(pk=old.pk).exists()
+    assert JobRun.objects.filter(pk__in=[running_long_ago.pk, recent.pk, run.pk]).count() == 3
+    assert run_rule("job_run_prune", now=NOW).counts.get("job_runs_removed", 0) == 0

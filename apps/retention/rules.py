@@ -7,7 +7,10 @@ own functions the same way.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.db import connection, transaction
 
 from apps.assignments.models import ProcessorAgreement
@@ -16,7 +19,7 @@ from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
 from apps.prospects.services import DeletionReason, persons_delete
 from apps.retention import clock
-from apps.retention.models import NoticeKind, VerificationFlag
+from apps.retention.models import JobRun, JobStatus, NoticeKind, VerificationFlag
 from apps.retention.runner import RuleContext, keyset_batches, retention_rule
 from apps.retention.services import notices_add, notices_email
 
@@ -140,6 +143,22 @@ def verification_flags(ctx: RuleContext) -> None:
     if ctx.dry_run:
         return
     ctx.counts["notice_emails_sent"] += notices_email(now=ctx.now)
+
+
+@retention_rule("job_run_prune")
+def job_run_prune(ctx: RuleContext) -> None:
+    """Records of finished clock-rule runs older than JOB_RUN_KEEP_DAYS are removed: they hold
+    counts only, and the lease rule alone adds one every five minutes (R-RET-1)."""
+    cutoff = ctx.now - dt.timedelta(days=settings.LEADHUNTER_PERIODS["JOB_RUN_KEEP_DAYS"])
+    old = JobRun.objects.filter(started_at__lt=cutoff).exclude(status=JobStatus.RUNNING)
+    for ids in keyset_batches(old, ctx.batch_size):
+        if ctx.dry_run:
+            ctx.counts["job_runs_to_remove"] += len(ids)
+            continue
+        with transaction.atomic():
+            deleted, _ = JobRun.objects.filter(pk__in=ids).delete()
+        ctx.counts["job_runs_removed"] += deleted
+        ctx.batch_done()
 
 
 @retention_rule("ip_removal")

@@ -41,3 +41,9 @@ def backup() -> int:
     """R-DEL-2: the daily backup (pg_dump, without the erasure ledger); backups older than
     BACKUP_KEEP_DAYS (14) are deleted."""
     return run_rule("backup").pk
+
+
+@shared_task(name="retention.job_run_prune")
+def job_run_prune() -> int:
+    """R-RET-1: removes records of clock-rule runs older than JOB_RUN_KEEP_DAYS (400)."""
+    return run_rule("job_run_prune").pk
