@@ -51,4 +51,13 @@ NL = {
     "No entries yet.": "Nog geen aantekeningen.",
     "No employees yet.": "Nog geen medewerkers.",
     "A document may be at most 20 MB.": "Een document mag hoogstens 20 MB groot zijn.",
+    "The employee file is deleted, with its entries and documents.": "Het personeelsdossier is verwijderd, met de aantekeningen en documenten.",
+    "Employee files are kept until 5 years after leaving. Delete one earlier only when the board has decided so, for instance on an erasure request, and no legal duty to keep it (payroll, tax) applies.": "Personeelsdossiers worden bewaard tot 5 jaar na uitdiensttreding. Verwijder er eerder alleen een als het bestuur dat heeft besloten, bijvoorbeeld op een verzoek tot verwijdering, en geen wettelijke bewaarplicht (loonadministratie, belasting) geldt.",
+    "employee file": "personeelsdossier",
+    "The applicant is deleted, with the interview reports and documents.": "De sollicitant is verwijderd, met de gespreksverslagen en documenten.",
+    "Applicants are deleted automatically 1 year after rejection. Delete one now when they withdraw or ask for erasure.": "Sollicitanten worden 1 jaar na afwijzing automatisch verwijderd. Verwijder er nu een als de sollicitant zich terugtrekt of om verwijdering vraagt.",
+    "application": "sollicitatie",
+    "Delete the %(kind)s of %(name)s": "Verwijderen: %(kind)s van %(name)s",
+    "This cannot be undone: the record, its reports or entries and its documents (the files too) are deleted at once.": "Dit kan niet ongedaan worden gemaakt: het dossier, de verslagen of aantekeningen en de documenten (ook de bestanden) worden direct verwijderd.",
+    "Delete now": "Nu verwijderen",
 }

@@ -306,3 +306,45 @@ def test_hr_models_are_not_in_the_admin(world: World) -> None:
     assert not [m for m in admin_site._registry if m._meta.app_label == "hr"]
     for role in ("administrator", "privacy_officer", "supervisor"):
         assert world.client_for(role).get("/admin/hr/employee/").status_code == 404
+
+
+# --- The board deletes a file before its term ------------------------------------------------
+def test_board_deletes_an_applicant_with_reports_and_files(  # type: ignore[no-untyped-def]
+    world: World, board, django_capture_on_commit_callbacks
+) -> None:
+    applicant = services.applicant_create(actor=board, name="Weg Gaat", email="weg@example.nl")
+    document = services.hr_document_create(upload=_upload(), applicant=applicant, actor=board)
+    services.interview_report_create(applicant=applicant, date=dt.date(2024, 3, 1), text="Gesprek", actor=board)
+    http = world.client_for("board")
+    url = reverse("hr:applicant-delete", args=[applicant.pk])
+
+    page = http.get(url)
+    assert page.status_code == 200 and Applicant.objects.filter(pk=applicant.pk).exists()  # GET only asks
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post(url)
+
+    assert response["Location"] == reverse("hr:applicants")
+    assert not Applicant.objects.exists() and not HRDocument.objects.exists()
+    assert not _path(document).exists()
+
+
+def test_board_deletes_an_employee_file_with_entries_and_files(  # type: ignore[no-untyped-def]
+    world: World, board, django_capture_on_commit_callbacks
+) -> None:
+    employee = services.employee_create(actor=board, name="Oud Collega", start_date=dt.date(2020, 1, 1))
+    services.employee_entry_create(
+        employee=employee, kind=EntryKind.CONVERSATION, date=dt.date(2021, 1, 1), text="x", actor=board
+    )
+    document = services.hr_document_create(upload=_upload(), employee=employee, actor=board)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("board").post(reverse("hr:employee-delete", args=[employee.pk]))
+    assert response["Location"] == reverse("hr:employees")
+    assert not Employee.objects.exists() and not EmployeeEntry.objects.exists()
+    assert not _path(document).exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("board", "anonymous")])
+def test_nobody_but_the_board_can_delete_hr_files(world: World, role: str) -> None:
+    applicant = Applicant.objects.create(name="Blijft")
+    assert world.client_for(role).post(reverse("hr:applicant-delete", args=[applicant.pk])).status_code == 404
+    assert Applicant.objects.filter(pk=applicant.pk).exists()

@@ -180,3 +180,21 @@ def applicants_purge(*, rejected_on_or_before: dt.date, ids: list[Any]) -> tuple
             pk__in=ids, status=ApplicantStatus.REJECTED, rejection_date__lte=rejected_on_or_before
         )
         return _purge(HRDocument.objects.filter(applicant__in=records), records)
+
+
+def employee_delete(*, employee: Employee, actor: Any) -> int:
+    """The board deletes one employee file before its term (an erasure request the board
+    granted, a file made by mistake): the record, its entries and documents now, the files
+    on commit. Returns the number of files deleted. The auditlog records the deletion with
+    the personal fields masked, like every HR change."""
+    with transaction.atomic():
+        records = Employee.objects.filter(pk=employee.pk)
+        return _purge(HRDocument.objects.filter(employee__in=records), records)[1]
+
+
+def applicant_delete(*, applicant: Applicant, actor: Any) -> int:
+    """The board deletes one applicant (withdrawn application, erasure request): the record,
+    its reports and documents now, the files on commit. Returns the number of files deleted."""
+    with transaction.atomic():
+        records = Applicant.objects.filter(pk=applicant.pk)
+        return _purge(HRDocument.objects.filter(applicant__in=records), records)[1]

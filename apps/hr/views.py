@@ -8,9 +8,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -229,6 +231,43 @@ def applicant_hire_view(request: HttpRequest, applicant_id: str) -> HttpResponse
         if employee is not None:
             return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("Hire applicant"), "hr:applicants")
+
+
+# --- Deleting a file before its term ---------------------------------------------------
+def _delete_page(request: HttpRequest, record: Any, kind: str, warning: str, back: str) -> HttpResponse:
+    return render(request, "hr/delete.html", {"record": record, "kind": kind, "warning": warning, "back": back})
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def employee_delete_view(request: HttpRequest, employee_id: str) -> HttpResponse:
+    employee = get_employee_for_user(request.user, employee_id)
+    if request.method == "POST":
+        services.employee_delete(employee=employee, actor=request.user)
+        messages.success(request, _("The employee file is deleted, with its entries and documents."))
+        return redirect("hr:employees")
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=employee, request=request)
+    warning = _(
+        "Employee files are kept until 5 years after leaving. Delete one earlier only when the board has "
+        "decided so, for instance on an erasure request, and no legal duty to keep it (payroll, tax) applies."
+    )
+    return _delete_page(request, employee, _("employee file"), warning, reverse("hr:employee", args=[employee.pk]))
+
+
+@board_only
+@require_http_methods(["GET", "POST"])
+def applicant_delete_view(request: HttpRequest, applicant_id: str) -> HttpResponse:
+    applicant = get_applicant_for_user(request.user, applicant_id)
+    if request.method == "POST":
+        services.applicant_delete(applicant=applicant, actor=request.user)
+        messages.success(request, _("The applicant is deleted, with the interview reports and documents."))
+        return redirect("hr:applicants")
+    access_log_record(actor=request.user, action=AccessAction.VIEW, obj=applicant, request=request)
+    warning = _(
+        "Applicants are deleted automatically 1 year after rejection. Delete one now when they withdraw or "
+        "ask for erasure."
+    )
+    return _delete_page(request, applicant, _("application"), warning, reverse("hr:applicant", args=[applicant.pk]))
 
 
 # --- Documents ---------------------------------------------------------------------

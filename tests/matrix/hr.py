@@ -50,6 +50,8 @@ ROWS: dict[str, Row] = {
     "hr:employee-create": _page(lambda w: reverse("hr:employee-create"), post_ok=200),
     "hr:employee": _page(lambda w: reverse("hr:employee", args=[_employee(w).pk]), post_ok=405),
     "hr:employee-edit": _page(lambda w: reverse("hr:employee-edit", args=[_employee(w).pk]), post_ok=200),
+    # The board's POST deletes and goes back to the list (the matrix makes the record anew per case).
+    "hr:employee-delete": _page(lambda w: reverse("hr:employee-delete", args=[_employee(w).pk]), post_ok=302),
     "hr:employee-entry-create": _page(
         lambda w: reverse("hr:employee-entry-create", args=[_employee(w).pk]), post_ok=200
     ),
@@ -67,5 +69,6 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("hr:applicant-document-create", args=[_applicant(w).pk]), post_ok=200
     ),
     "hr:applicant-hire": _page(lambda w: reverse("hr:applicant-hire", args=[_applicant(w).pk]), post_ok=200),
+    "hr:applicant-delete": _page(lambda w: reverse("hr:applicant-delete", args=[_applicant(w).pk]), post_ok=302),
     "hr:document": _page(lambda w: reverse("hr:document", args=[_document(w).pk]), post_ok=405),
 }
