@@ -60,4 +60,5 @@ NL = {
     "Delete the %(kind)s of %(name)s": "Verwijderen: %(kind)s van %(name)s",
     "This cannot be undone: the record, its reports or entries and its documents (the files too) are deleted at once.": "Dit kan niet ongedaan worden gemaakt: het dossier, de verslagen of aantekeningen en de documenten (ook de bestanden) worden direct verwijderd.",
     "Delete now": "Nu verwijderen",
+    "This file was deleted meanwhile.": "Dit dossier is intussen verwijderd.",
 }

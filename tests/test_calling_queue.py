@@ -199,3 +199,16 @@ def test_an_agent_who_changes_role_leaves_their_callbacks_to_the_queue(queue) ->
     )
     user_change_role(user=b, role=Role.SUPERVISOR)
     assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) == due
+
+
+def test_a_deactivated_agents_due_callbacks_go_to_the_others(queue) -> None:  # type: ignore[no-untyped-def]
+    assignment, (a, b) = queue
+    due = ProspectFactory(
+        assignment=assignment,
+        status=ProspectStatus.CALLBACK,
+        callback_at=NOW - dt.timedelta(minutes=1),
+        callback_agent=b,
+    )
+    assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) is None
+    type(b).objects.filter(pk=b.pk).update(is_active=False)  # as the admin does it
+    assert prospect_lease_next(assignment=assignment, agent=a, now=NOW) == due

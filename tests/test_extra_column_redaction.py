@@ -29,6 +29,8 @@ def test_cells_holding_the_persons_name_email_or_phone_are_emptied() -> None:
             "Mail": "Piet@Acme.example",
             "Mobiel": "06-12 34 56 78",
             "Internationaal": "+31 6 12345678",
+            "Buitenland": "0031 6 1234 5678",
+            "Spaties": "Piet   Jansen",
             "Opmerking": "Piet Jansen belt terug",  # inside a longer text: left alone
             "Klantnummer": "4711",
             "Aantal": 3,
@@ -44,6 +46,8 @@ def test_cells_holding_the_persons_name_email_or_phone_are_emptied() -> None:
         "Mail": "",
         "Mobiel": "",
         "Internationaal": "",
+        "Buitenland": "",
+        "Spaties": "",
         "Opmerking": "Piet Jansen belt terug",
         "Klantnummer": "4711",
         "Aantal": 3,

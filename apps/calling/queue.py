@@ -50,7 +50,7 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
 # tier only when the ones before it gave nothing (the LIMIT over the UNION ALL stops the
 # pull), so a queue with new prospects never looks at the retries.
 #   1. own due callbacks, and due callbacks nobody owns any more (their agent left the
-#      assignment), oldest callback time first;
+#      assignment, or the account was deactivated), oldest callback time first;
 #   2. new prospects in their order of arrival: prospect_queue_idx's (assignment, status,
 #      callback_at) order (callback_at is empty for all) is the heap order, and needs no sort;
 #   3. retries, the one whose last call lies furthest back first (calling_prospect_retry_idx).
@@ -61,7 +61,8 @@ _LEASE_NEXT_SQL = """
 WITH callback AS MATERIALIZED (
     SELECT p.id FROM prospects_prospect p
     WHERE p.assignment_id = %(assignment)s AND p.status = %(callback)s AND p.callback_at <= %(now)s
-      AND (p.callback_agent_id = %(agent)s OR p.callback_agent_id IS NULL)
+      AND (p.callback_agent_id = %(agent)s OR p.callback_agent_id IS NULL
+           OR EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = p.callback_agent_id AND NOT u.is_active))
       AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
     ORDER BY p.callback_at
     LIMIT 1 FOR UPDATE OF p SKIP LOCKED

@@ -383,7 +383,9 @@ def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
 
     if getattr(user, "role", None) != Role.AGENT:
         raise Http404
-    own_lease = Lease.objects.filter(prospect_id=OuterRef("pk"), agent_id=user.pk).values("expires_at")[:1]
+    own_lease = Lease.objects.filter(
+        prospect_id=OuterRef("pk"), agent_id=user.pk, expires_at__gt=timezone.now()
+    ).values("expires_at")[:1]
     qs = Prospect.objects.select_related("company", "assignment").annotate(lease_expires_at=Subquery(own_lease))
     return get_for_user(qs, user, prospect_id)
 

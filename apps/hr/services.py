@@ -124,6 +124,11 @@ def hr_document_create(
     relative = _store(upload)
     try:
         with transaction.atomic():
+            # The parent row is locked, so a concurrent delete of the file cannot miss this
+            # document's file (see employee_delete / applicant_delete).
+            parent = employee or applicant
+            if not type(parent).objects.select_for_update().filter(pk=parent.pk).exists():
+                raise ServiceError(_("This file was deleted meanwhile."))
             return HRDocument.objects.create(
                 employee=employee,
                 applicant=applicant,
@@ -189,6 +194,7 @@ def employee_delete(*, employee: Employee, actor: Any) -> int:
     the personal fields masked, like every HR change."""
     with transaction.atomic():
         records = Employee.objects.filter(pk=employee.pk)
+        list(records.select_for_update())  # no document can be added meanwhile
         return _purge(HRDocument.objects.filter(employee__in=records), records)[1]
 
 
@@ -197,4 +203,5 @@ def applicant_delete(*, applicant: Applicant, actor: Any) -> int:
     its reports and documents now, the files on commit. Returns the number of files deleted."""
     with transaction.atomic():
         records = Applicant.objects.filter(pk=applicant.pk)
+        list(records.select_for_update())  # no document can be added meanwhile
         return _purge(HRDocument.objects.filter(applicant__in=records), records)[1]

@@ -4,9 +4,9 @@ a registered person redactor (`apps.privacy.redactors`), run by `persons_delete`
 
 Matching is by value, within the prospects of the person's company only: a cell whose
 whole text equals the person's email, full name ("first last" or "last, first") or phone
-number (compared by digits, international or national form), case and surrounding spaces
-ignored, is emptied; its column stays, so the client's download keeps its shape. A name
-inside a longer text is not touched: like a call note's free text (R-CALL-2), that is
+number (compared by digits: +31…, 0031… or 06…), case and extra spaces ignored, is
+emptied; its column stays, so the client's download keeps its shape. A name inside a
+longer text is not touched: like a call note's free text (R-CALL-2), that is
 beyond what can be matched safely.
 """
 
@@ -27,14 +27,17 @@ def _phone_digits(value: str) -> list[str]:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return []
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return [d for d in {"".join(filter(str.isdigit, international)), "".join(filter(str.isdigit, national))} if d]
+    international = "".join(
+        filter(str.isdigit, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    )
+    national = "".join(filter(str.isdigit, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)))
+    # +31 6…, 0031 6… and 06…: the same number as people write it.
+    return [d for d in {international, "00" + international, national} if d]
 
 
 def _variants(person: ErasedPerson) -> tuple[list[str], list[str]]:
     """(texts, phone digit strings) that identify the person in a cell."""
-    first, last = person.first_name.strip(), person.last_name.strip()
+    first, last = " ".join(person.first_name.split()), " ".join(person.last_name.split())
     texts = {person.email.strip().lower()}
     if first and last:
         texts |= {f"{first} {last}".lower(), f"{last}, {first}".lower(), f"{last} {first}".lower()}
@@ -88,7 +91,7 @@ def redact_extra_columns(persons: Sequence[ErasedPerson]) -> None:
                 SELECT jsonb_object_agg(
                     e.key,
                     CASE WHEN jsonb_typeof(e.value) = 'string'
-                              AND (lower(btrim(e.value #>> '{}')) = ANY(hit.texts)
+                              AND (regexp_replace(lower(btrim(e.value #>> '{}')), '\\s+', ' ', 'g') = ANY(hit.texts)
                                    OR (regexp_replace(e.value #>> '{}', '\\D', '', 'g') <> ''
                                        AND regexp_replace(e.value #>> '{}', '\\D', '', 'g') = ANY(hit.digits)))
                          THEN '""'::jsonb ELSE e.value END)
@@ -98,7 +101,7 @@ def redact_extra_columns(persons: Sequence[ErasedPerson]) -> None:
             WHERE p.id = hit.id
               AND EXISTS (
                 SELECT 1 FROM jsonb_each_text(p.extra) AS c
-                WHERE lower(btrim(c.value)) = ANY(hit.texts)
+                WHERE regexp_replace(lower(btrim(c.value)), '\\s+', ' ', 'g') = ANY(hit.texts)
                    OR (regexp_replace(c.value, '\\D', '', 'g') <> ''
                        AND regexp_replace(c.value, '\\D', '', 'g') = ANY(hit.digits))
               )
