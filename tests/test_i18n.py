@@ -34,3 +34,36 @@ def test_dutch_even_when_the_browser_asks_for_english(world: World) -> None:
     http = world.client_for("client_same_tenant")
     body = http.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="nl"' in body
+
+
+def test_the_committed_catalogue_holds_every_message_of_the_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A string added to the code or a template without re-running makemessages would show
+    in English in the Dutch interface: extract the messages afresh from a copy of the
+    source and compare with the committed catalogue (README, "Translations")."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for name in ("apps", "templates", "leadhunter"):
+        shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(root / "manage.py", tmp_path / "manage.py")
+    (tmp_path / "locale").mkdir()
+    subprocess.run(  # noqa: S603 (our own interpreter and command)
+        [sys.executable, "manage.py", "makemessages", "-l", "nl", "--no-obsolete", "--ignore=locale"],
+        cwd=tmp_path,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "leadhunter.settings"},
+        check=True,
+        capture_output=True,
+    )
+
+    def msgids(po: str) -> set[str]:
+        return {m for m in re.findall(r'^msgid ((?:".*"\n)+)', po, flags=re.M) if m.strip() != '""'}
+
+    fresh = msgids((tmp_path / "locale" / "nl" / "LC_MESSAGES" / "django.po").read_text())
+    committed = msgids((root / "locale" / "nl" / "LC_MESSAGES" / "django.po").read_text())
+    missing = sorted(fresh - committed)
+    assert not missing, f"run the README's makemessages command; not in the catalogue: {missing}"
