@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from apps.audit.models import AccessAction, AccessLogEntry
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_path
 from apps.hr import services
 from apps.hr.models import Applicant, ApplicantStatus, Employee, EmployeeEntry, EntryKind, HRDocument
 from apps.retention.models import JobRun, JobStatus
@@ -29,7 +30,7 @@ def _upload(name: str = "cv.pdf", content: bytes = b"%PDF-1.4 cv") -> SimpleUplo
 
 
 def _path(document: HRDocument) -> Path:
-    return services.hr_storage_path(document.file_path)
+    return private_path(document.file_path)
 
 
 @pytest.fixture

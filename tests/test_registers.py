@@ -19,6 +19,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AccessLogEntry
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_path
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import SuppressionEntry
 from apps.registers import selectors, services
@@ -199,7 +200,7 @@ def test_signed_document_is_stored_served_to_officers_and_replaced(
         == 302
     )
     agreement = SubprocessorAgreement.objects.get()
-    first = services.document_storage_path(agreement.document_path)
+    first = private_path(agreement.document_path)
     assert first.read_bytes() == b"%PDF-1.4 signed" and agreement.document_name == "verwerkersovereenkomst.pdf"
     url = reverse("registers:agreement-document", args=[agreement.pk])
     response = http.get(url)
@@ -219,7 +220,7 @@ def test_signed_document_is_stored_served_to_officers_and_replaced(
         assert http.post(edit, {**form, "document": v2}).status_code == 302
     agreement.refresh_from_db()
     assert agreement.document_name == "v2.pdf" and not first.exists()
-    assert services.document_storage_path(agreement.document_path).read_bytes() == b"%PDF-1.4 v2"
+    assert private_path(agreement.document_path).read_bytes() == b"%PDF-1.4 v2"
 
 
 def test_agreement_without_document_has_no_download(http) -> None:  # type: ignore[no-untyped-def]

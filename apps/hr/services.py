@@ -8,16 +8,14 @@ loses a file that is still referenced.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_delete, private_delete_on_commit, private_store
 from apps.hr.models import (
     Applicant,
     ApplicantStatus,
@@ -29,30 +27,6 @@ from apps.hr.models import (
 )
 
 HR_DIR = "hr"
-
-
-def hr_storage_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
-def _store(upload: IO[bytes]) -> str:
-    relative = f"{HR_DIR}/{uuid.uuid4().hex}"
-    path = hr_storage_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(path, "wb") as out:
-        path.chmod(0o600)
-        while chunk := upload.read(1024 * 1024):
-            out.write(chunk)
-    return relative
-
-
-def _delete_files_on_commit(relatives: list[str]) -> None:
-    def delete() -> None:
-        for relative in relatives:
-            if relative:
-                hr_storage_path(relative).unlink(missing_ok=True)
-
-    transaction.on_commit(delete)
 
 
 EMPLOYEE_FIELDS = ("user", "name", "email", "phone", "address", "payroll_details", "start_date", "leaving_date")
@@ -121,7 +95,7 @@ def hr_document_create(
     """Store an uploaded document for one employee or one applicant."""
     if (employee is None) == (applicant is None):
         raise ValueError("a document belongs to exactly one employee or applicant")
-    relative = _store(upload)
+    relative, _size = private_store(upload, HR_DIR)
     try:
         with transaction.atomic():
             # The parent row is locked, so a concurrent delete of the file cannot miss this
@@ -138,7 +112,7 @@ def hr_document_create(
                 uploaded_by=actor,
             )
     except BaseException:
-        hr_storage_path(relative).unlink(missing_ok=True)
+        private_delete(relative)
         raise
 
 
@@ -166,7 +140,7 @@ def _purge(documents: Any, records: Any) -> tuple[int, int]:
     paths = list(documents.values_list("file_path", flat=True))
     count = records.count()
     records.delete()  # cascades to the documents, entries and reports
-    _delete_files_on_commit(paths)
+    private_delete_on_commit(paths)
     return count, len(paths)
 
 

@@ -25,6 +25,7 @@ from apps.core.access import (
     require_hr,
 )
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_path
 from apps.hr import selectors, services
 from apps.hr.forms import (
     ApplicantForm,
@@ -276,7 +277,7 @@ def applicant_delete_view(request: HttpRequest, applicant_id: str) -> HttpRespon
 def document_download(request: HttpRequest, document_id: str) -> FileResponse:
     """A stored document, as an attachment, for board members only (never a media URL)."""
     document = get_hr_document_for_user(request.user, document_id)
-    path = services.hr_storage_path(document.file_path)
+    path = private_path(document.file_path)
     if not path.is_file():
         raise Http404
     access_log_record(actor=request.user, action=AccessAction.DOWNLOAD, obj=document, request=request)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.assignments.models import Assignment, ProcessorAgreement
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_delete, private_path, private_store
 from apps.imports import mapping as mapping_rules
 from apps.imports.files import FileRefused, check_file, scan_table
 from apps.imports.models import ImportJob, ImportStatus
@@ -36,34 +36,15 @@ logger = logging.getLogger(__name__)
 UPLOAD_DIR = "imports"
 
 
-def _storage_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
 def _store(upload: IO[bytes], suffix: str) -> tuple[str, Path, int]:
-    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}"
-    path = _storage_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    size = 0
-    limit = settings.IMPORT_MAX_BYTES
-    with open(path, "wb") as out:
-        path.chmod(0o600)
-        while chunk := upload.read(1024 * 1024):
-            size += len(chunk)
-            if size > limit:  # stop writing at once; check_file gives the message
-                break
-            out.write(chunk)
-    return relative, path, size
-
-
-def _delete_file(relative: str) -> None:
-    if relative:
-        _storage_path(relative).unlink(missing_ok=True)
+    # Writing stops past the size limit at once; check_file gives the message.
+    relative, size = private_store(upload, UPLOAD_DIR, suffix=suffix, max_bytes=settings.IMPORT_MAX_BYTES)
+    return relative, private_path(relative), size
 
 
 def import_file_delete(*, job: ImportJob) -> None:
     """Delete the uploaded file of a job (R-DEL-1: kept only until its import has finished)."""
-    _delete_file(job.file_path)
+    private_delete(job.file_path)
     if job.file_path:
         ImportJob.objects.filter(pk=job.pk).update(file_path="")
         job.file_path = ""
@@ -97,10 +78,10 @@ def import_job_create(
                 _("No column of the file was recognised. Name the columns, e.g. Bedrijfsnaam, Plaats, Achternaam.")
             )
     except FileRefused as exc:
-        _delete_file(relative)
+        private_delete(relative)
         raise ServiceError(str(exc)) from exc
     except Exception:
-        _delete_file(relative)
+        private_delete(relative)
         raise
     return ImportJob.objects.create(
         assignment=assignment,
@@ -163,7 +144,7 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None) -> ImportJob | No
 
     try:
         with transaction.atomic():
-            report = run_pipeline(job=job, path=_storage_path(job.file_path), now=now, progress=progress)
+            report = run_pipeline(job=job, path=private_path(job.file_path), now=now, progress=progress)
             for field, value in report.items():
                 setattr(job, field, value)
             job.status = ImportStatus.DONE

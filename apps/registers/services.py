@@ -4,12 +4,9 @@ every rule of the registers is checked here, so forms, admin and tests share it.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
-from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +18,7 @@ from apps.accounts.models import User
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_search
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_delete, private_delete_on_commit, private_store
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import SuppressionEntry
 from apps.privacy.selectors import is_suppressed
@@ -29,21 +27,6 @@ from apps.registers.terms import DataCategory, Term, TermUnit, exceeds, our_limi
 
 SUBPROCESSOR_FIELDS = ("name", "service", "country", "location", "contact", "categories")
 REGISTERS_DIR = "registers"
-
-
-def document_storage_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
-def _store(upload: IO[bytes]) -> str:
-    relative = f"{REGISTERS_DIR}/{uuid.uuid4().hex}"
-    path = document_storage_path(relative)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(path, "wb") as out:
-        path.chmod(0o600)
-        while chunk := upload.read(1024 * 1024):
-            out.write(chunk)
-    return relative
 
 
 AGREEMENT_FIELDS = ("signed_on", "reference", "document_location", "valid_until", "ended_on")
@@ -155,7 +138,7 @@ def _save_agreement(
         raise ServiceError(errors)
     old_path, new_path = agreement.document_path, ""
     if document is not None:
-        new_path = _store(document)
+        new_path, _size = private_store(document, REGISTERS_DIR)
         agreement.document_path = new_path
         agreement.document_name = (getattr(document, "name", "") or "document")[-255:]
     try:
@@ -164,10 +147,10 @@ def _save_agreement(
             _save_terms(agreement, terms)
     except BaseException:
         if new_path:
-            document_storage_path(new_path).unlink(missing_ok=True)
+            private_delete(new_path)
         raise
     if new_path and old_path:
-        transaction.on_commit(lambda: document_storage_path(old_path).unlink(missing_ok=True))
+        private_delete_on_commit([old_path])
     return agreement
 
 

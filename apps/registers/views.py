@@ -25,6 +25,7 @@ from apps.core.access import (
     require_privacy_officer,
 )
 from apps.core.errors import ServiceError
+from apps.core.private_files import private_path
 from apps.registers import selectors, services
 from apps.registers.forms import AgreementForm, BreachForm, SubprocessorForm, SuppressionCheckForm
 from apps.registers.terms import exceeds, our_limit
@@ -165,7 +166,7 @@ def agreement_document(request: HttpRequest, agreement_id: str) -> FileResponse:
     agreement = get_agreement_for_officer(request.user, agreement_id)
     if not agreement.document_path:
         raise Http404
-    path = services.document_storage_path(agreement.document_path)
+    path = private_path(agreement.document_path)
     if not path.is_file():
         raise Http404
     return FileResponse(open(path, "rb"), as_attachment=True, filename=agreement.document_name)

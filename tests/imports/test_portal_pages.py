@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessAction, AccessLogEntry
+from apps.core.private_files import private_path
 from apps.imports.models import ImportJob, ImportStatus
 from apps.prospects.models import Person, Prospect
 from tests import factories
@@ -147,7 +148,7 @@ def test_unconfirmed_upload_files_expire(world, tmp_path) -> None:
         assignment=world.assignment, actor=world.users["client_same_tenant"],
         upload=io.BytesIO(csv_bytes([["A"] + [""] * 8])), filename="x.csv",
     )  # fmt: skip
-    path = services._storage_path(job.file_path)
+    path = private_path(job.file_path)
     assert path.exists()
     assert services.import_expire_unconfirmed(now=timezone.now() + dt.timedelta(days=2)) == 1
     assert not path.exists()

@@ -8,8 +8,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.private_files import private_path
 from apps.hr.models import Applicant, Employee, HRDocument
-from apps.hr.services import hr_storage_path
 from tests.conftest import World
 from tests.matrix import Row, only
 
@@ -31,7 +31,7 @@ def _document(w: World) -> HRDocument:
         employee=_employee(w), file_path="hr/matrix-document", original_name="matrix.pdf", uploaded_at=timezone.now()
     )
     # Each test has its own MEDIA_ROOT: put the file where this test looks for it.
-    path = hr_storage_path(document.file_path)
+    path = private_path(document.file_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.4 matrix")
     return document

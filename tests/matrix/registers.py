@@ -9,8 +9,8 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.private_files import private_path
 from apps.registers.models import Breach, Subprocessor, SubprocessorAgreement
-from apps.registers.services import document_storage_path
 from tests.conftest import World
 from tests.matrix import Row, only
 
@@ -33,7 +33,7 @@ def _agreement(w: World) -> SubprocessorAgreement:
         document_name="agreement.pdf",
     )
     # Each test has its own MEDIA_ROOT: put the file where this test looks for it.
-    path = document_storage_path(agreement.document_path)
+    path = private_path(agreement.document_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"%PDF-1.4 matrix")
     return agreement
