@@ -2,30 +2,6 @@
 form, the confirmation link, the officer's dashboard and the emails; merged by locale/nl.py."""
 
 NL = {
-    # The model (groundwork of issue 6): the same as main's locale/nl_privacy.py, for this branch alone
-    "Access to my data": "Inzage in mijn gegevens",
-    "Correction of my data": "Correctie van mijn gegevens",
-    "Erasure of my data": "Verwijdering van mijn gegevens",
-    "Objection to the processing": "Bezwaar tegen de verwerking",
-    "Awaiting confirmation": "Wacht op bevestiging",
-    "Open": "Open",
-    "Answered": "Beantwoord",
-    "Refused": "Afgewezen",
-    "type of request": "soort verzoek",
-    "email address": "e-mailadres",
-    "phone number": "telefoonnummer",
-    "message": "bericht",
-    "language": "taal",
-    "submitted at": "ingediend op",
-    "confirm before": "bevestigen vóór",
-    "confirmed at": "bevestigd op",
-    "answer due": "antwoord uiterlijk",
-    "legal deadline": "wettelijke termijn",
-    "reminder sent at": "herinnering verstuurd op",
-    "handled by": "behandeld door",
-    "closed at": "afgesloten op",
-    "data-subject request": "verzoek van een betrokkene",
-    "data-subject requests": "verzoeken van betrokkenen",
     # The form
     "Your name": "Uw naam",
     "Your email address": "Uw e-mailadres",

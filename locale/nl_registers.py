@@ -1,29 +1,6 @@
 """Dutch texts of the privacy registers (issue 6, R-REG-1, R-REG-2), merged by locale/nl.py."""
 
 NL = {
-    # The groundwork model apps.privacy.DataSubjectRequest (already on main): translated here
-    # too so that this branch's .po is complete; the privacy branch's table may hold the same.
-    "Access to my data": "Inzage in mijn gegevens",
-    "Correction of my data": "Correctie van mijn gegevens",
-    "Erasure of my data": "Verwijdering van mijn gegevens",
-    "Objection to the processing": "Bezwaar tegen de verwerking",
-    "Awaiting confirmation": "Wacht op bevestiging",
-    "Open": "Open",
-    "Answered": "Beantwoord",
-    "type of request": "soort verzoek",
-    "email address": "e-mailadres",
-    "phone number": "telefoonnummer",
-    "message": "bericht",
-    "language": "taal",
-    "submitted at": "ingediend op",
-    "confirm before": "bevestigen vóór",
-    "confirmed at": "bevestigd op",
-    "answer due": "antwoord uiterlijk",
-    "legal deadline": "wettelijke termijn",
-    "reminder sent at": "herinnering verstuurd op",
-    "handled by": "behandeld door",
-    "data-subject request": "verzoek van een betrokkene",
-    "data-subject requests": "verzoeken van betrokkenen",
     # The registers
     "Privacy registers": "Privacyregisters",
     "data categories received": "ontvangen gegevenscategorieën",
