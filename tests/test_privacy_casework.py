@@ -432,3 +432,22 @@ def test_the_fragment_for_the_request_detail_page(world: World) -> None:
     unconfirmed = factories.DataSubjectRequestFactory()
     html = render_to_string("privacy/_casework.html", {"dsr": unconfirmed})
     assert reverse("privacy_case:lookup", args=[unconfirmed.pk]) not in html
+
+
+def test_the_lookup_service_itself_is_for_officers_and_always_logged(world: World) -> None:
+    """R-NOTE-1: the one reading of note text cannot be called unlogged or by anyone else,
+    whichever view, task or shell calls it."""
+    from django.http import Http404
+
+    from apps.privacy import casework
+
+    dsr = factories.DataSubjectRequestFactory(confirmed=True, name="Niemand Bekend")
+    terms, _errors = casework.terms_for(dsr)
+    with pytest.raises(Http404):
+        casework.lookup(dsr, terms, viewer=world.users["supervisor"])
+
+    casework.lookup(dsr, terms, viewer=world.users["privacy_officer"])
+
+    officer = world.users["privacy_officer"].pk
+    assert AccessLogEntry.objects.filter(actor_id=officer, object_type="privacy.datasubjectrequest").exists()
+    assert AccessLogEntry.objects.filter(actor_id=officer, object_type="callnotes.callnote").exists()

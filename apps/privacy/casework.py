@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AccessAction, AccessLogEntry
+from apps.audit.services import access_log_bulk, access_log_record, access_log_search
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
-from apps.core.access import hr_visible_to
+from apps.core.access import hr_visible_to, require_privacy_officer
 from apps.core.errors import ServiceError
 from apps.hr.models import Applicant, Employee
 from apps.privacy.models import DataSubjectRequest, RequestRecord, RequestStatus
@@ -196,8 +197,11 @@ def hr_matches(terms: Terms, viewer: Any) -> HRMatches:
     return HRMatches(True, employees, applicants, count, unconfirmed)
 
 
-def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: Any = 1) -> Lookup:
-    """Every record that may be the requester (R-DSR-3). A fixed number of queries."""
+def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: Any = 1, request: Any = None) -> Lookup:
+    """Every record that may be the requester (R-DSR-3), for a privacy officer, inside an
+    open request; the lookup and everything it returns are access-logged here, so that no
+    caller can read note text unlogged (R-NOTE-1, R-LOG-1). A fixed number of queries."""
+    require_privacy_officer(viewer)
     require_open(dsr)
     empty = Q(pk__in=[])
     person_q = (_contact_q(terms) | _name_q(terms)) if not terms.empty else empty
@@ -218,7 +222,7 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
         ClientContact.objects.filter(person_q).select_related("client").order_by("last_name", "first_name", "id")
     )
     # R-NOTE-1: the only reading of note text, inside a confirmed request, for a full name
-    # or an email only; the caller logs it.
+    # or an email only; logged below, also when nothing matched.
     note_q = empty
     if terms.note_name:
         note_q |= Q(text__icontains=terms.note_name)
@@ -230,7 +234,25 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
         .order_by("-created_at", "id"),
         NOTES_PER_PAGE,
     ).get_page(notes_page)
-    return Lookup(terms, persons, contacts, hr_matches(terms, viewer), notes)
+    found = Lookup(terms, persons, contacts, hr_matches(terms, viewer), notes)
+    _log_lookup(dsr, found, viewer, request)
+    return found
+
+
+def _log_lookup(dsr: DataSubjectRequest, found: Lookup, viewer: Any, request: Any) -> None:
+    """The lookup itself, tied to the request; every record shown, one bulk entry per kind;
+    the notes of this page as a search entry, written also when none matched."""
+    access_log_record(actor=viewer, action=AccessAction.LIST, obj=dsr, request=request)
+    for model, ids in (
+        (Person, [p.pk for p in found.persons.rows]),
+        (ClientContact, [c.pk for c in found.contacts.rows]),
+        (Employee, [e.pk for e in found.hr.employees]),
+        (Applicant, [a.pk for a in found.hr.applicants]),
+    ):
+        access_log_bulk(actor=viewer, action=AccessAction.LIST, model=model, object_ids=ids, request=request)
+    access_log_search(
+        actor=viewer, action=AccessAction.LIST, model=CallNote, object_ids=[n.pk for n in found.notes], request=request
+    )
 
 
 def linked_records(dsr: DataSubjectRequest) -> list[RequestRecord]:

@@ -24,8 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record, access_log_search
-from apps.callnotes.models import CallNote
+from apps.audit.services import access_log_bulk, access_log_record
 from apps.clients.models import ClientContact
 from apps.core.access import get_prospect_to_manage, get_request_for_officer, require_privacy_officer
 from apps.core.errors import ServiceError
@@ -104,27 +103,15 @@ def lookup_page(request: HttpRequest, request_id: str) -> HttpResponse:
         form = LookupForm(initial=stored)
     terms, errors = casework.terms_for(dsr, **stored)
     page = request.GET.get("page", "1")
-    found = casework.lookup(dsr, terms, viewer=request.user, notes_page=page if page.isdigit() else 1)
+    found = casework.lookup(dsr, terms, viewer=request.user, notes_page=page if page.isdigit() else 1, request=request)
     records = casework.linked_records(dsr)
-    # R-LOG-1, R-NOTE-1: the lookup itself, tied to the request, always (also when nothing
-    # was found); then every record shown, one bulk entry per kind; the notes of this page
-    # as a search entry, written also when none matched.
-    access_log_record(actor=request.user, action=AccessAction.LIST, obj=dsr, request=request)
-    _log_persons(request, [p.pk for p in found.persons.rows] + [r.person_id for r in records if r.person_id])
-    for model, ids in (
-        (
-            ClientContact,
-            [c.pk for c in found.contacts.rows] + [r.client_contact_id for r in records if r.client_contact_id],
-        ),
-        (Employee, [e.pk for e in found.hr.employees]),
-        (Applicant, [a.pk for a in found.hr.applicants]),
-    ):
-        access_log_bulk(actor=request.user, action=AccessAction.LIST, model=model, object_ids=ids, request=request)
-    access_log_search(
+    # R-LOG-1: the linked records shown beside what the lookup found (and logged).
+    _log_persons(request, [r.person_id for r in records if r.person_id])
+    access_log_bulk(
         actor=request.user,
         action=AccessAction.LIST,
-        model=CallNote,
-        object_ids=[n.pk for n in found.notes],
+        model=ClientContact,
+        object_ids=[r.client_contact_id for r in records if r.client_contact_id],
         request=request,
     )
     linked_persons = {r.person_id for r in records if r.person_id}
