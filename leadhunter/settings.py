@@ -103,7 +103,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # The import path (COPY), the queue (SKIP LOCKED) and the constraints need PostgreSQL.
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL")
-DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME", "test_leadhunter")
+# The test database is named after the database in use, so that two checkouts testing at
+# once on one server (parallel work, CI beside a developer) never share or drop each other's.
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
+    "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}"
+)
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
