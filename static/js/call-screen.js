@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the agent's workspace (R-CALL-1). Outside text fields:
 // N next prospect, 1-9 choose a result, T write the note, V confirm the first person to
-// verify, C the client's contact persons. Anywhere: Ctrl+Enter saves, Ctrl+Shift+Enter
+// verify, G consent given (the first person's "consent given" button; the page asks to
+// confirm), C the client's contact persons. Anywhere: Ctrl+Enter saves, Ctrl+Shift+Enter
 // saves and takes the next prospect.
 (function () {
   "use strict";
@@ -33,6 +34,8 @@
       done = true;
     } else if (key === "v") {
       done = click(".person.flagged .verify-button");
+    } else if (key === "g") {
+      done = click(".person .consent-button");
     } else if (key === "c") {
       done = click("#contacts-button");
     }
