@@ -13,6 +13,15 @@
     if (el) { el.click(); return true; }
     return false;
   }
+  // The screen's forms answer a refused change with 400 and the block showing why (a
+  // missing email for "consent given", a bad phone number): htmx 2 does not swap 4xx
+  // answers by default, which left the agent without the explanation.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var form = document.getElementById("call-form");
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && form) {
