@@ -15,7 +15,7 @@ NL = {
     "Confirm or correct this person first (V): their details are older than 6 months, and the confirmation email must go to an address they have just confirmed.": "Bevestig of corrigeer deze persoon eerst (V): de gegevens zijn ouder dan 6 maanden, en de bevestigingsmail moet naar een adres gaan dat de persoon zojuist heeft bevestigd.",
     "Consent can only be recorded with an email address: the person receives a confirmation with a link to withdraw it. Ask for their email address and add it (Correct) first.": "Toestemming kan alleen worden vastgelegd met een e-mailadres: de persoon krijgt een bevestiging met een link om de toestemming in te trekken. Vraag naar het e-mailadres en vul het eerst aan (Corrigeren).",
     "The consent confirmation could not be sent. Try again later.": "De bevestiging van de toestemming kon niet worden verstuurd. Probeer het later opnieuw.",
-    "By phone": "telefonisch",
+    "by phone": "telefonisch",
     "given at": "gegeven op",
     "recorded by": "vastgelegd door",
     "channel": "kanaal",

@@ -304,7 +304,7 @@ def test_the_access_report_holds_the_proof_of_consent(world: World) -> None:
     RequestRecord.objects.create(request=dsr, person=world.person, linked_at=timezone.now())
     officer = world.client_for("privacy_officer")
     html = officer.get(reverse("privacy_case:report", args=[dsr.pk])).content.decode()
-    assert "Proof of consent" in html and "By phone" in html
+    assert "Proof of consent" in html and "by phone" in html
     data = json.loads(officer.get(reverse("privacy_case:report", args=[dsr.pk]), {"format": "json"}).content)
     (entry,) = data["contact_persons"]
     assert entry["legal_basis"] == "consent"

@@ -195,7 +195,7 @@ class RequestRecord(models.Model):
 
 
 class ConsentChannel(models.TextChoices):
-    PHONE = "phone", _("By phone")
+    PHONE = "phone", _("by phone")
 
 
 class ConsentRecord(models.Model):

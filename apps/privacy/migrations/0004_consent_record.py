@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ("given_at", models.DateTimeField(verbose_name="given at")),
-                ("channel", models.CharField(choices=[("phone", "By phone")], max_length=16, verbose_name="channel")),
+                ("channel", models.CharField(choices=[("phone", "by phone")], max_length=16, verbose_name="channel")),
                 (
                     "assignment",
                     models.ForeignKey(
