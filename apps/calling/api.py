@@ -20,7 +20,16 @@ from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
 from apps.callnotes.models import CallNote
-from apps.core.access import AssignmentPerm, get_assignment_for_user, get_person_for_user, get_prospect_for_agent
+from apps.core.access import (
+    AssignmentPerm,
+    get_assignment_for_user,
+    get_person_for_user,
+    get_prospect_for_agent,
+    prospects_visible_to,
+)
+from apps.core.api import StrictInput
+from apps.privacy.consent import person_consent_record
+from apps.privacy.models import ConsentChannel
 from apps.prospects.serializers import CompanyOutput
 from apps.prospects.services import person_update
 
@@ -87,14 +96,32 @@ class CallInput(serializers.Serializer):
     callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class PersonInput(serializers.Serializer):
-    """Empty or absent fields keep what is on record; posting nothing confirms the person."""
+class PersonInput(StrictInput):
+    """Empty or absent fields keep what is on record; posting nothing confirms the person.
+    Any other field (a legal basis among them) is refused, not ignored."""
 
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     job_title = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+
+
+class ConsentInput(StrictInput):
+    channel = serializers.ChoiceField(choices=ConsentChannel.choices, default=ConsentChannel.PHONE)
+
+
+class ConsentOutput(serializers.Serializer):
+    """The proof of consent as recorded, and whether the confirmation email went (R-CON-1)."""
+
+    id = serializers.UUIDField(source="record.id")
+    person = serializers.UUIDField(source="record.person_id")
+    given_at = serializers.DateTimeField(source="record.given_at")
+    channel = serializers.ChoiceField(source="record.channel", choices=ConsentChannel.choices)
+    confirmation_sent = serializers.BooleanField(source="mail_sent")
+    confirmation_error = serializers.CharField(
+        source="mail_error", allow_blank=True, help_text="Why the confirmation email was not sent; empty when it was."
+    )
 
 
 def _screen_response(request: Request, screen: CallScreen) -> Response:
@@ -201,6 +228,34 @@ class PersonVerifyApi(APIView):
         person = person_update(person=person, actor=request.user, **given)
         access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
         return Response(CallScreenPersonOutput(person).data)
+
+
+@extend_schema(
+    summary="Consent given by phone (R-CON-1): the agent holding the lease records it; the legal basis becomes "
+    "consent and the confirmation with the withdrawal link is emailed after the commit",
+    request=ConsentInput,
+    responses={201: ConsentOutput},
+)
+class PersonConsentApi(APIView):
+    def post(self, request: Request, person_id: Any) -> Response:
+        person = get_person_for_user(request.user, person_id)
+        if request.user.role != Role.AGENT:  # consent is heard on a call: the agent's alone
+            raise PermissionDenied
+        data = ConsentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        # The agent reaches the person only through the prospect they hold (or their callback,
+        # which the service refuses: consent needs the lease of a call in progress).
+        prospect = prospects_visible_to(request.user).filter(person_links__person=person).first()
+        if prospect is None:
+            raise PermissionDenied
+        outcome = person_consent_record(
+            prospect=prospect,
+            person=person,
+            actor=request.user,
+            channel=data.validated_data["channel"],
+            request=request,
+        )
+        return Response(ConsentOutput(outcome).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(

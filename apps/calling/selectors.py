@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment, CallResult
 from apps.callnotes.models import CallNote
+from apps.clients.models import LegalBasis
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
 from apps.prospects.models import Lease, Person, Prospect, ProspectStatus
@@ -31,6 +32,10 @@ class PersonOnScreen:
     email: str | None
     phone: str | None
     verify: bool
+    # For "consent given" (issue 11 #8): whether an address exists (never the address of a
+    # flagged person), and whether the legal basis already is consent.
+    has_email: bool = False
+    consent: bool = False
 
     @property
     def full_name(self) -> str:
@@ -47,6 +52,8 @@ class PersonOnScreen:
             email=None if flagged else person.email,
             phone=None if flagged else person.phone,
             verify=flagged,
+            has_email=bool(person.email),
+            consent=person.legal_basis == LegalBasis.CONSENT,
         )
 
 

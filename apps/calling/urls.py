@@ -16,4 +16,5 @@ urlpatterns = [
     path("prospects/<uuid:prospect_id>/persons/add/", views.person_add, name="person-add"),
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/verify/", views.person_verify, name="person-verify"),
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/left-company/", views.person_left, name="person-left"),
+    path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/consent/", views.person_consent, name="person-consent"),
 ]

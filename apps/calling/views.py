@@ -37,6 +37,7 @@ from apps.core.access import (
     get_prospect_person_for_agent,
 )
 from apps.core.errors import ServiceError
+from apps.privacy.consent import person_consent_record
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
 from apps.prospects.services import company_update, person_update
@@ -137,6 +138,7 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "add_form": add_form,
         "add_fields": _fields(PersonForm, add_values),
         "person_errors": state.get("person_errors"),
+        "person_notices": state.get("person_notices"),
     }
     access_log_record(
         actor=request.user,
@@ -243,6 +245,36 @@ def person_add(request: HttpRequest, prospect_id: str) -> HttpResponse:
                 return _to_screen(prospect)
             return _render_screen(request, prospect, partial="persons")
     return _render_screen(request, prospect, status=400, add_form=form, partial="persons")
+
+
+@require_POST
+@login_required
+def person_consent(request: HttpRequest, prospect_id: str, person_id: str) -> HttpResponse:
+    """ "Consent given" by phone (R-CON-1): recorded with who and when, the confirmation email
+    sent at once; the agent is told whether it went. Shown in the persons block (htmx), so
+    a note being typed stays."""
+    prospect, person = get_prospect_person_for_agent(request.user, prospect_id, person_id)
+    try:
+        outcome = person_consent_record(prospect=prospect, person=person, actor=request.user, request=request)
+    except ServiceError as exc:
+        if not request.htmx:
+            for message in exc.messages:
+                messages.error(request, message)
+            return _to_screen(prospect)
+        return _render_screen(request, prospect, status=400, person_errors={person.pk: exc.messages}, partial="persons")
+    notices = [_("Consent recorded.")]
+    if outcome.mail_sent:
+        notices.append(_("The confirmation with the link to withdraw was emailed to the person."))
+    else:
+        notices.append(
+            _("The confirmation email was not sent: %(reason)s")
+            % {"reason": outcome.mail_error or _("the mail server did not accept it.")}
+        )
+    if not request.htmx:
+        (messages.success if outcome.mail_sent else messages.warning)(request, " ".join(notices))
+        return _to_screen(prospect)
+    notice = {"ok": outcome.mail_sent, "texts": notices}
+    return _render_screen(request, prospect, person_notices={person.pk: notice}, partial="persons")
 
 
 @require_http_methods(["GET", "POST"])

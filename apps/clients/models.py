@@ -72,6 +72,14 @@ class ClientContact(models.Model):
         verbose_name = _("client contact")
         verbose_name_plural = _("client contacts")
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # One of the six GDPR bases, whatever path writes the row (issue 11 #8).
+            models.CheckConstraint(
+                name="client_contact_legal_basis_valid",
+                condition=models.Q(legal_basis__in=LegalBasis.values),
+                violation_error_message=_("Choose one of the six legal bases."),
+            ),
+        ]
 
     def __str__(self) -> str:
         # No personal data: this string ends up in audit logs and admin breadcrumbs.

@@ -8,8 +8,9 @@ from typing import Any
 from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, permissions
+from rest_framework import authentication, permissions, serializers
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
@@ -57,3 +58,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     from rest_framework.views import exception_handler as drf_exception_handler
 
     return drf_exception_handler(exc, context)
+
+
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (400) instead of dropping
+    them: a misspelt or unsupported field (`legal_basis` where it cannot be set) must not
+    look saved to the caller (issue 11 #8)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and (unknown := set(data) - set(self.fields)):
+            raise drf_exceptions.ValidationError(
+                {"non_field_errors": [gettext("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
+            )
+        return super().to_internal_value(data)

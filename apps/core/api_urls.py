@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("prospects/<uuid:prospect_id>/calls/", calling_api.CallCreateApi.as_view(), name="prospect-calls"),
     path("persons/<uuid:person_id>/verify/", calling_api.PersonVerifyApi.as_view(), name="person-verify"),
+    path("persons/<uuid:person_id>/consent/", calling_api.PersonConsentApi.as_view(), name="person-consent"),
     path(
         "persons/<uuid:person_id>/left-company/", calling_api.PersonLeftCompanyApi.as_view(), name="person-left-company"
     ),

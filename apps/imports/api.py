@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
+from apps.clients.models import LegalBasis
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -23,6 +24,7 @@ from apps.core.access import (
     get_prospect_for_user,
     get_prospect_to_manage,
 )
+from apps.core.api import StrictInput
 from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
@@ -151,7 +153,7 @@ class PersonOutput(serializers.Serializer):
     job_title = serializers.CharField()
     email = serializers.CharField()
     phone = serializers.CharField()
-    legal_basis = serializers.CharField()
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
     verified_at = serializers.DateTimeField()
 
 
@@ -212,9 +214,23 @@ class ProspectListApi(ListAPIView):
         return response
 
 
+class PersonPatchInput(StrictInput):
+    """Corrections of one linked person; fields left out keep their value. The legal basis is
+    one of the six GDPR bases (a 400 otherwise); *consent* itself is recorded only by the
+    agent's "consent given" (the service refuses it here, also a 400)."""
+
+    id = serializers.UUIDField()
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    job_title = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices, required=False)
+
+
 class ProspectPatchInput(serializers.Serializer):
     company = serializers.DictField(required=False)
-    persons = serializers.ListField(child=serializers.DictField(), required=False)
+    persons = PersonPatchInput(many=True, required=False)
     extra = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 

@@ -284,7 +284,15 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     suppression = SuppressionEntry._meta.db_table
     difference = Difference._meta.db_table
     cutoff = now - relativedelta(months=settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])
-    p = {"now": now, "cutoff": cutoff, "assignment": job.assignment_id, "job": job.pk}
+    p = {
+        "now": now,
+        "cutoff": cutoff,
+        "assignment": job.assignment_id,
+        "job": job.pk,
+        # New persons get the model's default legal basis (an upload never sets one; the
+        # column's CHECK constraint holds the six GDPR bases).
+        "legal_basis": str(Person._meta.get_field("legal_basis").default),
+    }
 
     def run(sql: str) -> int:
         started = time.perf_counter()
@@ -444,7 +452,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     run(f"""INSERT INTO {person} (id, company_id, first_name, last_name, job_title, email, phone, legal_basis,
                                  source, verified_at, created_at)
             SELECT DISTINCT ON (person_id) person_id, company_id, first_name, last_name, job_title, email,
-                   person_phone, 'legitimate_interest', 'upload', %(now)s, %(now)s
+                   person_phone, %(legal_basis)s, 'upload', %(now)s, %(now)s
             FROM import_staging WHERE person_new ORDER BY person_id, row_number""")  # noqa: S608
     progress(90)
 

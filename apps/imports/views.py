@@ -46,6 +46,7 @@ from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportStatus
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
+from apps.privacy.selectors import consent_records_of
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
 from apps.prospects.services import prospect_delete
@@ -244,6 +245,10 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
         data, prefix="company", initial={f: getattr(company, f) for f in CompanyForm.base_fields}
     )
     persons = list(prospect.persons.all())
+    # The proof of consent (R-CON-1) given in this client's own assignments, per person.
+    proofs = consent_records_of(person_ids=[p.pk for p in persons], client_id=prospect.assignment.client_id)
+    for p in persons:
+        p.consent_proofs = proofs.get(p.pk, [])
     person_forms = [
         (p, PersonForm(data, prefix=f"person-{p.pk}", initial={f: getattr(p, f) for f in PersonForm.base_fields}))
         for p in persons

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +31,8 @@ from apps.clients.models import ClientContact
 from apps.core.access import hr_visible_to, require_privacy_officer
 from apps.core.errors import ServiceError
 from apps.hr.models import Applicant, Employee
-from apps.privacy.models import DataSubjectRequest, RequestRecord, RequestStatus
+from apps.privacy.models import ConsentRecord, DataSubjectRequest, RequestRecord, RequestStatus
+from apps.privacy.selectors import consent_records_of
 from apps.prospects import normalise
 from apps.prospects.models import Person, ProspectPerson
 from apps.retention import clock
@@ -341,6 +342,8 @@ class PersonReport:
     recipients: list[Recipient]
     flagged_at: dt.datetime
     deleted_at: dt.datetime
+    # The proof of consent (R-CON-1): when and how the person gave it.
+    consents: list[ConsentRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -483,6 +486,7 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
             Holding(a.client.name, a.name, a.is_active, link.prospect.company.name, link.created_at)
         )
     recipients = _recipients(person_ids)
+    consents = consent_records_of(person_ids=person_ids)
     hr_included = hr_visible_to(viewer)
     periods = settings.LEADHUNTER_PERIODS
     return AccessReport(
@@ -495,6 +499,7 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
                 recipients=recipients.get(p.pk, []),
                 flagged_at=clock.verification_due_at(p.verified_at),
                 deleted_at=clock.purge_due_at(p.verified_at),
+                consents=consents.get(p.pk, []),
             )
             for p in persons
         ],
@@ -528,6 +533,7 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
                 "company": r.person.company.name,
                 "legal_basis": r.person.legal_basis,
                 "legal_basis_display": str(r.person.get_legal_basis_display()),
+                "consents": [{"given_at": iso(c.given_at), "channel": c.channel} for c in r.consents],
                 "source": r.person.source,
                 "verified_at": iso(r.person.verified_at),
                 "created_at": iso(r.person.created_at),

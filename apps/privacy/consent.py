@@ -9,6 +9,11 @@ by then, the withdrawal gives the same answer as for one still there.
 At most one confirmation per person per day (review #13; a Redis key on the person's id),
 each send is access-logged (R-LOG-1), and a mail failure is a clear error for the sender,
 never a 500 (review #1).
+
+Consent itself is recorded by the agent who heard it (`person_consent_record`, issue 11 #8):
+the proof (`ConsentRecord`: who, when, how, which assignment), the legal basis *consent*
+and the confirmation email above, sent right after the commit. Nothing else sets the legal
+basis to consent (`person_update` refuses it), so every person on consent has a proof.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +38,8 @@ from apps.audit.services import access_log_record
 from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.privacy.erasure import persons_erase
-from apps.prospects.models import Person
+from apps.privacy.models import ConsentChannel, ConsentRecord
+from apps.prospects.models import Lease, Person, Prospect, ProspectPerson
 from apps.prospects.services import DeletionReason
 from apps.retention import clock
 
@@ -129,3 +137,80 @@ def consent_withdraw(*, token: str, now: dt.datetime | None = None) -> None:
     not, the caller gives the same answer; a bad token raises InvalidToken."""
     person_id = consent_token_person_id(token, now=now)
     persons_erase(person_ids=[person_id], reason=DeletionReason.CONSENT_WITHDRAWN, actor=None, now=now)
+
+
+@dataclass
+class ConsentOutcome:
+    """What recording consent did: the proof, and (filled in after the commit) whether the
+    confirmation email went, or why not, to tell the agent."""
+
+    record: ConsentRecord
+    mail_sent: bool = False
+    mail_error: str = ""
+
+
+@transaction.atomic
+def person_consent_record(
+    *,
+    prospect: Prospect,
+    person: Person,
+    actor: Any,
+    channel: str = ConsentChannel.PHONE,
+    now: dt.datetime | None = None,
+    request: Any = None,
+) -> ConsentOutcome:
+    """The person told the agent on the phone that they consent to be contacted (R-CON-1).
+
+    For the agent holding the lease of `prospect`, a person linked to it, with an email
+    address (the confirmation with the withdrawal link must reach them). A person flagged
+    "verify" (details older than 6 months, hidden from the agent) must be confirmed or
+    corrected first: the email would otherwise go to an address nobody checked with them,
+    perhaps a successor's. Writes the proof, sets the legal basis to consent and verifies
+    the person (they just confirmed their details on the phone, R-RET-3). After the
+    commit the confirmation is sent through `consent_confirmation_send` (its once-a-day
+    cap holds); a mail failure never undoes the consent, it is reported in the outcome."""
+    now = now or timezone.now()
+    if channel not in ConsentChannel.values:
+        raise ServiceError({"channel": _("Choose how the consent was given.")})
+    lease = Lease.objects.filter(prospect=prospect, agent=actor, expires_at__gt=now, assignment__is_active=True)
+    if not lease.exists():
+        raise ServiceError(_("You no longer hold this prospect: your time ran out or the assignment was stopped."))
+    if not ProspectPerson.objects.filter(prospect=prospect, person_id=person.pk).exists():
+        raise ServiceError(_("This contact person is not part of the record."))
+    person = Person.objects.select_for_update().select_related("company").get(pk=person.pk)
+    if person.needs_verification(now):
+        raise ServiceError(
+            _(
+                "Confirm or correct this person first (V): their details are older than 6 months, and the "
+                "confirmation email must go to an address they have just confirmed."
+            )
+        )
+    if not person.email:
+        raise ServiceError(
+            _(
+                "Consent can only be recorded with an email address: the person receives a confirmation with a "
+                "link to withdraw it. Ask for their email address and add it (Correct) first."
+            )
+        )
+    record = ConsentRecord.objects.create(
+        person=person, given_at=now, given_by=actor, channel=channel, assignment_id=prospect.assignment_id
+    )
+    person.legal_basis = LegalBasis.CONSENT
+    person.verified_at = now
+    person.save(update_fields=["legal_basis", "verified_at"])
+    outcome = ConsentOutcome(record=record)
+
+    def confirm() -> None:
+        try:
+            consent_confirmation_send(person=person, actor=actor, assignment_id=prospect.assignment_id, request=request)
+        except ServiceError as exc:
+            outcome.mail_error = " ".join(str(m) for m in exc.messages)
+        except Exception as exc:  # e.g. the cache is away: the consent stands, the agent is told
+            logger.warning("consent confirmation for person %s failed: %s", person.pk, type(exc).__name__)
+            outcome.mail_error = str(_("The consent confirmation could not be sent. Try again later."))
+        else:
+            outcome.mail_sent = True
+
+    # After the commit: no email for a consent that was rolled back.
+    transaction.on_commit(confirm, robust=True)
+    return outcome

@@ -192,3 +192,51 @@ class RequestRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Linked record')} {self.pk}"
+
+
+class ConsentChannel(models.TextChoices):
+    PHONE = "phone", _("by phone")
+
+
+class ConsentRecord(models.Model):
+    """The proof that a contact person gave consent (R-CON-1, GDPR Art. 7(1)): who heard it,
+    when, how, in which assignment. Ids and a date only, never the person's details.
+
+    Deleted with the person (a plain CASCADE foreign key, so the person-delete cascade
+    sees it like any other row about the person, R-DEL-1); the agent and the assignment
+    may go before it without losing the proof of date and channel."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        "prospects.Person", on_delete=models.CASCADE, related_name="consent_records", verbose_name=_("contact person")
+    )
+    given_at = models.DateTimeField(_("given at"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=ConsentChannel.choices)
+    # The assignment in whose call the consent was given: a client is shown the proof of
+    # its own assignments only (R-IMP-4: another client's calls are not its business).
+    assignment = models.ForeignKey(
+        "assignments.Assignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignment"),
+    )
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        constraints = [
+            models.CheckConstraint(name="consent_record_channel_valid", condition=Q(channel__in=ConsentChannel.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Consent record')} {self.pk}"

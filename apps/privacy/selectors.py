@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
 
 from apps.privacy.hashing import IdentifierHashes
-from apps.privacy.models import SuppressionEntry
+from apps.privacy.models import ConsentRecord, SuppressionEntry
 
 
 def is_suppressed(hashes: IdentifierHashes) -> bool:
@@ -19,6 +20,18 @@ def is_suppressed(hashes: IdentifierHashes) -> bool:
         if value:
             condition |= Q(**{field: value})
     return bool(condition) and SuppressionEntry.objects.filter(condition).exists()
+
+
+def consent_records_of(*, person_ids: Sequence[Any], client_id: Any = None) -> dict[Any, list[ConsentRecord]]:
+    """The proofs of consent per person, oldest first. With `client_id`: only those given in
+    that client's assignments (a client is not told about another client's calls, R-IMP-4)."""
+    qs = ConsentRecord.objects.filter(person_id__in=person_ids).order_by("given_at", "id")
+    if client_id is not None:
+        qs = qs.filter(assignment__client_id=client_id)
+    out: dict[Any, list[ConsentRecord]] = {}
+    for record in qs:
+        out.setdefault(record.person_id, []).append(record)
+    return out
 
 
 # --- The privacy officer's dashboard (R-DSR-2) -----------------------------------------

@@ -112,6 +112,13 @@ class Person(models.Model):
                 condition=~Q(last_name="") | ~Q(email=""),
             ),
             models.CheckConstraint(name="person_email_lower_case", condition=Q(email=Lower("email"))),
+            # One of the six GDPR bases, whatever path writes the row (services, the import's
+            # SQL, raw SQL): issue 11 #8 found "bogus-basis" stored through the API.
+            models.CheckConstraint(
+                name="person_legal_basis_valid",
+                condition=Q(legal_basis__in=LegalBasis.values),
+                violation_error_message=_("Choose one of the six legal bases."),
+            ),
         ]
         indexes = [
             # Import matching, first key: WHERE email = ? (R-IMP-4)

@@ -93,3 +93,14 @@ def website_domain(value: str) -> str:
         value = "//" + value
     host = (urlsplit(value).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+def legal_basis(value: str) -> str:
+    """One of the six GDPR bases (`LegalBasis`), as its stored value; anything else is refused
+    (the database refuses it too: constraint `person_legal_basis_valid`)."""
+    from apps.clients.models import LegalBasis
+
+    value = (value or "").strip() if isinstance(value, str) else value
+    if value not in LegalBasis.values:
+        raise ValueError(_("Choose one of the six legal bases: %(bases)s.") % {"bases": ", ".join(LegalBasis.values)})
+    return value

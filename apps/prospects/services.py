@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.prospects import normalise
 from apps.prospects.models import Company, Person, Prospect
@@ -97,7 +98,20 @@ def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None,
     unknown = set(values) - PERSON_FIELDS
     if unknown:
         raise ServiceError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    values = _normalised(values, {"email": normalise.email, "phone": normalise.phone})
+    values = _normalised(
+        values, {"email": normalise.email, "phone": normalise.phone, "legal_basis": normalise.legal_basis}
+    )
+    if values.get("legal_basis") == LegalBasis.CONSENT and person.legal_basis != LegalBasis.CONSENT:
+        # Consent is a fact with a proof (who heard it, when, how: `ConsentRecord`) and a
+        # confirmation email (R-CON-1); a bare field edit would have neither.
+        raise ServiceError(
+            {
+                "legal_basis": _(
+                    "Consent cannot be typed in: the agent records it on the call screen "
+                    '("Consent given"), which keeps who, when and how and sends the confirmation.'
+                )
+            }
+        )
     for field, value in values.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
     if not person.last_name and not person.email:

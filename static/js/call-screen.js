@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the agent's workspace (R-CALL-1). Outside text fields:
 // N next prospect, 1-9 choose a result, T write the note, V confirm the first person to
-// verify, C the client's contact persons. Anywhere: Ctrl+Enter saves, Ctrl+Shift+Enter
+// verify, G consent given (the first person's "consent given" button; the page asks to
+// confirm), C the client's contact persons. Anywhere: Ctrl+Enter saves, Ctrl+Shift+Enter
 // saves and takes the next prospect.
 (function () {
   "use strict";
@@ -12,6 +13,15 @@
     if (el) { el.click(); return true; }
     return false;
   }
+  // The screen's forms answer a refused change with 400 and the block showing why (a
+  // missing email for "consent given", a bad phone number): htmx 2 does not swap 4xx
+  // answers by default, which left the agent without the explanation.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   document.addEventListener("keydown", function (event) {
     var form = document.getElementById("call-form");
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && form) {
@@ -33,6 +43,8 @@
       done = true;
     } else if (key === "v") {
       done = click(".person.flagged .verify-button");
+    } else if (key === "g") {
+      done = click(".person .consent-button");
     } else if (key === "c") {
       done = click("#contacts-button");
     }

@@ -69,6 +69,12 @@ ROWS: dict[str, Row] = {
         get=only(LEASE_HOLDER, 200, 404, anonymous=302),
         post=only(LEASE_HOLDER, 302, 404, anonymous=302),
     ),
+    # "Consent given" (R-CON-1): the agent holding the lease, sent back to the screen.
+    "calling:person-consent": Row(
+        lambda w: reverse("calling:person-consent", args=[w.prospect.pk, w.person.pk]),
+        get=expect(405),
+        post=only(LEASE_HOLDER, 302, 404, anonymous=302),
+    ),
     # --- API ------------------------------------------------------------------------
     "api:assignment-next": Row(
         lambda w: reverse("api:assignment-next", args=[w.assignment.pk]),
@@ -95,5 +101,14 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("api:person-left-company", args=[w.person.pk]),
         get=expect(405, anonymous=401),
         post=only(EDITS_TARGET_PERSON, 204, 404, anonymous=401) | dict.fromkeys(ADMINS, 403),
+    ),
+    # Consent is heard on a call: only the agent holding the lease records it (201). Those
+    # who see the person but do not call (client, supervisor, administrators) get 403.
+    "api:person-consent": Row(
+        lambda w: reverse("api:person-consent", args=[w.person.pk]),
+        get=expect(405, anonymous=401),
+        post=only(LEASE_HOLDER, 201, 404, anonymous=401)
+        | dict.fromkeys(EDITS_TARGET_PERSON - LEASE_HOLDER, 403)
+        | dict.fromkeys(ADMINS, 403),
     ),
 }

@@ -1,0 +1,28 @@
+"""Dutch for consent given on the call screen and the legal-basis checks (issue 11 #8): see locale/nl.py."""
+
+NL = {
+    "consent given": "toestemming gegeven",
+    "Did %(name)s consent to be contacted? A confirmation with a link to withdraw is emailed to them.": "Heeft %(name)s toestemming gegeven om benaderd te worden? Er gaat een bevestiging per e-mail met een link om die in te trekken.",
+    "Consent given": "Toestemming gegeven",
+    "No email address: add it (Correct) before recording consent.": "Geen e-mailadres: vul het eerst aan (Corrigeren) voordat u toestemming vastlegt.",
+    "Confirm the person (V) before recording consent.": "Bevestig eerst de persoon (V) voordat u toestemming vastlegt.",
+    "Consent recorded.": "Toestemming vastgelegd.",
+    "The confirmation with the link to withdraw was emailed to the person.": "De bevestiging met de link om in te trekken is naar de persoon gemaild.",
+    "The confirmation email was not sent: %(reason)s": "De bevestigingsmail is niet verstuurd: %(reason)s",
+    "the mail server did not accept it.": "de mailserver heeft hem niet aangenomen.",
+    "Choose one of the six legal bases.": "Kies een van de zes grondslagen.",
+    "Choose how the consent was given.": "Kies hoe de toestemming is gegeven.",
+    "Confirm or correct this person first (V): their details are older than 6 months, and the confirmation email must go to an address they have just confirmed.": "Bevestig of corrigeer deze persoon eerst (V): de gegevens zijn ouder dan 6 maanden, en de bevestigingsmail moet naar een adres gaan dat de persoon zojuist heeft bevestigd.",
+    "Consent can only be recorded with an email address: the person receives a confirmation with a link to withdraw it. Ask for their email address and add it (Correct) first.": "Toestemming kan alleen worden vastgelegd met een e-mailadres: de persoon krijgt een bevestiging met een link om de toestemming in te trekken. Vraag naar het e-mailadres en vul het eerst aan (Corrigeren).",
+    "The consent confirmation could not be sent. Try again later.": "De bevestiging van de toestemming kon niet worden verstuurd. Probeer het later opnieuw.",
+    "by phone": "telefonisch",
+    "given at": "gegeven op",
+    "recorded by": "vastgelegd door",
+    "channel": "kanaal",
+    "consent record": "bewijs van toestemming",
+    "consent records": "bewijzen van toestemming",
+    "Choose one of the six legal bases: %(bases)s.": "Kies een van de zes grondslagen: %(bases)s.",
+    'Consent cannot be typed in: the agent records it on the call screen ("Consent given"), which keeps who, when and how and sends the confirmation.': "Toestemming kan niet worden ingetypt: de callagent legt die vast op het belscherm (\"Toestemming gegeven\"), met wie, wanneer en hoe, en verstuurt de bevestiging.",
+    "Proof of consent": "Bewijs van toestemming",
+    "given on %(date)s, %(channel)s": "gegeven op %(date)s, %(channel)s",
+}
