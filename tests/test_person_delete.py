@@ -62,8 +62,10 @@ def values_of(person: Person) -> list[str]:
     return [person.first_name, person.last_name, person.email, person.phone, person.job_title]
 
 
-def pg_dump_text() -> str:
+def pg_dump_text(*, include_notes: bool = False) -> str:
     s = connection.settings_dict
+    # Free-text notes may name anybody (R-CALL-2), unless the privacy officer redacted them.
+    notes = [] if include_notes else ["--exclude-table-data=callnotes_callnote"]
     return subprocess.run(  # noqa: S603
         [
             django_settings.PG_DUMP,
@@ -74,7 +76,7 @@ def pg_dump_text() -> str:
             "--username",
             s["USER"],
             "--data-only",
-            "--exclude-table-data=callnotes_callnote",  # free-text notes may name anybody (R-CALL-2)
+            *notes,
             s["NAME"],
         ],
         check=True,

@@ -21,7 +21,7 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models.functions import Now
+from django.db.models import DateTimeField, Func
 from django.utils.translation import gettext as _
 
 from apps.callnotes.models import REDACTION_MARKER, CallNote, NoteRedaction
@@ -91,8 +91,10 @@ def _write(
     from apps.retention.ledger import ledger_write
     from apps.retention.models import LedgerAction
 
+    # The transaction's own time (not the statement's): the trigger matches it with now().
+    transaction_time = Func(function="TRANSACTION_TIMESTAMP", output_field=DateTimeField())
     redaction = NoteRedaction.objects.create(
-        note=note, request_id=request_id, redacted_by=actor, redacted_at=Now(), places=len(spans)
+        note=note, request_id=request_id, redacted_by=actor, redacted_at=transaction_time, places=len(spans)
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('leadhunter.redacting_note', %s, true)", [str(note.pk)])
