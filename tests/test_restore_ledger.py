@@ -31,7 +31,7 @@ from apps.prospects.models import Person, Prospect, ProspectPerson
 from apps.prospects.services import prospect_delete
 from apps.retention.backup import backup_create, backup_dir
 from apps.retention.ledger import LEDGERED, PERSONAL_DATA, ledger_write
-from apps.retention.models import LEDGER_SCHEMA, LedgerAction, LedgerRecord
+from apps.retention.models import LEDGER_SCHEMA, ErasureLedgerEntry, LedgerAction, LedgerRecord
 from tests import factories
 from tests.conftest import World, build_world
 from tests.test_person_delete import marked_person, pg_dump_text
@@ -139,9 +139,10 @@ def test_a_restore_brings_back_no_deletion_or_blanking_of_any_kind(tmp_path: Pat
         assert value not in dump, f"{value} came back with the restore"
 
     # Replaying again changes nothing and appends nothing (idempotent).
-    before = LedgerRecord.objects.count()
+    before = (LedgerRecord.objects.count(), ErasureLedgerEntry.objects.count())
     second = _restore(backup, tmp_path)
-    assert "persons deleted again" in second and LedgerRecord.objects.count() == before
+    assert "persons deleted again" in second
+    assert (LedgerRecord.objects.count(), ErasureLedgerEntry.objects.count()) == before
     assert SuppressionEntry.objects.count() == suppressed
     assert not DataSubjectRequest.objects.filter(pk=duplicate.pk).exists()
 

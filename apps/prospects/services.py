@@ -154,6 +154,7 @@ def persons_delete(
     from apps.audit.redaction import log_entries_redact
     from apps.privacy.hashing import IdentifierHashes
     from apps.privacy.redactors import ErasedPerson, run_person_redactors
+    from apps.retention.ledger import is_replaying
     from apps.retention.models import ErasureLedgerEntry
 
     now = now or timezone.now()
@@ -169,7 +170,7 @@ def persons_delete(
     if not erased:
         return []
     ids = [p.id for p in erased]
-    if reason != DeletionReason.LEDGER_REPLAY:
+    if reason != DeletionReason.LEDGER_REPLAY and not is_replaying():
         entries = []
         for p in erased:
             hashes = IdentifierHashes.of_stored(
