@@ -25,4 +25,10 @@ NL = {
     "Tick the notes in which the person's name, email address and phone number are to be replaced by a note that they were removed at the person's request. Notes cannot be changed otherwise; the redaction is recorded with your name and this request.": "Vink de notities aan waarin naam, e-mailadres en telefoonnummer van de persoon vervangen moeten worden door de vermelding dat ze op verzoek van betrokkene zijn verwijderd. Notities kunnen verder niet worden gewijzigd; het weglakken wordt vastgelegd met uw naam en dit verzoek.",
     "Call notes that mention you": "Gespreksnotities waarin u wordt genoemd",
     "Our agents write a note of every call. These notes name you; they are kept with the client's assignment as evidence of our service and are deleted with it.": "Onze callagents maken van elk gesprek een notitie. In deze notities wordt u genoemd; ze worden bewaard bij de opdracht van de opdrachtgever als bewijs van onze dienstverlening en met die opdracht verwijderd.",
+    "Every person deleted, whatever the reason, kept outside the backups so that a restore deletes them again. The ledger holds record ids and keyed hashes only.": "Iedere verwijderde persoon, om welke reden ook, bewaard buiten de back-ups zodat een herstel hen opnieuw verwijdert. Het register bevat alleen record-id's en sleutel-hashes.",
+    "Other deletions and blankings": "Andere verwijderingen en wissingen",
+    "Records, assignments, clients, client contacts, HR files and data-subject requests deleted or blanked, and call notes redacted: also done again after a restore.": "Records, opdrachten, opdrachtgevers, contactpersonen van opdrachtgevers, HR-dossiers en verzoeken van betrokkenen die zijn verwijderd of gewist, en weggelakte belnotities: ook na een herstel opnieuw uitgevoerd.",
+    "Kind of record": "Soort gegeven",
+    "What was done": "Wat er is gedaan",
+    "None yet.": "Nog geen.",
 }

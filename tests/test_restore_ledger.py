@@ -238,3 +238,17 @@ def test_the_hr_clock_rules_ledger_what_they_delete(world: World) -> None:
         ("hr.employee", employee.pk, "purge"),
         ("hr.applicant", applicant.pk, "purge"),
     }
+
+
+def test_the_ledger_page_counts_the_other_kinds_for_officers_only(world: World) -> None:
+    from django.urls import reverse
+
+    from apps.registers.selectors import ledger_record_counts
+
+    prospect_id = world.prospect.pk
+    prospect_delete(prospect=world.prospect, actor=world.users["client_same_tenant"])
+    response = world.client_for("privacy_officer").get(reverse("registers:erasures"))
+    rows = response.context["records"]
+    assert [(r["kind"], r["action"], r["count"]) for r in rows] == [("prospects.prospect", "delete", 1)]
+    assert str(prospect_id) not in response.content.decode()  # counts only, no ids
+    assert ledger_record_counts(user=world.users["administrator"]) == []
