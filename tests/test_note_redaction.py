@@ -169,9 +169,7 @@ def test_officer_ticks_notes_inside_the_erasure_and_the_client_sees_the_redactio
     # The requester is told exactly what was done.
     requester_mail = next(m for m in mail.outbox if m.to == [EMAIL])
     assert "1 contact person" in requester_mail.body or "1 contactpersoon" in requester_mail.body
-    assert "2 " in requester_mail.body and (
-        "call notes" in requester_mail.body or "belnotities" in requester_mail.body
-    )
+    assert "2 " in requester_mail.body and ("call notes" in requester_mail.body or "belnotities" in requester_mail.body)
 
     # The client sees the redaction as such, in its language, on the page, the API and the download.
     client = world.client_for("client_same_tenant")
@@ -185,3 +183,17 @@ def test_officer_ticks_notes_inside_the_erasure_and_the_client_sees_the_redactio
     content = b"".join(download.streaming_content).decode("utf-8-sig")
     assert NL_MARKER in content and REDACTION_MARKER not in content and FIRST not in content
     assert list(csv.reader(io.StringIO(content)))  # still a CSV
+
+
+def test_ticking_a_note_that_does_not_name_the_person_refuses_the_whole_erasure(world: World) -> None:
+    dsr, person, named, _lower, other = _case(world)
+    officer = world.client_for("privacy_officer")
+    officer.post(reverse("privacy_case:link", args=[dsr.pk]), {"person": str(person.pk)})
+    for bad in ([str(named.pk), str(other.pk)], ["not-a-uuid"], ["00000000-0000-0000-0000-000000000000"]):
+        response = officer.post(reverse("privacy_case:erase", args=[dsr.pk]), {"confirm": "yes", "redact_note": bad})
+        assert response.status_code == 400
+    named.refresh_from_db()
+    dsr.refresh_from_db()
+    assert FIRST in named.text and dsr.status == RequestStatus.OPEN and dsr.email == EMAIL
+    assert not NoteRedaction.objects.exists()
+    assert person.__class__.objects.filter(pk=person.pk).exists()
