@@ -42,6 +42,26 @@ def _fresh_cache_namespace():  # type: ignore[no-untyped-def]
     cache.key_prefix = previous
 
 
+@pytest.fixture(autouse=True)
+def _ledger_schema_emptied_after_committing_tests(request, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The erasure ledger's schema (ledger, records, suppression list) is unmanaged and
+    append-only, so the test flush leaves it: a test that commits (transaction=True, the
+    browser tests) has it emptied afterwards (TRUNCATE fires no row trigger). Tests in a
+    rolled-back transaction leave nothing behind anyway."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committing = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if committing:
+        from django.db import connection
+
+        from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLES
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("TRUNCATE " + ", ".join(f"{LEDGER_SCHEMA}.{t}" for t in LEDGER_TABLES))
+
+
 # The roles of the permission matrix (SPEC R-NTK-1, STYLE "Tests"). The target objects of
 # the matrix belong to assignment `world.assignment` of client `world.acme`.
 ROLES = (

@@ -25,7 +25,7 @@ from apps.privacy.redactors import register_person_redactor, unregister_person_r
 from apps.prospects import services
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.services import DeletionReason, person_delete, persons_delete, prospect_delete
-from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLE, ErasureLedgerEntry
+from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLES, ErasureLedgerEntry
 from apps.retention.runner import run_rule
 from tests import factories
 from tests.conftest import World, build_world
@@ -37,7 +37,7 @@ def clean_ledger() -> Iterator[None]:
     commit empty it themselves (TRUNCATE fires no row trigger)."""
     yield
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {LEDGER_SCHEMA}.{LEDGER_TABLE}")
+        cursor.execute("TRUNCATE " + ", ".join(f"{LEDGER_SCHEMA}.{t}" for t in LEDGER_TABLES))
 
 
 def marked_person(world: World, tag: str, *, assignment=None) -> Person:  # type: ignore[no-untyped-def]
@@ -62,8 +62,10 @@ def values_of(person: Person) -> list[str]:
     return [person.first_name, person.last_name, person.email, person.phone, person.job_title]
 
 
-def pg_dump_text() -> str:
+def pg_dump_text(*, include_notes: bool = False) -> str:
     s = connection.settings_dict
+    # Free-text notes may name anybody (R-CALL-2), unless the privacy officer redacted them.
+    notes = [] if include_notes else ["--exclude-table-data=callnotes_callnote"]
     return subprocess.run(  # noqa: S603
         [
             django_settings.PG_DUMP,
@@ -74,7 +76,7 @@ def pg_dump_text() -> str:
             "--username",
             s["USER"],
             "--data-only",
-            "--exclude-table-data=callnotes_callnote",  # free-text notes may name anybody (R-CALL-2)
+            *notes,
             s["NAME"],
         ],
         check=True,
@@ -111,11 +113,12 @@ def test_deleting_redacts_the_change_log_and_writes_the_ledger(world: World) -> 
     assert ledger.actor_id == world.users["agent_with_lease"].pk
 
 
-def test_client_delete_writes_no_ledger_entry_and_a_second_delete_does_nothing(world: World) -> None:
+def test_client_delete_writes_a_ledger_entry_and_a_second_delete_does_nothing(world: World) -> None:
+    # R-DEL-2: a client's delete is ledgered too, so that a restore does not undo it.
     person = world.person
     prospect_delete(prospect=world.prospect, actor=world.users["client_same_tenant"])
     assert not Person.objects.filter(pk=person.pk).exists()
-    assert not ErasureLedgerEntry.objects.filter(person_id=person.pk).exists()
+    assert ErasureLedgerEntry.objects.get(person_id=person.pk).reason == "client_delete"
     assert persons_delete(person_ids=[person.pk], reason=DeletionReason.ERASURE) == []
 
 
@@ -184,7 +187,12 @@ def test_no_trace_in_a_database_dump_whichever_way_a_person_was_deleted(clean_le
             assert value not in dump, f"{value} left in the database"
     for value in values_of(kept):
         assert value in dump
-    assert set(ErasureLedgerEntry.objects.values_list("reason", flat=True)) == {"left_company", "purge", "erasure"}
+    assert set(ErasureLedgerEntry.objects.values_list("reason", flat=True)) == {
+        "left_company",
+        "purge",
+        "client_delete",
+        "erasure",
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -154,6 +154,13 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     person_ids = list(
         ProspectPerson.objects.filter(prospect__assignment=assignment).values_list("person_id", flat=True).distinct()
     )
+    from apps.retention.ledger import ledger_write
+    from apps.retention.models import LedgerAction
+
+    # R-DEL-2: a restore must not bring the assignment, its records or its notes back.
+    ledger_write(
+        model=Assignment, object_ids=[assignment.pk], action=LedgerAction.DELETE, reason="client_delete", actor=actor
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('leadhunter.deleting_assignment', %s, true)", [str(assignment.pk)])
     assignment.delete()

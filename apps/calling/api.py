@@ -52,6 +52,8 @@ class NoteOutput(serializers.ModelSerializer):
     result = serializers.CharField(source="result.code")
     result_label = serializers.CharField(source="result.label")
     agent = serializers.CharField(source="agent.username")
+    # A redaction shows as such, in the reader's language (R-NOTE-3, R-DSR-4).
+    text = serializers.CharField(source="display_text")
 
     class Meta:
         model = CallNote

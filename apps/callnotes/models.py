@@ -4,16 +4,30 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.querysets import VisibleToQuerySet
+
+# What a redaction leaves in the note's text where the name was (R-NOTE-3's one exception):
+# stored neutral, shown in the reader's language by `note_text_display`.
+REDACTION_MARKER = "[[redacted]]"
+
+
+def note_text_display(text: str) -> str:
+    """A note's text as people read it: a redaction shows as such, translated."""
+    if REDACTION_MARKER not in text:
+        return text
+    return text.replace(REDACTION_MARKER, gettext("[removed at the data subject's request]"))
 
 
 class CallNote(models.Model):
     """One call (policy §4.3): who called, when, the result, and the written note.
 
     Evidence of the service, hence immutable (R-NOTE-3): a database trigger refuses every
-    UPDATE except detaching a deleted prospect, and nothing but deleting the assignment
+    UPDATE except detaching a deleted prospect and the privacy officer's redaction of an
+    erased person's name (`apps.callnotes.services.call_note_redact`, with its
+    NoteRedaction row in the same transaction), and nothing but deleting the assignment
     deletes a note. There is deliberately no index on `text` (R-NOTE-1: no search).
     """
 
@@ -57,3 +71,42 @@ class CallNote(models.Model):
 
     def __str__(self) -> str:
         return f"{str(self._meta.verbose_name).capitalize()} {str(self.id)[:8]}"
+
+    @property
+    def display_text(self) -> str:
+        return note_text_display(self.text)
+
+
+class NoteRedaction(models.Model):
+    """The audit record of one redaction of a note (R-NOTE-3, R-DSR-4): who, when, for which
+    erasure request, which note, how many places. Ids only. The database trigger lets a
+    note's text change only in the transaction that writes this row."""
+
+    id = models.BigAutoField(primary_key=True)
+    note = models.ForeignKey(CallNote, on_delete=models.CASCADE, related_name="redactions", verbose_name=_("call note"))
+    request = models.ForeignKey(
+        "privacy.DataSubjectRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("data-subject request"),
+    )
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redacted by"),
+    )
+    # Set by the database (transaction time): the trigger matches it to the note's UPDATE.
+    redacted_at = models.DateTimeField(_("redacted at"))
+    places = models.PositiveIntegerField(_("places redacted"))
+
+    class Meta:
+        verbose_name = _("call note redaction")
+        verbose_name_plural = _("call note redactions")
+
+    def __str__(self) -> str:
+        return f"{_('Call note redaction')} {self.pk}"

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from apps.clients.models import Client, ClientContact
-from apps.clients.services import client_delete
+from apps.clients.services import client_contacts_delete, client_delete
 from apps.core.admin import ScopedModelAdmin
 from apps.core.admin_site import admin_site
 
@@ -50,3 +50,10 @@ class ClientContactAdmin(ScopedModelAdmin):
         "notes",
         "legal_basis",
     ]
+
+    # The one deletion path of client contacts, ledgered (R-DEL-2).
+    def delete_model(self, request: HttpRequest, obj: ClientContact) -> None:
+        client_contacts_delete(contact_ids=[obj.pk], actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        client_contacts_delete(contact_ids=list(queryset.values_list("pk", flat=True)), actor=request.user)

@@ -334,6 +334,7 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "registers.agreementterm": _privacy_scope("registers.AgreementTerm"),
     "registers.breach": _privacy_scope("registers.Breach"),
     "retention.erasureledgerentry": _privacy_scope("retention.ErasureLedgerEntry"),
+    "retention.ledgerrecord": _privacy_scope("retention.LedgerRecord"),
 }
 
 

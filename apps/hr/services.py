@@ -135,11 +135,17 @@ def applicant_hire(*, applicant: Applicant, start_date: dt.date, actor: Any) -> 
     return employee
 
 
-def _purge(documents: Any, records: Any) -> tuple[int, int]:
-    """Delete `records` (a queryset) with their documents' rows now, their files on commit."""
+def _purge(documents: Any, records: Any, *, reason: str, actor: Any = None) -> tuple[int, int]:
+    """Delete `records` (a queryset) with their documents' rows now, their files on commit;
+    ledgered in the same transaction (R-DEL-2), so that a restore does not bring them back."""
+    from apps.retention.ledger import ledger_write
+    from apps.retention.models import LedgerAction
+
     paths = list(documents.values_list("file_path", flat=True))
-    count = records.count()
-    records.delete()  # cascades to the documents, entries and reports
+    ids = list(records.values_list("pk", flat=True))
+    count = len(ids)
+    ledger_write(model=records.model, object_ids=ids, action=LedgerAction.DELETE, reason=reason, actor=actor)
+    records.model.objects.filter(pk__in=ids).delete()  # cascades to the documents, entries and reports
     private_delete_on_commit(paths)
     return count, len(paths)
 
@@ -149,7 +155,7 @@ def employee_files_purge(*, leaving_on_or_before: dt.date, ids: list[Any]) -> tu
     or before the cutoff (R-RET-5). Returns (employees, files)."""
     with transaction.atomic():
         records = Employee.objects.filter(pk__in=ids, leaving_date__lte=leaving_on_or_before)
-        return _purge(HRDocument.objects.filter(employee__in=records), records)
+        return _purge(HRDocument.objects.filter(employee__in=records), records, reason="purge")
 
 
 def applicants_purge(*, rejected_on_or_before: dt.date, ids: list[Any]) -> tuple[int, int]:
@@ -158,7 +164,7 @@ def applicants_purge(*, rejected_on_or_before: dt.date, ids: list[Any]) -> tuple
         records = Applicant.objects.filter(
             pk__in=ids, status=ApplicantStatus.REJECTED, rejection_date__lte=rejected_on_or_before
         )
-        return _purge(HRDocument.objects.filter(applicant__in=records), records)
+        return _purge(HRDocument.objects.filter(applicant__in=records), records, reason="purge")
 
 
 def employee_delete(*, employee: Employee, actor: Any) -> int:
@@ -169,7 +175,7 @@ def employee_delete(*, employee: Employee, actor: Any) -> int:
     with transaction.atomic():
         records = Employee.objects.filter(pk=employee.pk)
         list(records.select_for_update())  # no document can be added meanwhile
-        return _purge(HRDocument.objects.filter(employee__in=records), records)[1]
+        return _purge(HRDocument.objects.filter(employee__in=records), records, reason="deleted", actor=actor)[1]
 
 
 def applicant_delete(*, applicant: Applicant, actor: Any) -> int:
@@ -178,4 +184,4 @@ def applicant_delete(*, applicant: Applicant, actor: Any) -> int:
     with transaction.atomic():
         records = Applicant.objects.filter(pk=applicant.pk)
         list(records.select_for_update())  # no document can be added meanwhile
-        return _purge(HRDocument.objects.filter(applicant__in=records), records)[1]
+        return _purge(HRDocument.objects.filter(applicant__in=records), records, reason="deleted", actor=actor)[1]

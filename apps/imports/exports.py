@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk
-from apps.callnotes.models import CallNote
+from apps.callnotes.models import CallNote, note_text_display
 from apps.prospects.models import CompanyStatus, Person, Prospect, ProspectStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,8 +99,9 @@ def note_rows(assignment: Assignment) -> Iterator[list[str]]:
         .order_by("created_at", "id")
         .iterator(chunk_size=CHUNK)
     )
-    for row in rows:
-        yield [_text(v) for v in row]
+    for *row, text in rows:
+        # A redaction shows as such, in the reader's language (R-NOTE-3, R-DSR-4).
+        yield [_text(v) for v in row] + [_text(note_text_display(text))]
 
 
 def export_log(*, assignment: Assignment, actor: Any, request: HttpRequest | None = None) -> None:

@@ -281,7 +281,8 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     person = Person._meta.db_table
     prospect = Prospect._meta.db_table
     link = ProspectPerson._meta.db_table
-    suppression = SuppressionEntry._meta.db_table
+    # Quoted: the list lives in the erasure ledger's schema (R-DEL-2), "erasure_ledger"."suppression".
+    suppression = connection.ops.quote_name(SuppressionEntry._meta.db_table)
     difference = Difference._meta.db_table
     cutoff = now - relativedelta(months=settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])
     p = {

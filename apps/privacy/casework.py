@@ -224,13 +224,8 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
     )
     # R-NOTE-1: the only reading of note text, inside a confirmed request, for a full name
     # or an email only; logged below, also when nothing matched.
-    note_q = empty
-    if terms.note_name:
-        note_q |= Q(text__icontains=terms.note_name)
-    if terms.email:
-        note_q |= Q(text__icontains=terms.email)
     notes = Paginator(
-        CallNote.objects.filter(note_q)
+        CallNote.objects.filter(_note_q(terms))
         .select_related("company", "assignment__client", "result")
         .order_by("-created_at", "id"),
         NOTES_PER_PAGE,
@@ -238,6 +233,35 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
     found = Lookup(terms, persons, contacts, hr_matches(terms, viewer), notes)
     _log_lookup(dsr, found, viewer, request)
     return found
+
+
+NOTES_TO_REDACT_CAP = 200
+
+
+def _note_q(terms: Terms) -> Q:
+    """R-NOTE-1: the note text is read only for a full name or an email, inside a request."""
+    note_q = Q(pk__in=[])
+    if terms.note_name:
+        note_q |= Q(text__icontains=terms.note_name)
+    if terms.email:
+        note_q |= Q(text__icontains=terms.email)
+    return note_q
+
+
+def notes_mentioning(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, request: Any = None) -> list[CallNote]:
+    """The notes the erasure page offers for redaction (R-DSR-4, R-NOTE-3): those the
+    lookup lists as mentioning the person, newest first, capped; logged like the lookup."""
+    require_privacy_officer(viewer)
+    require_open(dsr)
+    notes = list(
+        CallNote.objects.filter(_note_q(terms))
+        .select_related("company", "assignment__client", "result")
+        .order_by("-created_at", "id")[:NOTES_TO_REDACT_CAP]
+    )
+    access_log_search(
+        actor=viewer, action=AccessAction.LIST, model=CallNote, object_ids=[n.pk for n in notes], request=request
+    )
+    return notes
 
 
 def _log_lookup(dsr: DataSubjectRequest, found: Lookup, viewer: Any, request: Any) -> None:
@@ -363,12 +387,26 @@ class HRReport:
 
 
 @dataclass
+class NoteReport:
+    """A call note that mentions the requester (R-DSR-3): their name or email is in its text,
+    which is personal data about them too (Art. 15)."""
+
+    created_at: dt.datetime
+    client: str
+    assignment: str
+    company: str
+    text: str  # as clients see it: a redaction shows as such
+
+
+@dataclass
 class AccessReport:
     dsr: DataSubjectRequest
     made_at: dt.datetime
     persons: list[PersonReport]
     contacts: list[ContactReport]
     hr: list[HRReport]
+    notes: list[NoteReport]
+    note_ids: list[uuid.UUID]  # for the access log
     hr_included: bool  # False: the viewer is no board member; the board answers for HR files (R-HR-1)
     verify_months: int
     delete_months: int
@@ -467,6 +505,20 @@ def _recipients(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Recipient]]
     return recipients
 
 
+def _notes_of(dsr: DataSubjectRequest, records: list[RequestRecord]) -> list[CallNote]:
+    """Notes naming the requester or a linked record (full name or email only, R-NOTE-1),
+    capped like every section."""
+    terms, _errors = terms_for(dsr)
+    q = _note_q(terms)
+    for record in records:
+        linked = record.person or record.client_contact
+        if linked is not None:
+            q |= _note_q(Terms(email=linked.email, first_name=linked.first_name, last_name=linked.last_name))
+    return list(
+        CallNote.objects.filter(q).select_related("company", "assignment__client").order_by("-created_at", "id")[:CAP]
+    )
+
+
 def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | None = None) -> AccessReport:
     """What Leadhunter holds of the linked records (GDPR Art. 15): the data, for which client
     and assignment, purpose, legal basis, source, retention and recipients (the client
@@ -488,6 +540,7 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
     recipients = _recipients(person_ids)
     consents = consent_records_of(person_ids=person_ids)
     hr_included = hr_visible_to(viewer)
+    notes = _notes_of(dsr, records)
     periods = settings.LEADHUNTER_PERIODS
     return AccessReport(
         dsr=dsr,
@@ -506,6 +559,11 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
         contacts=[ContactReport(r.client_contact) for r in records if r.client_contact_id],
         hr=_hr_reports(dsr) if hr_included else [],
         hr_included=hr_included,
+        notes=[
+            NoteReport(n.created_at, n.assignment.client.name, n.assignment.name, n.company.name, n.display_text)
+            for n in notes
+        ],
+        note_ids=[n.pk for n in notes],
         verify_months=periods["VERIFY_AFTER_MONTHS"],
         delete_months=periods["PERSON_DELETE_AFTER_MONTHS"],
         employee_years=periods["EMPLOYEE_KEEP_YEARS"],
@@ -555,6 +613,16 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
                 ],
             }
             for r in report.persons
+        ],
+        "call_notes_mentioning_you": [
+            {
+                "date": iso(n.created_at),
+                "client": n.client,
+                "assignment": n.assignment,
+                "company": n.company,
+                "text": n.text,
+            }
+            for n in report.notes
         ],
         "client_contacts": [
             {

@@ -43,12 +43,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.clients.models import ClientContact
+from apps.clients.services import client_contacts_delete
 from apps.core.errors import ServiceError
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.services import DeletionReason, persons_delete
-from apps.retention.models import NoticeKind
+from apps.retention.ledger import ledger_write
+from apps.retention.models import LedgerAction, NoticeKind
 from apps.retention.services import client_notices_add
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,7 @@ class ErasureResult:
     clients: list[ClientHolding]
     mail: MailReport = field(default_factory=MailReport)
     requests_blanked: int = 0
+    notes_redacted: int = 0
     # The emails to send after the commit; emptied once sent (they name the person).
     outbox: list[Outgoing] = field(default_factory=list)
 
@@ -245,8 +248,23 @@ def requests_of_erased_blank(
     requests = DataSubjectRequest.objects.filter(same_address)
     if except_request:
         requests = requests.exclude(pk=except_request)
-    _count, per_model = requests.filter(status=RequestStatus.UNCONFIRMED).delete()
+    unconfirmed = list(requests.filter(status=RequestStatus.UNCONFIRMED).values_list("pk", flat=True))
+    # R-DEL-2: ledgered in this transaction, so that a restore does not bring them back.
+    ledger_write(
+        model=DataSubjectRequest, object_ids=unconfirmed, action=LedgerAction.DELETE, reason="erasure", now=now
+    )
+    _count, per_model = DataSubjectRequest.objects.filter(pk__in=unconfirmed).delete()
     removed = per_model.get(DataSubjectRequest._meta.label, 0)
+    blank_ids = list(requests.exclude(status=RequestStatus.UNCONFIRMED).values_list("pk", flat=True))
+    ledger_write(model=DataSubjectRequest, object_ids=blank_ids, action=LedgerAction.BLANK, reason="erasure", now=now)
+    return removed + requests_blank(request_ids=blank_ids, now=now)
+
+
+def requests_blank(*, request_ids: Sequence[uuid.UUID], now: dt.datetime) -> int:
+    """Blank these requests' identifying fields (R-DEL-1): open ones are closed as answered
+    with a neutral outcome; closed ones keep their status and dates. The caller ledgers it;
+    the replay after a restore calls it again (idempotent)."""
+    requests = DataSubjectRequest.objects.filter(pk__in=list(request_ids))
     with translation.override(settings.LANGUAGE_CODE):
         closed_text = _("Closed without a further answer: the person's details were erased at their own request.")
         blank_text = _("Details removed: the person's details were erased at their own request.")
@@ -257,7 +275,7 @@ def requests_of_erased_blank(
     closed = requests.filter(status=RequestStatus.OPEN).update(
         status=RequestStatus.ANSWERED, closed_at=now, outcome=closed_text, erased_at=now, **blank
     )
-    return removed + closed + blanked
+    return closed + blanked
 
 
 @transaction.atomic
@@ -324,6 +342,37 @@ def _own_suppression(dsr: DataSubjectRequest, contacts: Sequence[ClientContact],
     SuppressionEntry.objects.bulk_create(entries)
 
 
+def _notes_redact(
+    dsr: DataSubjectRequest, records: Sequence[RequestRecord], note_ids: Sequence[Any], *, actor: Any, now: dt.datetime
+) -> int:
+    """Redact the ticked notes: every way the requester and their linked records are
+    written (full names, emails, phones). Each note must mention them (else the whole
+    erasure is refused, nothing half-done)."""
+    from apps.callnotes.models import CallNote
+    from apps.callnotes.services import call_note_redact, redaction_pattern
+
+    wanted = {str(pk) for pk in note_ids if pk}
+    if not wanted:
+        return 0
+    try:
+        notes = list(CallNote.objects.filter(pk__in=[uuid.UUID(pk) for pk in wanted]).order_by("pk"))
+    except ValueError as exc:
+        raise ServiceError(_("A selected call note does not exist.")) from exc
+    if len(notes) != len(wanted):
+        raise ServiceError(_("A selected call note does not exist."))
+    names, emails, phones = [dsr.name], [dsr.email], [dsr.phone]
+    for record in records:
+        linked = record.person or record.client_contact
+        if linked is not None:
+            names.append(f"{linked.first_name} {linked.last_name}")
+            emails.append(linked.email)
+            phones.append(linked.phone)
+    pattern = redaction_pattern(names=names, emails=emails, phones=phones)
+    for note in notes:
+        call_note_redact(note=note, dsr=dsr, actor=actor, pattern=pattern, now=now)
+    return len(notes)
+
+
 @transaction.atomic
 def request_erase(
     *,
@@ -331,6 +380,7 @@ def request_erase(
     actor: Any,
     delete_contacts: bool = False,
     suppress_typed: bool = False,
+    redact_note_ids: Sequence[Any] = (),
     now: dt.datetime | None = None,
 ) -> ErasureResult:
     """Carry out an erasure request (R-DSR-4): erase every linked person, suppress the
@@ -346,6 +396,11 @@ def request_erase(
     client; otherwise the outcome lists them for handling by hand. HR files are never
     touched here: the board handles them (R-HR-1).
 
+    The call notes the officer ticked (`redact_note_ids`, from the notes the lookup listed
+    as mentioning the person) have the person's name, email and phone replaced by the
+    redaction marker (`call_note_redact`, R-NOTE-3's one exception), before the persons
+    are deleted; the requester is told how many.
+
     The request row is locked and its status checked under the lock (review #11), so that a
     refusal or a link at the same moment waits and then finds the request closed."""
     now = now or timezone.now()
@@ -354,20 +409,21 @@ def request_erase(
         raise ServiceError(_("Only an open (confirmed) request can be carried out."))
     if dsr.kind not in ERASABLE_KINDS:
         raise ServiceError(_("Only a request for erasure or an objection can be answered with an erasure."))
-    records = list(RequestRecord.objects.filter(request=dsr).select_related("client_contact__client"))
+    records = list(RequestRecord.objects.filter(request=dsr).select_related("client_contact__client", "person"))
     person_ids = [r.person_id for r in records if r.person_id]
     contacts = [r.client_contact for r in records if r.client_contact_id]
     _own_suppression(dsr, contacts, typed=suppress_typed)
+    notes_redacted = _notes_redact(dsr, records, redact_note_ids, actor=actor, now=now)
     contacts_deleted = 0
     if delete_contacts and contacts:
-        contacts_deleted = len(contacts)
-        ClientContact.objects.filter(pk__in=[c.pk for c in contacts]).delete()  # masked in the auditlog
+        contacts_deleted = client_contacts_delete(contact_ids=[c.pk for c in contacts], actor=actor, reason="erasure")
     contact_count = len(contacts) - contacts_deleted
 
     result = persons_erase(
         person_ids=person_ids, reason=DeletionReason.ERASURE, actor=actor, now=now, except_request=dsr.pk
     )
     result.requests_blanked += requests_of_erased_blank(emails=[dsr.email], now=now, except_request=dsr.pk)
+    result.notes_redacted = notes_redacted
 
     with translation.override(dsr.language or settings.LANGUAGE_CODE):
         outcome = [
@@ -376,6 +432,10 @@ def request_erase(
         ]
         if contacts_deleted:
             outcome.append(_("%(count)d client contact records deleted.") % {"count": contacts_deleted})
+        outcome.append(
+            _("%(count)d call notes: the name replaced by a note that it was removed at your request.")
+            % {"count": notes_redacted}
+        )
         if contact_count:
             outcome.append(
                 _("%(count)d client contact records to be handled by hand (contract data).") % {"count": contact_count}
@@ -400,6 +460,11 @@ def request_erase(
     # Sent after the commit with the clients' emails (see `deliver`).
     result.outbox.append(Outgoing(subject, body, dsr.email, ref=f"requester of request {dsr.pk}"))
 
+    # R-DEL-2: ledgered in this transaction, so that a restore does not bring the request
+    # back open with the requester's details.
+    ledger_write(
+        model=DataSubjectRequest, object_ids=[dsr.pk], action=LedgerAction.BLANK, reason="erasure", now=now, actor=actor
+    )
     dsr.status = RequestStatus.ANSWERED
     dsr.closed_at = now
     dsr.handled_by = actor

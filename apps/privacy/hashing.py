@@ -75,3 +75,9 @@ class IdentifierHashes:
 
 
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def keyed_hash(kind: str, value: str) -> str:
+    """The keyed hash of any value (e.g. a note's text in the erasure ledger, to recognise
+    it without keeping it)."""
+    return _hash(kind, value)

@@ -15,6 +15,12 @@ class SuppressionEntry(models.Model):
 
     Holds keyed hashes only (`apps.privacy.hashing`); a row matches a person when any of
     its non-empty hashes equals the person's.
+
+    Where it lives, and why (R-DEL-2): in the erasure ledger's schema, which `backup`
+    leaves out and `restore` never overwrites, so an entry written after a backup survives
+    its restore. Written in the transaction of the erasure it belongs to; append-only.
+    Unmanaged: created with its indexes and the "has a hash" check by
+    `apps.retention.models.LEDGER_DDL`.
     """
 
     email_hash = models.CharField(_("email hash"), max_length=64, blank=True)
@@ -26,20 +32,10 @@ class SuppressionEntry(models.Model):
     objects = VisibleToQuerySet.as_manager()
 
     class Meta:
+        managed = False
+        db_table = 'erasure_ledger"."suppression'
         verbose_name = _("suppression entry")
         verbose_name_plural = _("suppression list")
-        constraints = [
-            models.CheckConstraint(
-                name="suppression_has_a_hash",
-                condition=~Q(email_hash="") | ~Q(phone_hash="") | ~Q(name_company_hash=""),
-            ),
-        ]
-        indexes = [
-            # Import and "add person": WHERE email_hash = ? / phone_hash = ? / name_company_hash = ? (R-IMP-5)
-            models.Index(fields=["email_hash"], condition=~Q(email_hash=""), name="suppression_email_idx"),
-            models.Index(fields=["phone_hash"], condition=~Q(phone_hash=""), name="suppression_phone_idx"),
-            models.Index(fields=["name_company_hash"], condition=~Q(name_company_hash=""), name="suppression_name_idx"),
-        ]
 
     def __str__(self) -> str:
         return f"{_('Suppression entry')} {self.pk}"

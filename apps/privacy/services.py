@@ -12,6 +12,7 @@ import datetime as dt
 import ipaddress
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -367,10 +368,18 @@ def requests_expire_unconfirmed(*, now: dt.datetime, dry_run: bool, batch_size: 
     expired = DataSubjectRequest.objects.filter(status=RequestStatus.UNCONFIRMED, confirm_before__lte=now)
     if dry_run:
         return expired.count()
+    from apps.retention.ledger import ledger_write
+    from apps.retention.models import LedgerAction
+
     removed = 0
     for ids in keyset_batches(expired, batch_size):
         with transaction.atomic():
-            removed += expired.filter(pk__in=ids).delete()[0]
+            gone = list(expired.filter(pk__in=ids).values_list("pk", flat=True))
+            # R-DEL-2: a restore must not bring the expired requests (name, email) back.
+            ledger_write(
+                model=DataSubjectRequest, object_ids=gone, action=LedgerAction.DELETE, reason="expired", now=now
+            )
+            removed += DataSubjectRequest.objects.filter(pk__in=gone).delete()[0]
         if on_batch:
             on_batch()
     return removed
@@ -417,3 +426,15 @@ def requests_remind(*, now: dt.datetime, dry_run: bool) -> tuple[int, int, int]:
         sent += 1
     DataSubjectRequest.objects.filter(pk__in=[pk for pk, _due in soon + late]).update(reminded_at=now)
     return len(soon), len(late), sent
+
+
+def requests_blank_again(*, deleted_ids: Sequence[Any], blanked: dict[Any, dt.datetime]) -> int:
+    """The ledger's replay after a restore (R-DEL-2): delete again the requests deleted
+    after the backup, blank again those blanked (closing open ones), each with the date it
+    was first done. Idempotent; returns how many rows were touched."""
+    from apps.privacy.erasure import requests_blank
+
+    touched = DataSubjectRequest.objects.filter(pk__in=list(deleted_ids)).delete()[0]
+    for request_id, at in blanked.items():
+        touched += requests_blank(request_ids=[request_id], now=at)
+    return touched

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
+from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import get_prospect_to_manage, get_request_for_officer, require_privacy_officer
 from apps.core.errors import ServiceError
@@ -176,6 +177,9 @@ def report(request: HttpRequest, request_id: str) -> HttpResponse:
         object_ids=[c.contact.pk for c in data.contacts],
         request=request,
     )
+    access_log_bulk(
+        actor=request.user, action=AccessAction.DOWNLOAD, model=CallNote, object_ids=data.note_ids, request=request
+    )
     for model, kind in ((Employee, "employee"), (Applicant, "applicant")):
         ids = [h.id for h in data.hr if h.kind == kind]
         access_log_bulk(actor=request.user, action=AccessAction.DOWNLOAD, model=model, object_ids=ids, request=request)
@@ -239,24 +243,34 @@ def erase(request: HttpRequest, request_id: str) -> HttpResponse:
                     actor=request.user,
                     delete_contacts=request.POST.get("delete_contacts") == "yes",
                     suppress_typed=request.POST.get("suppress_typed") == "yes",
+                    redact_note_ids=request.POST.getlist("redact_note"),
                 )
             except ServiceError as exc:
                 error = " ".join(exc.messages)
             else:
                 messages.success(
                     request,
-                    _("Erased: %(persons)d contact persons; %(clients)d clients notified. The request is closed.")
-                    % {"persons": result.persons, "clients": len(result.clients)},
+                    _(
+                        "Erased: %(persons)d contact persons; %(notes)d call notes redacted; %(clients)d clients "
+                        "notified. The request is closed."
+                    )
+                    % {"persons": result.persons, "notes": result.notes_redacted, "clients": len(result.clients)},
                 )
                 _remember_mail_report(request, dsr, result)
                 return redirect("privacy_case:done", dsr.pk)
     _log_persons(request, [r.person_id for r in records if r.person_id])
+    # The notes that mention the person, for the officer to tick (R-NOTE-3's one exception).
+    terms, _errors = casework.terms_for(dsr, **_stored_terms(request, dsr))
+    notes = casework.notes_mentioning(dsr, terms, viewer=request.user, request=request)
+    ticked = set(request.POST.getlist("redact_note")) if request.method == "POST" else set()
     return render(
         request,
         "privacy/case/erase.html",
         {
             "dsr": dsr,
             "records": records,
+            "notes": notes,
+            "ticked": ticked,
             "error": error,
             "erasable": dsr.kind in ERASABLE_KINDS,
             "has_contacts": any(r.client_contact_id for r in records),

@@ -126,8 +126,9 @@ def person_verify(*, person: Person, actor: Any, now: dt.datetime | None = None)
     return person_update(person=person, actor=actor, now=now)
 
 
-# Deletions for a privacy reason write an erasure-ledger entry (R-DSR-4, R-DEL-2); a
-# client deleting its own record is the controller's decision, not an erasure.
+# Deletions for a privacy reason (R-DSR-4). Every deletion writes an erasure-ledger entry,
+# a client's own delete included, so that no restore brings a deleted person back (R-DEL-2);
+# only the replay itself does not (its entry is already there).
 PRIVACY_REASONS = frozenset(
     {DeletionReason.LEFT_COMPANY, DeletionReason.PURGE, DeletionReason.ERASURE, DeletionReason.CONSENT_WITHDRAWN}
 )
@@ -151,7 +152,7 @@ def persons_delete(
 
     In one transaction:
     1. the rows are locked and read (for the hashes and the redactors);
-    2. for a privacy reason (PRIVACY_REASONS) an erasure-ledger entry per person:
+    2. for every reason but the replay itself an erasure-ledger entry per person:
        keyed hashes of the normalised identifiers and the id, never the values
        (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
     3. the person rows go, with every assignment's link and verification flag (one
@@ -167,6 +168,7 @@ def persons_delete(
     from apps.audit.redaction import log_entries_redact
     from apps.privacy.hashing import IdentifierHashes
     from apps.privacy.redactors import ErasedPerson, run_person_redactors
+    from apps.retention.ledger import is_replaying
     from apps.retention.models import ErasureLedgerEntry
 
     now = now or timezone.now()
@@ -182,7 +184,7 @@ def persons_delete(
     if not erased:
         return []
     ids = [p.id for p in erased]
-    if reason in PRIVACY_REASONS:
+    if reason != DeletionReason.LEDGER_REPLAY and not is_replaying():
         entries = []
         for p in erased:
             hashes = IdentifierHashes.of_stored(
@@ -233,7 +235,18 @@ def _person_rows_delete(ids: list[uuid.UUID]) -> None:
 def prospect_delete(*, prospect: Prospect, actor: Any = None) -> None:
     """A client deletes one record of its database (R-EXP-3). Its notes stay with the
     assignment; persons linked to no other prospect go (they were the client's)."""
+    from apps.retention.ledger import ledger_write
+    from apps.retention.models import LedgerAction
+
     person_ids = list(prospect.person_links.values_list("person_id", flat=True))
+    # R-DEL-2: a restore must not bring the record (its extra columns) back.
+    ledger_write(
+        model=Prospect,
+        object_ids=[prospect.pk],
+        action=LedgerAction.DELETE,
+        reason=DeletionReason.CLIENT_DELETE,
+        actor=actor,
+    )
     prospect.delete()
     for person in Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True):
         person_delete(person=person, reason=DeletionReason.CLIENT_DELETE, actor=actor)

@@ -18,7 +18,7 @@ from apps.privacy.models import SuppressionEntry
 from apps.prospects.services import DeletionReason
 from apps.registers.models import AgreementTerm, Breach, ReportDecision, Subprocessor, SubprocessorAgreement
 from apps.registers.terms import Term, exceeds, our_limit
-from apps.retention.models import ErasureLedgerEntry
+from apps.retention.models import ErasureLedgerEntry, LedgerAction, LedgerRecord
 
 LATEST = 20
 MONTHS_SHOWN = 24
@@ -142,3 +142,25 @@ def suppression_stats(*, user: Any, now: dt.datetime) -> dict[str, Any]:
 
 def ledger_stats(*, user: Any, now: dt.datetime) -> dict[str, Any]:
     return _stats(scope(ErasureLedgerEntry.objects.all(), user), "erased_at", now)
+
+
+def ledger_record_counts(*, user: Any) -> list[dict[str, Any]]:
+    """The other deletions and blankings in the ledger (R-DEL-2): a count per kind of record
+    and action, the kind named by its model, never an id or a value."""
+    from django.apps import apps
+
+    rows = list(
+        scope(LedgerRecord.objects.all(), user)
+        .order_by()
+        .values("kind", "action")
+        .annotate(count=Count("pk"))
+        .order_by("kind", "action")
+    )
+    actions = dict(LedgerAction.choices)
+    for row in rows:
+        try:
+            row["kind_label"] = str(apps.get_model(row["kind"])._meta.verbose_name_plural).capitalize()
+        except LookupError:
+            row["kind_label"] = row["kind"]
+        row["action_label"] = str(actions.get(row["action"], row["action"]))
+    return rows

@@ -242,4 +242,5 @@ def suppression(request: HttpRequest) -> HttpResponse:
 @require_GET
 def erasure_ledger(request: HttpRequest) -> HttpResponse:
     stats = selectors.ledger_stats(user=request.user, now=timezone.now())
-    return render(request, "registers/ledger.html", {"stats": stats})
+    records = selectors.ledger_record_counts(user=request.user)
+    return render(request, "registers/ledger.html", {"stats": stats, "records": records})

@@ -1,10 +1,12 @@
 """Backups and restore around pg_dump/pg_restore (R-DEL-2).
 
 `backup_create` writes a custom-format dump of the database *without* the erasure-ledger
-schema into BACKUP_DIR; `backups_prune` deletes those older than BACKUP_KEEP_DAYS.
-`backup_restore` restores a dump over the database in one transaction and then replays
-the erasure ledger, which the restore did not touch: everybody erased after the backup
-was taken is deleted again, through the single deletion path.
+schema (the ledger and the suppression list) into BACKUP_DIR, readable by its owner only
+(files 0600 in a 0700 directory); `backups_prune` deletes those older than
+BACKUP_KEEP_DAYS. `backup_restore` restores a dump over the database in one transaction
+and then replays the erasure ledger, which the restore did not touch: every deletion and
+blanking made after the backup was taken is done again, each through its own service
+(`apps.retention.ledger`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from apps.retention.models import LEDGER_DDL, LEDGER_SCHEMA, ErasureLedgerEntry
+from apps.retention.models import LEDGER_DDL, LEDGER_SCHEMA
 
 NAME = re.compile(r"^leadhunter-(\d{8}T\d{6}Z)\.dump$")
-REPLAY_BATCH = 2000
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
@@ -48,8 +51,11 @@ def _pg_args(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
 
 
 def backup_dir() -> Path:
+    """BACKUP_DIR, created for its owner only; an existing one is closed to others too
+    (R-DEL-2: backups hold every client's data)."""
     path = Path(settings.BACKUP_DIR)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    path.chmod(DIR_MODE)
     return path
 
 
@@ -64,6 +70,10 @@ def backup_create(*, now: dt.datetime | None = None, directory: Path | None = No
     target = directory / f"leadhunter-{now.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.dump"
     partial = target.with_suffix(".partial")
     args, env = _pg_args(connection.settings_dict)
+    # Created 0600 before pg_dump opens it (it truncates, the mode stays): the dump is never
+    # readable by others, not even while it is being written.
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     _run(
         [
             settings.PG_DUMP,
@@ -77,6 +87,7 @@ def backup_create(*, now: dt.datetime | None = None, directory: Path | None = No
         ],
         env,
     )
+    partial.chmod(FILE_MODE)
     partial.replace(target)
     return target
 
@@ -101,10 +112,13 @@ def backups_prune(
     return old
 
 
-def backup_restore(*, path: Path) -> int:
+def backup_restore(*, path: Path) -> dict[str, int]:
     """Restore a dump over the database, then replay the erasure ledger; return how many
-    persons the replay deleted again. The ledger schema is not in the dump, so the restore
-    leaves it as it is; on a fresh server it is created empty first."""
+    records of each kind the replay deleted or blanked again. The ledger schema is not in
+    the dump, so the restore leaves it as it is; on a fresh server it is created empty
+    first."""
+    from apps.retention.ledger import ledger_replay
+
     args, env = _pg_args(connection.settings_dict)
     connection.close()  # nothing of ours holds a lock on the tables being replaced
     _run(
@@ -125,17 +139,3 @@ def backup_restore(*, path: Path) -> int:
     with connection.cursor() as cursor:
         cursor.execute(LEDGER_DDL)
     return ledger_replay()
-
-
-def ledger_replay() -> int:
-    """Delete again every person the erasure ledger holds (R-DEL-2), in batches; idempotent."""
-    from apps.prospects.models import Person
-    from apps.prospects.services import DeletionReason, persons_delete
-    from apps.retention.runner import keyset_batches
-
-    erased = Person.objects.filter(pk__in=ErasureLedgerEntry.objects.values("person_id"))
-    deleted = 0
-    for ids in keyset_batches(erased, REPLAY_BATCH):
-        with transaction.atomic():
-            deleted += len(persons_delete(person_ids=ids, reason=DeletionReason.LEDGER_REPLAY))
-    return deleted

@@ -110,6 +110,10 @@ class Notice(models.Model):
 
 LEDGER_SCHEMA = "erasure_ledger"
 LEDGER_TABLE = "entry"
+RECORD_TABLE = "record"
+SUPPRESSION_TABLE = "suppression"
+# Every table of the ledger's schema (tests empty them after committing tests).
+LEDGER_TABLES = (LEDGER_TABLE, RECORD_TABLE, SUPPRESSION_TABLE)
 
 # The ledger's home: a schema of its own, outside what `backup` dumps and `restore`
 # overwrites (see ErasureLedgerEntry). Idempotent, so `restore` can run it too.
@@ -133,6 +137,46 @@ BEGIN
   RAISE EXCEPTION 'the erasure ledger is append-only (R-DEL-2)' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON {LEDGER_SCHEMA}.{LEDGER_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION {LEDGER_SCHEMA}.append_only();
+
+-- Every other deletion or blanking (R-DEL-2): the kind of record (its model label), its
+-- id, what was done, and replay details made of ids, offsets and keyed hashes only.
+CREATE TABLE IF NOT EXISTS {LEDGER_SCHEMA}.{RECORD_TABLE} (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL,
+    kind varchar(60) NOT NULL,
+    object_id uuid NOT NULL,
+    action varchar(8) NOT NULL,
+    reason varchar(32) NOT NULL DEFAULT '',
+    actor_id bigint NULL,
+    detail jsonb NOT NULL DEFAULT '{{}}'::jsonb
+);
+-- The replay: WHERE kind = ? ORDER BY id.
+CREATE INDEX IF NOT EXISTS record_kind_idx ON {LEDGER_SCHEMA}.{RECORD_TABLE} (kind, id);
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON {LEDGER_SCHEMA}.{RECORD_TABLE}
+  FOR EACH ROW EXECUTE FUNCTION {LEDGER_SCHEMA}.append_only();
+
+-- The suppression list (R-IMP-5, R-DSR-4) lives here too, so that a restore cannot lose
+-- an entry written after the backup (`apps.privacy.models.SuppressionEntry`).
+CREATE TABLE IF NOT EXISTS {LEDGER_SCHEMA}.{SUPPRESSION_TABLE} (
+    id bigserial PRIMARY KEY,
+    email_hash varchar(64) NOT NULL DEFAULT '',
+    phone_hash varchar(64) NOT NULL DEFAULT '',
+    name_company_hash varchar(64) NOT NULL DEFAULT '',
+    reason varchar(32) NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT suppression_has_a_hash CHECK (email_hash <> '' OR phone_hash <> '' OR name_company_hash <> '')
+);
+-- Import and "add person": WHERE email_hash = ? / phone_hash = ? / name_company_hash = ? (R-IMP-5)
+CREATE INDEX IF NOT EXISTS suppression_email_idx ON {LEDGER_SCHEMA}.{SUPPRESSION_TABLE} (email_hash)
+  WHERE email_hash <> '';
+CREATE INDEX IF NOT EXISTS suppression_phone_idx ON {LEDGER_SCHEMA}.{SUPPRESSION_TABLE} (phone_hash)
+  WHERE phone_hash <> '';
+CREATE INDEX IF NOT EXISTS suppression_name_idx ON {LEDGER_SCHEMA}.{SUPPRESSION_TABLE} (name_company_hash)
+  WHERE name_company_hash <> '';
+-- The registers page: counts per month.
+CREATE INDEX IF NOT EXISTS suppression_created_idx ON {LEDGER_SCHEMA}.{SUPPRESSION_TABLE} (created_at);
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON {LEDGER_SCHEMA}.{SUPPRESSION_TABLE}
   FOR EACH ROW EXECUTE FUNCTION {LEDGER_SCHEMA}.append_only();
 """
 
@@ -167,3 +211,35 @@ class ErasureLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Erasure ledger entry')} {self.pk}"
+
+
+class LedgerAction(models.TextChoices):
+    DELETE = "delete", _("Deleted")
+    BLANK = "blank", _("Personal details blanked")
+    REDACT = "redact", _("Name redacted in the text")
+
+
+class LedgerRecord(models.Model):
+    """Any other deletion or blanking of personal data (R-DEL-2): a client's record or
+    assignment, a client, a client contact, an HR file, a data-subject request, a call
+    note's redaction. Written by the one service that does it, in its transaction
+    (`apps.retention.ledger.ledger_write`), replayed after `restore`
+    (`apps.retention.ledger.ledger_replay`). Ids, offsets and keyed hashes only, never a
+    personal value. Lives beside ErasureLedgerEntry (same schema, same reasons)."""
+
+    at = models.DateTimeField(_("at"))
+    kind = models.CharField(_("kind of record"), max_length=60)
+    object_id = models.UUIDField(_("record id"))
+    action = models.CharField(_("action"), max_length=8, choices=LedgerAction.choices)
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        managed = False
+        db_table = f'{LEDGER_SCHEMA}"."{RECORD_TABLE}'
+        verbose_name = _("erasure ledger record")
+        verbose_name_plural = _("erasure ledger records")
+
+    def __str__(self) -> str:
+        return f"{_('Erasure ledger record')} {self.pk}"

@@ -21,5 +21,10 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such backup: {path}")
-        deleted = backup_restore(path=path)
-        self.stdout.write(f"restored {path.name}; erasure ledger replayed: {deleted} persons deleted again")
+        counts = backup_restore(path=path)
+        persons = counts.pop("prospects.person", 0)
+        others = ", ".join(f"{label} {n}" for label, n in counts.items() if n)
+        self.stdout.write(
+            f"restored {path.name}; erasure ledger replayed: {persons} persons deleted again"
+            + (f"; other records deleted or blanked again: {others}" if others else "")
+        )
