@@ -84,6 +84,7 @@ def test_the_purge_deletes_flagged_persons_at_12_months(clean_ledger: None, caps
     assert set(JobRun.objects.values_list("status", flat=True)) == {JobStatus.DONE}
 
 
+@pytest.mark.django_db
 def test_the_delete_plan_covers_every_foreign_key_to_the_person_table_in_the_database() -> None:
     """A model with a foreign key to Person (or to a table the persons cascade into) that
     the set-based delete does not know fails here."""

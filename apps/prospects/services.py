@@ -8,11 +8,11 @@ copies) happens on every path.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import uuid
 from collections.abc import Sequence
-import dataclasses
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -143,8 +143,9 @@ def persons_delete(
     2. for a privacy reason (PRIVACY_REASONS) an erasure-ledger entry per person:
        keyed hashes of the normalised identifiers and the id, never the values
        (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
-    3. the person rows go, with every assignment's link and verification flag (one
-       statement each; anything another app points at a person, the ORM cascades);
+    3. the person rows go, with every row pointing at them (`person_delete_plan`: every
+       relation to Person, hidden ones included, one statement per table, checked
+       against the database's foreign keys);
        call notes stay, with the name perhaps inside their text (R-CALL-2);
     4. every auditlog entry about them is redacted completely (`apps.audit.redaction`);
        the deletion itself is not added to the auditlog: the ledger records privacy
@@ -231,7 +232,9 @@ def _incoming_relations(model: type[models.Model]) -> list[Any]:
     ]
 
 
-def _plan_relations(plan: DeletePlan, *, parent_table: str, parent_where: str, relations: list[Any], depth: int = 0) -> None:
+def _plan_relations(
+    plan: DeletePlan, *, parent_table: str, parent_where: str, relations: list[Any], depth: int = 0
+) -> None:
     """Add the steps for `relations` (pointing at the rows of `parent_table` that
     `parent_where` selects) to `plan`, depth first."""
     for rel in relations:
@@ -240,7 +243,7 @@ def _plan_relations(plan: DeletePlan, *, parent_table: str, parent_where: str, r
         if depth == 0 and target == "id":
             where = f"{column} = ANY(%s)"  # the person ids themselves: no subquery
         else:
-            where = f"{column} IN (SELECT {target} FROM {parent_table} WHERE {parent_where})"
+            where = f"{column} IN (SELECT {target} FROM {parent_table} WHERE {parent_where})"  # noqa: S608 (model names)
         if rel.on_delete is models.CASCADE and depth < 5:
             # What points at these rows goes first, while these still exist to select it by.
             _plan_relations(
