@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from apps.clients.models import ClientContact
 from apps.core.errors import ServiceError
+from apps.privacy import lookup_terms
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
@@ -247,6 +248,8 @@ def requests_of_erased_blank(
         requests = requests.exclude(pk=except_request)
     _count, per_model = requests.filter(status=RequestStatus.UNCONFIRMED).delete()
     removed = per_model.get(DataSubjectRequest._meta.label, 0)
+    # The officers' typed spellings of the person go with their requests (issue 11).
+    lookup_terms.terms_forget(request_ids=requests.values_list("pk", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         closed_text = _("Closed without a further answer: the person's details were erased at their own request.")
         blank_text = _("Details removed: the person's details were erased at their own request.")
@@ -400,6 +403,7 @@ def request_erase(
     # Sent after the commit with the clients' emails (see `deliver`).
     result.outbox.append(Outgoing(subject, body, dsr.email, ref=f"requester of request {dsr.pk}"))
 
+    lookup_terms.terms_forget(request_ids=[dsr.pk])
     dsr.status = RequestStatus.ANSWERED
     dsr.closed_at = now
     dsr.handled_by = actor
