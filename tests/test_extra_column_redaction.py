@@ -167,3 +167,33 @@ def test_many_persons_of_one_company_in_one_purge_batch() -> None:
 
     prospect.refresh_from_db()
     assert set(prospect.extra.values()) == {f"bel {MARKER} of mail {MARKER}"}
+
+
+def test_an_imports_column_names_lose_the_person() -> None:
+    """Issue 11 item 10: the other free-text copy of a value a client uploaded (a file without
+    a header row); import reports and errors hold row numbers and reasons only."""
+    from django.utils import timezone
+
+    from apps.imports.models import ImportJob
+
+    company = CompanyFactory()
+    prospect = prospect_with(company)
+    person = PersonFactory(
+        company=company, first_name="Piet", last_name="Jansen", email="piet@acme.example", phone="+31612345678"
+    )
+    job = ImportJob.objects.create(
+        assignment=prospect.assignment,
+        file_format="csv",
+        headers=["Bakkerij Jansen BV", "Piet Jansen", "PIET@acme.example", "06-12345678", "Goes"],
+        created_at=timezone.now(),
+    )
+    elsewhere = ImportJob.objects.create(
+        assignment=ProspectFactory().assignment, file_format="csv", headers=["Piet Jansen"], created_at=timezone.now()
+    )
+
+    person_delete(person=person, reason=DeletionReason.ERASURE)
+
+    job.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert job.headers == ["Bakkerij Jansen BV", MARKER, MARKER, MARKER, "Goes"]
+    assert elsewhere.headers == ["Piet Jansen"]  # another assignment, without the person's company
