@@ -134,3 +134,16 @@ def test_run_retention_clears_expired_sessions(world: World, capsys) -> None:  #
     )
     assert "session_cleanup: done: sessions_removed=1" in capsys.readouterr().out
     assert JobRun.objects.get(rule="session_cleanup").status == JobStatus.DONE
+
+
+def test_closing_a_request_works_while_redis_is_away(world: World) -> None:
+    """The terms never stand in the way of a close (an erasure above all): they expire."""
+    from django.test import override_settings
+
+    dsr = open_request(world, kind=RequestKind.ACCESS)
+    away = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=away):
+        assert lookup_terms.terms_get(dsr=dsr, officer=world.users["privacy_officer"]) == lookup_terms.EMPTY
+        request_answer(dsr=dsr, actor=world.users["privacy_officer"], outcome="Rapport gestuurd")
+    dsr.refresh_from_db()
+    assert dsr.status == "answered"

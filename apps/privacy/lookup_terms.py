@@ -15,11 +15,15 @@ Nothing else is cached under this key; losing it (Redis restart) only means rety
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 FIELDS = ("name", "email", "phone")
 EMPTY: dict[str, str] = dict.fromkeys(FIELDS, "")
@@ -30,8 +34,13 @@ def cache_key(dsr: Any) -> str:
 
 
 def terms_get(*, dsr: Any, officer: Any) -> dict[str, str]:
-    """The officer's typed terms for this request, or empty strings."""
-    stored = (cache.get(cache_key(dsr)) or {}).get(str(officer.pk)) or {}
+    """The officer's typed terms for this request, or empty strings (also while Redis is
+    away: the lookup then uses the request's own details)."""
+    try:
+        stored = (cache.get(cache_key(dsr)) or {}).get(str(officer.pk)) or {}
+    except RedisError:
+        logger.warning("lookup terms of request %s unreadable: Redis unavailable", dsr.pk)
+        stored = {}
     return {k: str(stored.get(k, "")) for k in FIELDS}
 
 
@@ -49,7 +58,12 @@ def terms_set(*, dsr: Any, officer: Any, values: dict[str, str] | None) -> None:
 
 def terms_forget(*, request_ids: Iterable[Any]) -> None:
     """Every officer's terms for these requests: called by every path that closes a request.
-    At once rather than after the commit: a rolled-back close only costs a retyping."""
+    At once rather than after the commit: a rolled-back close only costs a retyping.
+    Never in the way of the close: with Redis away they expire after their lifetime."""
     keys = [f"privacy:lookup-terms:{pk}" for pk in request_ids]
-    if keys:
+    if not keys:
+        return
+    try:
         cache.delete_many(keys)
+    except RedisError:
+        logger.warning("lookup terms of %d closed requests left to expire: Redis unavailable", len(keys))
