@@ -128,3 +128,21 @@ def test_a_relation_the_set_based_delete_cannot_handle_is_refused_loudly() -> No
     plan = DeletePlan(steps=[], orm_only_because="")
     _plan_relations(plan, parent_table="prospects_person", parent_where="id = ANY(%s)", relations=[Rel])
     assert "stub_table.person_id" in plan.orm_only_because
+
+
+@pytest.mark.django_db(transaction=True)
+def test_left_company_by_api_for_a_flagged_person_answers_204(clean_ledger: None) -> None:
+    """The issue's reproduction: after the flag rule, POST left-company answered 500."""
+    from django.urls import reverse
+
+    from tests.test_calling_api import api_for
+
+    world = build_world()
+    Person.objects.filter(pk=world.person.pk).update(verified_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=213))
+    run_rule("verification_flags")
+    assert VerificationFlag.objects.filter(person=world.person).exists()
+
+    response = api_for(world, "agent_with_lease").post(reverse("api:person-left-company", args=[world.person.pk]))
+
+    assert response.status_code == 204
+    assert not Person.objects.filter(pk=world.person.pk).exists()
