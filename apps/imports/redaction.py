@@ -5,7 +5,8 @@ are cut out of the headers of the imports into the assignments that held their c
 the same way and with the same marker as the extra columns (`apps.prospects.redaction`).
 
 A registered person redactor. Cheap for the purge: one statement finds the (import, person)
-pairs whose headers match, usually none; only those are rewritten.
+pairs whose headers match, by plain substrings before any regular expression, usually
+none; only those are rewritten.
 """
 
 from __future__ import annotations
@@ -15,16 +16,28 @@ from collections.abc import Sequence
 from django.db import connection
 
 from apps.privacy.redactors import ErasedPerson
-from apps.prospects.redaction import MARKER, person_pattern
+from apps.prospects.redaction import MARKER, MAY_HOLD, NEEDLE_CTE, needle_columns
 
-_MATCHES = """
-SELECT DISTINCT j.id, n.pattern
-FROM unnest(%(companies)s::uuid[], %(patterns)s::text[]) AS n(company_id, pattern)
-JOIN (SELECT DISTINCT company_id, assignment_id FROM prospects_prospect WHERE company_id = ANY(%(companies)s)) p
-  ON p.company_id = n.company_id
-JOIN imports_importjob j ON j.assignment_id = p.assignment_id
-WHERE j.headers::text ~* n.pattern
+# The (import, person) pairs to rewrite: imports into the assignments holding the person's
+# company whose headers hold the person (plain substrings first, then the pattern).
+_MATCHES = (
+    "WITH"  # noqa: S608 (constant SQL fragments; values as parameters)
+    + NEEDLE_CTE
+    + """, t AS MATERIALIZED (
+    SELECT DISTINCT j.id, p.company_id, lower(j.headers::text) AS text,
+           regexp_replace(j.headers::text, '[^0-9]+', '', 'g') AS digits
+    FROM (SELECT DISTINCT company_id, assignment_id FROM prospects_prospect
+          WHERE company_id = ANY(%(companies)s::uuid[])) p
+    JOIN imports_importjob j ON j.assignment_id = p.assignment_id
+    WHERE j.headers <> '[]'::jsonb
+)
+SELECT DISTINCT t.id, n.pattern
+FROM t JOIN needle n ON n.company_id = t.company_id
+WHERE """
+    + MAY_HOLD
+    + """ AND t.text ~* n.pattern
 """
+)
 
 _REWRITE = """
 UPDATE imports_importjob SET headers = (
@@ -38,14 +51,10 @@ WHERE id = %(id)s
 
 
 def redact_import_headers(persons: Sequence[ErasedPerson]) -> None:
-    companies, patterns = [], []
-    for person in persons:
-        if person.company_id is not None and (pattern := person_pattern(person)):
-            companies.append(person.company_id)
-            patterns.append(pattern)
-    if not companies:
+    columns = needle_columns(persons)
+    if not columns:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_MATCHES, {"companies": companies, "patterns": patterns})
+        cursor.execute(_MATCHES, columns)
         for job_id, pattern in cursor.fetchall():
             cursor.execute(_REWRITE, {"id": job_id, "pattern": pattern, "marker": MARKER})

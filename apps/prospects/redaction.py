@@ -21,8 +21,9 @@ language), so no translated word such as "[verwijderd]"; brackets and an ellipsi
 "something was left out" in Dutch and English alike.
 
 Cost (the purge, SPEC §7): companies without any prospect holding extra columns are
-skipped before anything is built; for the others one UPDATE per batch selects, through the
-company index, only prospects whose extra columns match (the pattern over the jsonb text).
+skipped before anything is built; for the others one UPDATE per batch picks, through the
+company index and plain substrings, the few prospects that may hold a person, and only
+those are matched with the regular expressions (see `_UPDATE`).
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ from apps.privacy.redactors import ErasedPerson
 MARKER = "[…]"
 # Between the digits of a phone number, as people write them.
 _SEP = r"[\s./()\-]*"
-# Persons of one company per statement: keeps each regular expression small.
-_PER_STATEMENT = 25
 
 
 def _escape(text: str) -> str:
@@ -108,23 +107,51 @@ def _companies_with_extra_columns(company_ids: list) -> set:
         return {row[0] for row in cursor.fetchall()}
 
 
+NEEDLE_CTE = """
+needle AS (
+    SELECT company_id, pattern, lower(email) AS email, digits, lower(first_word) AS first_word,
+           lower(last_word) AS last_word
+    FROM unnest(%(companies)s::uuid[], %(patterns)s::text[], %(emails)s::text[], %(digits)s::text[],
+                %(first_words)s::text[], %(last_words)s::text[])
+         AS t(company_id, pattern, email, digits, first_word, last_word)
+)"""
+# `t` (text: lower-cased, digits: its digits only) may hold `n`'s person: plain substrings.
+MAY_HOLD = """((n.email <> '' AND strpos(t.text, n.email) > 0)
+       OR (n.digits <> '' AND strpos(t.digits, n.digits) > 0)
+       OR (n.last_word <> '' AND strpos(t.text, n.last_word) > 0 AND strpos(t.text, n.first_word) > 0))"""
+
+
 # Per prospect: the cells with every match replaced; a cell left with markers and
 # punctuation only is emptied; renamed column names made unique.
-_UPDATE = """
-WITH needle AS (
-    SELECT company_id, pattern FROM unnest(%(companies)s::uuid[], %(patterns)s::text[]) AS t(company_id, pattern)
+#
+# Regular expressions are costly here (PostgreSQL caches only a few compiled ones, and a
+# batch brings a pattern per person), so prospects are first picked by plain substrings
+# every match must contain: the email, the phone's significant digits among the text's
+# digits, or the first and last word of the name. Only those few rows see a pattern.
+_UPDATE = (
+    "WITH"  # noqa: S608 (constant SQL fragments; values as parameters)
+    + NEEDLE_CTE
+    + """, txt AS MATERIALIZED (
+    -- Once per prospect, not per prospect and person.
+    SELECT p.id, p.company_id, lower(p.extra::text) AS text, regexp_replace(p.extra::text, '[^0-9]+', '', 'g') AS digits
+    FROM prospects_prospect p
+    WHERE p.company_id = ANY(%(companies)s::uuid[]) AND p.extra <> '{}'::jsonb
+), candidate AS (
+    SELECT t.id, n.pattern
+    FROM txt t JOIN needle n ON n.company_id = t.company_id
+    WHERE """
+    + MAY_HOLD
+    + """
 ), hit AS (
-    SELECT p.id, n.pattern
-    FROM prospects_prospect p JOIN needle n ON n.company_id = p.company_id
-    WHERE p.extra <> '{}'::jsonb AND p.extra::text ~* n.pattern
+    SELECT id, string_agg(DISTINCT pattern, '|') AS pattern FROM candidate GROUP BY id
 ), cell AS (
-    SELECT hit.id, e.value AS old,
+    SELECT hit.id, e.key AS old_key, e.value AS old,
            regexp_replace(e.key, hit.pattern, %(marker)s, 'gi') AS key,
            CASE WHEN jsonb_typeof(e.value) = 'string'
                 THEN regexp_replace(e.value #>> '{}', hit.pattern, %(marker)s, 'gi') END AS text
-    FROM hit, jsonb_each((SELECT extra FROM prospects_prospect WHERE id = hit.id)) AS e
+    FROM hit JOIN prospects_prospect p ON p.id = hit.id, jsonb_each(p.extra) AS e
 ), named AS (
-    SELECT id, old, text,
+    SELECT id, old_key, old, text,
            CASE WHEN count(*) OVER (PARTITION BY id, key) = 1 THEN key
                 ELSE key || CASE WHEN row_number() OVER (PARTITION BY id, key ORDER BY key) = 1 THEN ''
                                  ELSE ' (' || row_number() OVER (PARTITION BY id, key ORDER BY key) || ')' END
@@ -144,24 +171,53 @@ SET extra = (
 )
 FROM hit
 WHERE p.id = hit.id
+  -- A candidate without a real match (a substring only) is not written.
+  AND EXISTS (SELECT 1 FROM named WHERE named.id = p.id
+              AND (named.key <> named.old_key OR (named.text IS NOT NULL AND named.text <> named.old #>> '{}')))
 """
+)
+
+
+def _needles(person: ErasedPerson) -> tuple[str, str, str, str]:
+    """(email, significant phone digits, first word of the first name, last word of the last
+    name): plain substrings, at least one of which every match of the person contains."""
+    digits = ""
+    if person.phone:
+        try:
+            digits = phonenumbers.national_significant_number(phonenumbers.parse(person.phone, None))
+        except phonenumbers.NumberParseException:
+            digits = ""
+    first, last = person.first_name.split(), person.last_name.split()
+    named = bool(first and last)
+    return person.email.strip(), digits, first[0] if named else "", last[-1] if named else ""
+
+
+def needle_columns(persons: Sequence[ErasedPerson], *, companies: set | None = None) -> dict[str, list]:
+    """The persons (of these companies, if given) as parallel arrays for the `needle` CTE
+    of `_UPDATE` (also used by `apps.imports.redaction`): company, pattern and needles."""
+    columns: dict[str, list] = defaultdict(list)
+    for person in persons:
+        if person.company_id is None or (companies is not None and person.company_id not in companies):
+            continue
+        if not (pattern := person_pattern(person)):
+            continue
+        email, digits, first_word, last_word = _needles(person)
+        for name, value in (
+            ("companies", person.company_id),
+            ("patterns", pattern),
+            ("emails", email),
+            ("digits", digits),
+            ("first_words", first_word),
+            ("last_words", last_word),
+        ):
+            columns[name].append(value)
+    return columns
 
 
 def redact_extra_columns(persons: Sequence[ErasedPerson]) -> None:
     with_extra = _companies_with_extra_columns(list({p.company_id for p in persons if p.company_id is not None}))
-    per_company: dict = defaultdict(list)
-    for person in persons:
-        if person.company_id in with_extra and (pattern := person_pattern(person)):
-            per_company[person.company_id].append(pattern)
-    # Statement k takes the k-th group of each company's patterns: one pattern per company
-    # and statement (UPDATE … FROM applies one joined row per prospect).
-    rounds = max((len(p) for p in per_company.values()), default=0)
-    for start in range(0, rounds, _PER_STATEMENT):
-        companies, patterns = [], []
-        for company_id, company_patterns in per_company.items():
-            group = company_patterns[start : start + _PER_STATEMENT]
-            if group:
-                companies.append(company_id)
-                patterns.append("|".join(group))
-        with connection.cursor() as cursor:
-            cursor.execute(_UPDATE, {"companies": companies, "patterns": patterns, "marker": MARKER})
+    columns = needle_columns(persons, companies=with_extra)
+    if not columns:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE, {**columns, "marker": MARKER})
