@@ -146,3 +146,31 @@ def test_left_company_by_api_for_a_flagged_person_answers_204(clean_ledger: None
 
     assert response.status_code == 204
     assert not Person.objects.filter(pk=world.person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_foreign_key_to_persons_the_models_do_not_know_stops_the_deletion_clearly(world: World) -> None:
+    """A constraint added outside the models (RunSQL, a manual fix) is found in the
+    catalogue before anything is deleted, instead of an IntegrityError at the commit."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.prospects import services
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE stray_person_copy (person_id uuid REFERENCES prospects_person (id))")
+    services._plan_checked_against_database.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="stray_person_copy.person_id"):
+            person_delete(person=world.person, reason=DeletionReason.ERASURE)
+    finally:
+        services._plan_checked_against_database.cache_clear()
+    assert Person.objects.filter(pk=world.person.pk).exists()
+
+
+def test_the_other_raw_delete_has_nothing_pointing_at_its_table() -> None:
+    """`DELETE FROM prospects_lease` (apps/calling/queue.py) is the other hand-written
+    delete: it is right only while nothing points at a lease."""
+    from apps.prospects.models import Lease
+    from apps.prospects.services import _incoming_relations
+
+    assert _incoming_relations(Lease) == []
