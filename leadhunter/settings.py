@@ -321,12 +321,12 @@ PRIVACY_CONTACT_NAME = env_str("PRIVACY_CONTACT_NAME", "Het bestuur van Coöpera
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@leadhunter.example")
 PRIVACY_CONTACT_PHONE = env_str("PRIVACY_CONTACT_PHONE", "088-0039888")
 PRIVACY_CONTACT_ADDRESS = env_str("PRIVACY_CONTACT_ADDRESS", "Goese Dieplaan 97, 4463 LA Goes")
-# Unconfirmed requests are removed hourly once their link has expired (R-DSR-2); the
-# privacy officers are reminded daily of requests due soon or overdue.
 # Another spelling of a requester's name, email or phone the privacy officer typed for a
 # lookup: kept this many minutes after the last use outside the session store, and dropped
 # when the request closes (apps.privacy.lookup_terms).
 PRIVACY_LOOKUP_TERMS_MINUTES = env_int("PRIVACY_LOOKUP_TERMS_MINUTES", 60, minimum=1)
+# Unconfirmed requests are removed hourly once their link has expired (R-DSR-2); the
+# privacy officers are reminded daily of requests due soon or overdue.
 CELERY_BEAT_SCHEDULE["privacy-remove-unconfirmed-requests-hourly"] = {
     "task": "retention.privacy_unconfirmed_expiry",
     "schedule": crontab(minute=23),
