@@ -261,6 +261,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # R-RET-6: remove IP addresses older than 4 weeks.
     "remove-ip-addresses-after-4-weeks": {"task": "retention.ip_removal", "schedule": crontab(hour=3, minute=30)},
+    # R-DEL-1, R-SEC-1: expired sessions out of django_session (what clearsessions does).
+    "clear-expired-sessions-daily": {"task": "retention.session_cleanup", "schedule": crontab(hour=4, minute=20)},
     # R-RET-1: the clock rules' own run records (counts only), kept JOB_RUN_KEEP_DAYS.
     "prune-job-run-records": {"task": "retention.job_run_prune", "schedule": crontab(hour=4, minute=45)},
 }
@@ -323,6 +325,10 @@ PRIVACY_CONTACT_NAME = env_str("PRIVACY_CONTACT_NAME", "Het bestuur van Coöpera
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@leadhunter.example")
 PRIVACY_CONTACT_PHONE = env_str("PRIVACY_CONTACT_PHONE", "088-0039888")
 PRIVACY_CONTACT_ADDRESS = env_str("PRIVACY_CONTACT_ADDRESS", "Goese Dieplaan 97, 4463 LA Goes")
+# Another spelling of a requester's name, email or phone the privacy officer typed for a
+# lookup: kept this many minutes after the last use outside the session store, and dropped
+# when the request closes (apps.privacy.lookup_terms).
+PRIVACY_LOOKUP_TERMS_MINUTES = env_int("PRIVACY_LOOKUP_TERMS_MINUTES", 60, minimum=1)
 # Unconfirmed requests are removed hourly once their link has expired (R-DSR-2); the
 # privacy officers are reminded daily of requests due soon or overdue.
 CELERY_BEAT_SCHEDULE["privacy-remove-unconfirmed-requests-hourly"] = {

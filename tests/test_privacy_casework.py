@@ -16,6 +16,7 @@ from apps.audit.models import AccessAction, AccessLogEntry
 from apps.clients.models import LegalBasis
 from apps.hr.models import Applicant, Employee
 from apps.imports.exports import export_log
+from apps.privacy import lookup_terms
 from apps.privacy.models import RequestKind, RequestRecord, RequestStatus
 from apps.prospects.models import Person, ProspectPerson
 from tests import factories
@@ -136,7 +137,7 @@ def test_an_officer_who_is_no_board_member_gets_no_hr_file_in_the_report(world: 
 
 
 def test_the_officer_may_try_another_spelling_within_the_request(world: World, officer) -> None:  # type: ignore[no-untyped-def]
-    """Review #13: the typed spelling is POSTed (CSRF) and kept in the session for this
+    """Review #13: the typed spelling is POSTed (CSRF) and kept server-side (lookup_terms) for this
     request, never in a URL; the notes' page links carry the page number only."""
     dsr = _requester(world, phone="")
     other = _person(world, first_name="Femmie", last_name="Zonderlandt", email="")
@@ -184,7 +185,7 @@ def test_bad_lookup_terms_are_a_form_error_never_a_500(world: World, officer, fi
     factories.CallNoteFactory(prospect=world.prospect, agent=world.users["agent_with_lease"], text="a b c Zo")
     response = officer.post(url, {"name": "", "email": "", "phone": "", field: value})
     assert response.status_code == 400 and response.context["form"].errors[field]
-    assert field not in officer.session.get("privacy_lookup_terms", {}).get(str(dsr.pk), {})
+    assert lookup_terms.terms_get(dsr=dsr, officer=world.users["privacy_officer"]) == lookup_terms.EMPTY
     assert list(response.context["found"].notes) == []  # still the request's own details
 
 

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from apps.clients.models import ClientContact
 from apps.clients.services import client_contacts_delete
 from apps.core.errors import ServiceError
+from apps.privacy import lookup_terms
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
@@ -257,6 +258,8 @@ def requests_of_erased_blank(
     removed = per_model.get(DataSubjectRequest._meta.label, 0)
     blank_ids = list(requests.exclude(status=RequestStatus.UNCONFIRMED).values_list("pk", flat=True))
     ledger_write(model=DataSubjectRequest, object_ids=blank_ids, action=LedgerAction.BLANK, reason="erasure", now=now)
+    # The officers' typed spellings of the person go with their requests (issue 11).
+    lookup_terms.terms_forget(request_ids=[*unconfirmed, *blank_ids])
     return removed + requests_blank(request_ids=blank_ids, now=now)
 
 
@@ -465,6 +468,7 @@ def request_erase(
     ledger_write(
         model=DataSubjectRequest, object_ids=[dsr.pk], action=LedgerAction.BLANK, reason="erasure", now=now, actor=actor
     )
+    lookup_terms.terms_forget(request_ids=[dsr.pk])
     dsr.status = RequestStatus.ANSWERED
     dsr.closed_at = now
     dsr.handled_by = actor

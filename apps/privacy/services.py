@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
+from apps.privacy import lookup_terms
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects import normalise
 from apps.retention import clock
@@ -319,6 +320,7 @@ def request_answer(
         locked.status, locked.outcome, locked.closed_at = RequestStatus.ANSWERED, outcome, now or timezone.now()
         locked.handled_by = locked.handled_by or actor
         locked.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
+        lookup_terms.terms_forget(request_ids=[locked.pk])
     return locked
 
 
@@ -337,6 +339,7 @@ def request_refuse(
             locked.status, locked.outcome, locked.closed_at = RequestStatus.REFUSED, reason, now or timezone.now()
             locked.handled_by = locked.handled_by or actor
             locked.save(update_fields=["status", "outcome", "closed_at", "handled_by"])
+            lookup_terms.terms_forget(request_ids=[locked.pk])
             with translation.override(locked.language):
                 send_mail(
                     _("Your privacy request"),

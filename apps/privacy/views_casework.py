@@ -31,7 +31,7 @@ from apps.core.access import get_prospect_to_manage, get_request_for_officer, re
 from apps.core.errors import ServiceError
 from apps.hr.models import Applicant, Employee
 from apps.imports.forms import PersonForm
-from apps.privacy import casework
+from apps.privacy import casework, lookup_terms
 from apps.privacy.consent import InvalidToken, consent_confirmation_send, consent_token_person_id, consent_withdraw
 from apps.privacy.erasure import ERASABLE_KINDS, ErasureResult, request_erase
 from apps.privacy.forms_casework import LookupForm
@@ -65,22 +65,19 @@ def _back(dsr: DataSubjectRequest) -> str:
 
 
 # --- Find the person ------------------------------------------------------------------
-# Another spelling the officer typed stays in the session, keyed by the request id, so that
-# no search term travels in a URL (logs, history); the notes' pages are plain ?page=N links.
-SESSION_TERMS = "privacy_lookup_terms"
-SESSION_TERMS_KEEP = 10  # requests whose typed spelling is remembered
+# Another spelling the officer typed is kept server-side (`apps.privacy.lookup_terms`: short
+# lifetime, dropped when the request closes), never in the session store, so that it does
+# not outlive an erasure in django_session, and never in a URL (logs, history); the notes'
+# pages are plain ?page=N links.
+LEGACY_SESSION_TERMS = "privacy_lookup_terms"  # where they were kept before issue 11
 
 
 def _stored_terms(request: HttpRequest, dsr: DataSubjectRequest) -> dict[str, str]:
-    stored = request.session.get(SESSION_TERMS, {}).get(str(dsr.pk), {})
-    return {k: str(stored.get(k, "")) for k in ("name", "email", "phone")}
+    return lookup_terms.terms_get(dsr=dsr, officer=request.user)
 
 
 def _store_terms(request: HttpRequest, dsr: DataSubjectRequest, values: dict[str, str] | None) -> None:
-    stored = {k: v for k, v in request.session.get(SESSION_TERMS, {}).items() if k != str(dsr.pk)}
-    if values and any(values.values()):
-        stored[str(dsr.pk)] = values
-    request.session[SESSION_TERMS] = dict(list(stored.items())[-SESSION_TERMS_KEEP:])
+    lookup_terms.terms_set(dsr=dsr, officer=request.user, values=values)
 
 
 @officer_only
@@ -89,6 +86,8 @@ def lookup_page(request: HttpRequest, request_id: str) -> HttpResponse:
     """GET: the request's own details, or the spelling stored for it; POST (CSRF): another
     spelling, checked by LookupForm, then back to GET; `reset` returns to the request's own."""
     dsr = get_request_for_officer(request.user, request_id)
+    # Terms an earlier version left in this officer's session: out of it now.
+    request.session.pop(LEGACY_SESSION_TERMS, None)
     if dsr.status != RequestStatus.OPEN:
         return _not_open(request, dsr)
     stored = _stored_terms(request, dsr)

@@ -8,11 +8,14 @@ copies) happens on every path.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,8 +158,9 @@ def persons_delete(
     2. for every reason but the replay itself an erasure-ledger entry per person:
        keyed hashes of the normalised identifiers and the id, never the values
        (`apps.retention.models.ErasureLedgerEntry`, outside the backups, R-DEL-2);
-    3. the person rows go, with every assignment's link and verification flag (one
-       statement each; anything another app points at a person, the ORM cascades);
+    3. the person rows go, with every row pointing at them (`person_delete_plan`: every
+       relation to Person, hidden ones included, one statement per table, checked
+       against the database's foreign keys);
        call notes stay, with the name perhaps inside their text (R-CALL-2);
     4. every auditlog entry about them is redacted completely (`apps.audit.redaction`);
        the deletion itself is not added to the auditlog: the ledger records privacy
@@ -212,23 +216,135 @@ def persons_delete(
     return ids
 
 
+@dataclasses.dataclass(frozen=True)
+class CascadeStep:
+    """One statement of a person deletion: the rows of `table` whose `column` points at a
+    row of `parent_table` that is going are deleted ("delete") or unlinked ("set_null").
+    `where` selects them with one array parameter, the person ids."""
+
+    table: str
+    column: str
+    parent_table: str
+    action: str  # "delete" | "set_null"
+    where: str
+
+
+@dataclasses.dataclass
+class DeletePlan:
+    steps: list[CascadeStep] = dataclasses.field(default_factory=list)
+    # Non-empty: a relation the set-based delete cannot apply (PROTECT, RESTRICT,
+    # SET_DEFAULT, DO_NOTHING, ...): Django's collector deletes instead and applies it.
+    orm_only_because: str = ""
+
+
+def _incoming_relations(model: type[models.Model]) -> list[Any]:
+    """Every foreign key and one-to-one pointing at `model`, hidden ones included: a
+    relation declared with related_name="+" (VerificationFlag.person, issue 11) or an
+    automatic many-to-many table is missing from `_meta.related_objects`, not from this."""
+    return [
+        rel
+        for rel in model._meta.get_fields(include_hidden=True)
+        if rel.is_relation and rel.auto_created and not rel.concrete and not rel.many_to_many
+    ]
+
+
+def _plan_relations(
+    plan: DeletePlan, *, parent_table: str, parent_where: str, relations: list[Any], depth: int = 0
+) -> None:
+    """Add the steps for `relations` (pointing at the rows of `parent_table` that
+    `parent_where` selects) to `plan`, depth first."""
+    for rel in relations:
+        table, column = rel.related_model._meta.db_table, rel.field.column
+        target = rel.field.target_field.column
+        if depth == 0 and target == "id":
+            where = f"{column} = ANY(%s)"  # the person ids themselves: no subquery
+        else:
+            where = f"{column} IN (SELECT {target} FROM {parent_table} WHERE {parent_where})"  # noqa: S608 (model names)
+        if rel.on_delete is models.CASCADE and depth < 5:
+            # What points at these rows goes first, while these still exist to select it by.
+            _plan_relations(
+                plan,
+                parent_table=table,
+                parent_where=where,
+                relations=_incoming_relations(rel.related_model),
+                depth=depth + 1,
+            )
+            plan.steps.append(CascadeStep(table, column, parent_table, "delete", where))
+        elif rel.on_delete is models.SET_NULL:
+            plan.steps.append(CascadeStep(table, column, parent_table, "set_null", where))
+        else:
+            plan.orm_only_because = f"{table}.{column}: on_delete={getattr(rel.on_delete, '__name__', rel.on_delete)}"
+
+
+@functools.cache
+def person_delete_plan() -> DeletePlan:
+    """The statements that delete persons with everything pointing at them, built from the
+    models' relations to Person, hidden ones included, and recursively from the relations
+    to the rows that cascade with them. `tests/test_person_delete_cascade.py` compares it
+    with the database's own foreign keys (pg_constraint), so a relation it misses fails
+    there, and `_person_rows_delete` checks the same once per process."""
+    plan = DeletePlan()
+    _plan_relations(
+        plan,
+        parent_table=Person._meta.db_table,
+        parent_where="id = ANY(%s)",
+        relations=_incoming_relations(Person),
+    )
+    return plan
+
+
+# Every foreign key in the database pointing at a table a person deletion deletes from.
+_FOREIGN_KEYS_SQL = """
+    SELECT c.confrelid::regclass::text, c.conrelid::regclass::text, a.attname
+    FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+    WHERE c.contype = 'f' AND c.confrelid = ANY(%s::regclass[])
+"""
+
+
+@functools.cache
+def _plan_checked_against_database() -> DeletePlan:
+    """The plan, after checking that the database holds no foreign key it misses (one
+    catalogue query per process): a constraint added outside the models (RunSQL) would
+    otherwise surface as an IntegrityError at the commit of every deletion."""
+    plan = person_delete_plan()
+    tables = {Person._meta.db_table, *(s.table for s in plan.steps if s.action == "delete")}
+    with connection.cursor() as cursor:
+        cursor.execute(_FOREIGN_KEYS_SQL, [sorted(tables)])
+        in_database = set(cursor.fetchall())
+    planned = {(s.parent_table, s.table, s.column) for s in plan.steps}
+    missing = in_database - planned
+    if missing:
+        raise ImproperlyConfigured(
+            "Foreign keys to persons that the person deletion does not handle: "
+            + ", ".join(f"{t}.{c} -> {p}" for p, t, c in sorted(missing))
+        )
+    return plan
+
+
 def _person_rows_delete(ids: list[uuid.UUID]) -> None:
     """Delete the person rows and every row that cascades with them, one statement per
-    table (links, verification flags, import differences, whatever another app adds with
-    on_delete=CASCADE). A relation of another kind makes it fall back to the ORM's delete.
-    Either way the deletion is not written to the auditlog (see `persons_delete`)."""
+    table (links, verification flags, import differences, request records, whatever
+    another app adds), nulling SET_NULL relations; see `person_delete_plan`. A relation
+    of another kind makes it fall back to the ORM's collector. Either way the deletion is
+    not written to the auditlog (see `persons_delete`)."""
     from auditlog.context import disable_auditlog
 
-    relations = [rel for rel in Person._meta.related_objects if not rel.many_to_many]
-    if all(rel.on_delete is models.CASCADE for rel in relations):
-        with connection.cursor() as cursor:
-            for rel in relations:
-                table, column = rel.related_model._meta.db_table, rel.field.column
-                cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])  # noqa: S608
-            cursor.execute("DELETE FROM prospects_person WHERE id = ANY(%s)", [ids])
+    plan = _plan_checked_against_database()
+    if plan.orm_only_because:
+        with disable_auditlog():
+            Person.objects.filter(pk__in=ids).delete()
         return
-    with disable_auditlog():
-        Person.objects.filter(pk__in=ids).delete()
+    with connection.cursor() as cursor:
+        for step in plan.steps:
+            if step.action == "delete":
+                cursor.execute(f"DELETE FROM {step.table} WHERE {step.where}", [ids])  # noqa: S608
+            else:
+                cursor.execute(
+                    f"UPDATE {step.table} SET {step.column} = NULL WHERE {step.where}",  # noqa: S608
+                    [ids],
+                )
+        cursor.execute("DELETE FROM prospects_person WHERE id = ANY(%s)", [ids])
 
 
 @transaction.atomic

@@ -8,9 +8,11 @@ own functions the same way.
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 
 from apps.assignments.models import ProcessorAgreement
@@ -195,6 +197,31 @@ def ip_removal(ctx: RuleContext) -> None:
                 # QuerySet.update: no signals, so the change log gains no entry holding the old value.
                 ctx.counts[f"{name}_ips_removed"] += qs.model.objects.filter(pk__in=ids).update(**cleared)
             ctx.batch_done()
+
+
+# Session stores whose rows carry an expiry date this rule can select by (`--now` honoured).
+_DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+
+
+@retention_rule("session_cleanup")
+def session_cleanup(ctx: RuleContext) -> None:
+    """Expired sessions are removed daily, what `manage.py clearsessions` does (R-DEL-1,
+    R-SEC-1): Django never deletes them itself, so every expired login stayed in
+    django_session for ever, with whatever a view had put into it. The cache and cookie
+    stores expire their own entries; another store gets its own `clear_expired`."""
+    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+        if not ctx.dry_run:
+            import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        return
+    expired = Session.objects.filter(expire_date__lt=ctx.now)
+    for ids in keyset_batches(expired, ctx.batch_size):
+        if ctx.dry_run:
+            ctx.counts["sessions_to_remove"] += len(ids)
+            continue
+        with transaction.atomic():
+            deleted, _ = Session.objects.filter(pk__in=ids, expire_date__lt=ctx.now).delete()
+        ctx.counts["sessions_removed"] += deleted
+        ctx.batch_done()
 
 
 @retention_rule("backup", in_default_run=False)

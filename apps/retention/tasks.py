@@ -47,3 +47,9 @@ def backup() -> int:
 def job_run_prune() -> int:
     """R-RET-1: removes records of clock-rule runs older than JOB_RUN_KEEP_DAYS (400)."""
     return run_rule("job_run_prune").pk
+
+
+@shared_task(name="retention.session_cleanup")
+def session_cleanup() -> int:
+    """R-DEL-1, R-SEC-1: removes expired sessions from django_session daily (clearsessions)."""
+    return run_rule("session_cleanup").pk
