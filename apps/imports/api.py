@@ -19,6 +19,7 @@ from apps.audit.services import access_log_bulk, access_log_record
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
+    get_assignment_to_download,
     get_import_for_user,
     get_prospect_for_user,
     get_prospect_to_manage,
@@ -115,7 +116,10 @@ class CsvRenderer(_FileRenderer):
 
 
 @extend_schema(
-    summary="Download the database with its call notes (.xlsx or .csv); access-logged",
+    summary=(
+        "Download the database with its call notes (.xlsx or .csv); access-logged. The client's "
+        "users only: staff see the database in the application (403), policy §3"
+    ),
     parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
     responses={(200, "application/octet-stream"): bytes},
 )
@@ -123,7 +127,7 @@ class ExportApi(APIView):
     renderer_classes = [XlsxRenderer, CsvRenderer, JSONRenderer]
 
     def get(self, request, assignment_id):  # type: ignore[no-untyped-def]
-        assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.DOWNLOAD)
+        assignment = get_assignment_to_download(request.user, assignment_id)
         return export_response(request, assignment, request.query_params.get("format", "xlsx"))
 
 

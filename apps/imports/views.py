@@ -27,6 +27,7 @@ from apps.core.access import (
     AssignmentPerm,
     assignment_perms_for,
     get_assignment_for_user,
+    get_assignment_to_download,
     get_import_for_user,
     get_prospect_to_manage,
 )
@@ -223,7 +224,7 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @require_GET
 @login_required
 def export(request: HttpRequest, assignment_id: str, file_format: str) -> HttpResponse:
-    assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.DOWNLOAD)
+    assignment = get_assignment_to_download(request.user, assignment_id)
     from django.http import Http404
     from rest_framework.exceptions import NotFound
 
