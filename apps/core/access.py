@@ -26,8 +26,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -376,13 +376,16 @@ def get_assignment_to_download(user: Any, assignment_id: Any) -> Any:
     only. 404 for whoever may not see the database at all (the same as a missing id);
     403 for the staff who see it in the application but may not take it away (policy §3)."""
     assignment = get_assignment_for_user(user, assignment_id, perm=AssignmentPerm.SUPERVISE)
-    if not assignments_visible_to(user, AssignmentPerm.DOWNLOAD, _one(assignment)).exists():
+    if not may_download(user, assignment):
         raise PermissionDenied
     return assignment
 
 
-def _one(assignment: Model) -> QuerySet:
-    return type(assignment).objects.filter(pk=assignment.pk)
+def may_download(user: Any, assignment: Model) -> bool:
+    """Whether pages show the download buttons: the same rule as the download itself."""
+    return assignments_visible_to(
+        user, AssignmentPerm.DOWNLOAD, type(assignment).objects.filter(pk=assignment.pk)
+    ).exists()
 
 
 def get_prospect_for_user(user: Any, prospect_id: Any) -> Any:
