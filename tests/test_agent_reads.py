@@ -133,3 +133,52 @@ def test_person_output_masks_for_agents_only(world: World) -> None:
     assert (agent["email"], agent["phone"], agent["verify"]) == (None, None, True)
     client = person_output(world.users["client_same_tenant"], person)
     assert (client["email"], client["phone"]) == (person.email, person.phone)
+
+
+def _output_serializers() -> list[type]:
+    """Every *Output serializer the project's API modules define."""
+    import importlib
+    import pkgutil
+
+    from rest_framework import serializers
+
+    import apps
+
+    found = []
+    for app in pkgutil.iter_modules(apps.__path__):
+        for name in ("api", "serializers"):
+            try:
+                module = importlib.import_module(f"apps.{app.name}.{name}")
+            except ModuleNotFoundError:
+                continue
+            found += [
+                obj
+                for obj in vars(module).values()
+                if isinstance(obj, type)
+                and issubclass(obj, serializers.BaseSerializer)
+                and obj.__module__ == module.__name__
+                and obj.__name__.endswith("Output")
+            ]
+    return found
+
+
+# Outputs that may carry an email or phone field, and why that is safe. A new output with
+# such a field fails below until it is stated here: a person's contact details leave the
+# API through the two person outputs only (R-CALL-3).
+CONTACT_OUTPUTS = {
+    "apps.prospects.serializers.PersonForAgentOutput": "takes a PersonForAgent only: masked while flagged",
+    "apps.prospects.serializers.PersonOutput": "refuses to run without a database holder's audience",
+    "apps.prospects.serializers.CompanyOutput": "a company's general phone (policy §4.1), not personal",
+}
+
+
+def test_contact_details_leave_the_api_through_the_person_outputs_only() -> None:
+    outputs = _output_serializers()
+    assert len(outputs) > 5  # the scan finds the project's outputs
+    carrying = {
+        f"{cls.__module__}.{cls.__name__}"
+        for cls in outputs
+        if {"email", "phone"} & set(getattr(cls, "_declared_fields", {}))
+        or {"email", "phone"} & set(getattr(getattr(cls, "Meta", None), "fields", None) or ())
+    }
+    assert carrying == set(CONTACT_OUTPUTS)
