@@ -21,15 +21,9 @@ deletion) cannot change what the next request of the walk reads.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import io
-import re
-import urllib.parse
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import phonenumbers
 import pytest
 from django.db import transaction
 from django.test import Client as HttpClient
@@ -41,53 +35,11 @@ from apps.clients.models import ClientContact
 from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 from apps.prospects.services import DeletionReason, person_delete
 from tests import factories
+from tests.bodies import HTMX, Values, email_texts, read
 from tests.conftest import ROLES, World, build_world
 from tests.test_permission_matrix import FULL_MATRIX
 
 KEYS = sorted(FULL_MATRIX)
-
-
-# --- Values, and finding them in any notation ------------------------------------------
-@dataclass(frozen=True)
-class Values:
-    """Values that must not show, each matched as people write it."""
-
-    texts: tuple[str, ...] = ()  # names, emails, company data: case-insensitive
-    phones: tuple[str, ...] = ()  # E.164: matched on their digits, any notation
-
-    def found_in(self, body: str) -> list[str]:
-        lowered = body.lower()
-        found = [t for t in self.texts if t.lower() in lowered]
-        found += [p for p in self.phones if _phone_pattern(p).search(body)]
-        return found
-
-
-def _phone_pattern(e164: str) -> re.Pattern[str]:
-    """The national significant number, digit by digit, with any separators between: it is
-    inside +31 6 12…, 0031612…, 06-12…, (06) 12 …, tel:%2B3161… alike."""
-    number = phonenumbers.parse(e164, None)
-    digits = str(number.national_number)
-    return re.compile(r"[\s.\-/()]*".join(digits))
-
-
-def _email_texts(email: str) -> tuple[str, ...]:
-    # The local part too: it survives URL-encoding (%40) and "name [at] domain".
-    return (email, email.split("@")[0])
-
-
-def _body(response) -> str:  # type: ignore[no-untyped-def]
-    """Everything a response hands over: headers, the redirects followed, the body (a
-    streamed download read to its end, an .xlsx unzipped), HTML entities and URL escapes undone."""
-    raw = b"".join(response.streaming_content) if response.streaming else response.content
-    parts = [f"{k}: {v}" for k, v in response.items()]
-    parts += [url for url, _status in getattr(response, "redirect_chain", [])]
-    if raw[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
-    else:
-        parts.append(raw.decode("utf-8", "replace"))
-    text = "\n".join(parts)
-    return "\n".join((text, html.unescape(text), urllib.parse.unquote(text)))
 
 
 # --- The world ---------------------------------------------------------------------------
@@ -157,8 +109,8 @@ def build_body_world() -> BodyWorld:
         world=w,
         flagged=flagged,
         control=control,
-        flagged_values=Values(texts=_email_texts(flagged.email), phones=(flagged.phone,)),
-        control_values=Values(texts=_email_texts(control.email), phones=(control.phone,)),
+        flagged_values=Values(texts=email_texts(flagged.email), phones=(flagged.phone,)),
+        control_values=Values(texts=email_texts(control.email), phones=(control.phone,)),
         globex_only=Values(
             texts=(
                 "Quaxcorp",
@@ -168,7 +120,7 @@ def build_body_world() -> BodyWorld:
                 "quaxcorp-globexonly",
                 "Zebulon",
                 "Quaxwright",
-                *_email_texts(w.other_person.email),
+                *email_texts(w.other_person.email),
                 "Hoofd Quaxzaken",
                 "Quaxcampagne",
                 "globex-extra-waarde-7781",
@@ -177,7 +129,7 @@ def build_body_world() -> BodyWorld:
             ),
             phones=(w.other_person.phone, other_company.phone),
         ),  # fmt: skip
-        erased=Values(texts=("Gewistra", *_email_texts(erased.email)), phones=(erased.phone,)),
+        erased=Values(texts=("Gewistra", *email_texts(erased.email)), phones=(erased.phone,)),
     )
 
 
@@ -195,24 +147,11 @@ def bw(django_db_setup, django_db_blocker) -> Iterator[BodyWorld]:  # type: igno
 
 
 # --- Walking -----------------------------------------------------------------------------
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def _read(http: HttpClient, method: str, url: str, data: dict | None = None, **headers: str) -> str:
-    """One request in a savepoint rolled back afterwards; its body read inside it (a
-    streamed download reads the database while it is consumed)."""
-    with transaction.atomic():
-        response = getattr(http, method)(url, data or {}, follow=True, **headers)
-        body = _body(response)
-        transaction.set_rollback(True)
-    return body
-
-
 def _walk(http: HttpClient, url: str, methods: tuple[str, ...], htmx: bool) -> Iterator[tuple[str, str]]:
     for method in methods:
-        yield method, _read(http, method, url)
+        yield method, read(http, method, url)
         if htmx:
-            yield f"{method} (htmx)", _read(http, method, url, **HTMX)
+            yield f"{method} (htmx)", read(http, method, url, **HTMX)
 
 
 def _assert_none(values: Values, bodies: Iterator[tuple[str, str]], what: str, erased: Values) -> None:
@@ -254,8 +193,8 @@ def _agent_posts_with_data(bw: BodyWorld) -> Iterator[tuple[str, str]]:
     ]
     for name, args, data in posts:
         url = reverse(name, args=args)
-        yield f"POST {url}", _read(http, "post", url, data)
-        yield f"POST {url} (htmx)", _read(http, "post", url, data, **HTMX)
+        yield f"POST {url}", read(http, "post", url, data)
+        yield f"POST {url} (htmx)", read(http, "post", url, data, **HTMX)
 
 
 def test_no_agent_post_with_data_answers_a_flagged_persons_contact_details(bw: BodyWorld, db: None) -> None:
@@ -268,7 +207,7 @@ def test_the_agent_walk_sees_the_unflagged_persons_details(bw: BodyWorld, db: No
     w = bw.world
     http = w.client_for("agent_with_lease")
     for key in ("calling:screen", "api:prospect-detail"):
-        body = _read(http, "get", FULL_MATRIX[key].url(w))
+        body = read(http, "get", FULL_MATRIX[key].url(w))
         assert set(bw.control_values.found_in(body)) >= {bw.control.email, bw.control.phone}, key
         assert bw.flagged.last_name in body, key  # the flagged person is there, named
     posts = dict(_agent_posts_with_data(bw))
@@ -278,7 +217,7 @@ def test_the_agent_walk_sees_the_unflagged_persons_details(bw: BodyWorld, db: No
 def test_the_client_sees_the_flagged_persons_details(bw: BodyWorld, db: None) -> None:
     """The values the agent walk looks for are in the database holders' bodies."""
     w = bw.world
-    body = _read(w.client_for("client_same_tenant"), "get", FULL_MATRIX["api:prospect-detail"].url(w))
+    body = read(w.client_for("client_same_tenant"), "get", FULL_MATRIX["api:prospect-detail"].url(w))
     assert set(bw.flagged_values.found_in(body)) >= {bw.flagged.email, bw.flagged.phone}
 
 
@@ -295,7 +234,7 @@ def test_the_tenant_walk_sees_globex_values_as_globex(bw: BodyWorld, db: None) -
     """The control: Globex's own user reads those values on the same kind of page."""
     w = bw.world
     http = w.client_for("client_other_tenant")
-    body = _read(http, "get", reverse("api:prospect-detail", args=[w.other_prospect.pk]))
+    body = read(http, "get", reverse("api:prospect-detail", args=[w.other_prospect.pk]))
     assert {"Quaxcorp", "Quaxwright", w.other_person.phone, "globex-extra-waarde-7781"} <= set(
         bw.globex_only.found_in(body)
     )
@@ -331,3 +270,22 @@ def test_the_deleted_person_is_gone_from_the_rows_the_walk_reads(bw: BodyWorld, 
     assert not CallNote.objects.filter(text__icontains="Gewistra").exists()
     assert not ClientContact.objects.filter(last_name="Gewistra").exists()
     assert Company.objects.filter(pk=w.company.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["+31687654329", "+31 6 87654329", "0031687654329", "06-87654329", "(06) 876 543 29", "tel:%2B31687654329"],
+)
+def test_a_phone_is_found_in_any_notation(written: str) -> None:
+    assert Values(phones=("+31687654329",)).found_in(f"<td>{written}</td>") == ["+31687654329"]
+
+
+def test_another_phone_is_not_found() -> None:
+    assert Values(phones=("+31687654329",)).found_in("06-87654328 · +31 6 8765432") == []
+
+
+def test_a_downloaded_workbook_is_read(bw: BodyWorld, db: None) -> None:
+    """The walk reads .xlsx downloads too: the client's file holds the flagged person's email."""
+    w = bw.world
+    url = reverse("portal:export", args=[w.assignment.pk, "xlsx"])
+    assert bw.flagged.email in read(w.client_for("client_same_tenant"), "get", url)
