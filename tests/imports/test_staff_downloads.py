@@ -91,3 +91,14 @@ def test_adding_a_supervisor_grants_no_download_row(world: World) -> None:
         AssignmentUserObjectPermission.objects.filter(user=supervisor).values_list("permission__codename", flat=True)
     )
     assert codenames == {"view_assignment", "supervise_assignment"}
+
+
+@pytest.mark.parametrize(
+    ("role", "promised"), [("supervisor", False), ("administrator", False), ("client_same_tenant", True)]
+)
+def test_the_assignment_overview_promises_a_download_to_the_client_only(
+    world: World, role: str, promised: bool
+) -> None:
+    page = world.client_for(role).get(reverse("assignments:detail", args=[world.assignment.pk])).content.decode()
+    assert ("Database, upload and download" in page) is promised
+    assert ("Database and upload" in page) is not promised
