@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
@@ -25,6 +26,7 @@ from apps.core.access import (
     get_import_for_user,
     get_prospect_for_user,
     get_prospect_to_manage,
+    may_download,
 )
 from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
@@ -136,6 +138,8 @@ class ExportApi(APIView):
 
 def export_response(request: Any, assignment: Any, file_format: str) -> Any:
     """The file download shared by the page and the API; logged before the first byte."""
+    if not may_download(request.user, assignment):  # a caller that skipped get_assignment_to_download
+        raise DjangoPermissionDenied
     if file_format not in ("xlsx", "csv"):
         raise NotFound()
     exports.export_log(assignment=assignment, actor=request.user, request=request)

@@ -102,3 +102,18 @@ def test_the_assignment_overview_promises_a_download_to_the_client_only(
     page = world.client_for(role).get(reverse("assignments:detail", args=[world.assignment.pk])).content.decode()
     assert ("Database, upload and download" in page) is promised
     assert ("Database and upload" in page) is not promised
+
+
+def test_the_file_itself_refuses_staff_whatever_view_calls_it(world: World) -> None:
+    """Defence in depth: a future view that forgets get_assignment_to_download still
+    hands no file to staff."""
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from apps.imports.api import export_response
+
+    request = RequestFactory().get("/")
+    request.user = world.users["supervisor"]
+    with pytest.raises(PermissionDenied):
+        export_response(request, world.assignment, "csv")
+    assert not AccessLogEntry.objects.filter(action=AccessAction.DOWNLOAD).exists()
