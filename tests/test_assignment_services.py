@@ -85,7 +85,8 @@ def test_permissions_are_rows_on_the_assignment_only(world: World) -> None:
             "permission__codename", flat=True
         )
     )
-    assert codes == {"view_assignment", "supervise_assignment", "download_assignment"}
+    # No "download": downloads are the client's users' alone (policy §3, issue 11 #9).
+    assert codes == {"view_assignment", "supervise_assignment"}
 
 
 def test_deleting_an_assignment_removes_notes_and_unshared_persons_but_keeps_companies(world: World) -> None:

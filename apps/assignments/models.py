@@ -42,7 +42,8 @@ class Assignment(models.Model):
         permissions = [
             ("work_assignment", _("Can call the prospects of the assignment")),
             ("supervise_assignment", _("Can see the whole database, notes and results")),
-            ("download_assignment", _("Can download the database")),
+            # No "download" permission: downloads are the client's users' alone (implicit,
+            # apps/core/access.py); staff see the database in the application only (policy §3).
         ]
         constraints = [
             models.UniqueConstraint(fields=["client", "name"], name="assignment_unique_name_per_client"),

@@ -25,6 +25,7 @@ def assignment_detail(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "agreement": getattr(assignment, "processor_agreement", None),
         "results": assignment.results.all(),
         "can_supervise": AssignmentPerm.SUPERVISE in perms,
+        "can_download": AssignmentPerm.DOWNLOAD in perms,  # the client's users only (policy §3)
     }
     if AssignmentPerm.SUPERVISE in perms:
         counts = dict(assignment.prospects.values_list("status").annotate(n=Count("id")))

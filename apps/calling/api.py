@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -30,21 +30,10 @@ from apps.core.access import (
 from apps.core.api import StrictInput
 from apps.privacy.consent import person_consent_record
 from apps.privacy.models import ConsentChannel
-from apps.prospects.serializers import CompanyOutput
+from apps.prospects.serializers import CompanyOutput, PersonForAgentOutput, PersonOutput, person_output
 from apps.prospects.services import person_update
 
 # --- Output --------------------------------------------------------------------------
-
-
-class PersonOnScreenOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    job_title = serializers.CharField()
-    # Null while the person must be verified (R-CALL-3): the value never leaves the server.
-    email = serializers.CharField(allow_null=True)
-    phone = serializers.CharField(allow_null=True)
-    verify = serializers.BooleanField(help_text="Verified more than 6 months ago: confirm or correct before use.")
 
 
 class NoteOutput(serializers.ModelSerializer):
@@ -76,19 +65,9 @@ class CallScreenOutput(serializers.Serializer):
     lease_expires_at = serializers.DateTimeField(allow_null=True)
     company = CompanyOutput(source="prospect.company")
     company_verify = serializers.BooleanField()
-    persons = PersonOnScreenOutput(many=True)
+    persons = PersonForAgentOutput(many=True)  # a person as an agent may see them (R-CALL-3)
     notes = NoteOutput(many=True)
     results = ResultOutput(many=True)
-
-
-class CallScreenPersonOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    job_title = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
-    verified_at = serializers.DateTimeField()
 
 
 # --- Input ---------------------------------------------------------------------------
@@ -219,7 +198,7 @@ def _person_for(request: Request, person_id: Any) -> Any:
 @extend_schema(
     summary="Confirm a person, or correct them: either way they are verified now (R-RET-3)",
     request=PersonInput,
-    responses={200: CallScreenPersonOutput},
+    responses={200: PolymorphicProxySerializer("PersonAfterVerify", [PersonForAgentOutput, PersonOutput], None)},
 )
 class PersonVerifyApi(APIView):
     def post(self, request: Request, person_id: Any) -> Response:
@@ -229,7 +208,7 @@ class PersonVerifyApi(APIView):
         given = {k: v.strip() for k, v in data.validated_data.items() if v and v.strip()}
         person = person_update(person=person, actor=request.user, **given)
         access_log_record(actor=request.user, action=AccessAction.VIEW, obj=person, request=request)
-        return Response(CallScreenPersonOutput(person).data)
+        return Response(person_output(request.user, person))  # by audience: agents get their view
 
 
 @extend_schema(

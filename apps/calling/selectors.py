@@ -14,47 +14,14 @@ from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment, CallResult
 from apps.callnotes.models import CallNote
-from apps.clients.models import LegalBasis
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
 from apps.prospects.models import Lease, Person, Prospect, ProspectStatus
+from apps.prospects.selectors import PersonForAgent, persons_for_agent
 
-
-@dataclass(frozen=True)
-class PersonOnScreen:
-    """A person as the agent sees them: a flagged person's direct email and phone are not
-    even handed to the template or serializer until verified (R-CALL-3, R-RET-2)."""
-
-    id: Any
-    first_name: str
-    last_name: str
-    job_title: str
-    email: str | None
-    phone: str | None
-    verify: bool
-    # For "consent given" (issue 11 #8): whether an address exists (never the address of a
-    # flagged person), and whether the legal basis already is consent.
-    has_email: bool = False
-    consent: bool = False
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @classmethod
-    def of(cls, person: Person, now: dt.datetime) -> PersonOnScreen:
-        flagged = person.needs_verification(now)
-        return cls(
-            id=person.id,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            job_title=person.job_title,
-            email=None if flagged else person.email,
-            phone=None if flagged else person.phone,
-            verify=flagged,
-            has_email=bool(person.email),
-            consent=person.legal_basis == LegalBasis.CONSENT,
-        )
+# A person on the agent's screen is a person as an agent may see them: one selector for
+# every agent-facing path (apps/prospects/selectors.py, R-CALL-3).
+PersonOnScreen = PersonForAgent
 
 
 @dataclass(frozen=True)
@@ -88,7 +55,7 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     return CallScreen(
         prospect=prospect,
         company_verify=prospect.company.needs_verification(now),
-        persons=[PersonOnScreen.of(p, now) for p in persons],
+        persons=persons_for_agent(persons, now),
         notes=list(notes),
         results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
         lease_expires_at=lease,

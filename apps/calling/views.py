@@ -40,6 +40,7 @@ from apps.core.errors import ServiceError
 from apps.privacy.consent import person_consent_record
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
+from apps.prospects.selectors import person_for_agent
 from apps.prospects.services import company_update, person_update
 
 
@@ -289,7 +290,8 @@ def person_left(request: HttpRequest, prospect_id: str, person_id: str) -> HttpR
     access_log_record(
         actor=request.user, action=AccessAction.VIEW, obj=person, assignment_id=prospect.assignment_id, request=request
     )
-    return render(request, "calling/person_left.html", {"prospect": prospect, "person": person})
+    # The page names the person as an agent may see them, never the whole record (R-CALL-3).
+    return render(request, "calling/person_left.html", {"prospect": prospect, "person": person_for_agent(person)})
 
 
 @require_GET

@@ -6,14 +6,16 @@ Every page, API view, admin page and export reaches data through these functions
 in the queryset, so it answers 404, the same as a row that does not exist (R-NTK-1).
 
 Object permissions live on the assignment only (R-NTK-4), as django-guardian rows:
-- supervisors hold view, supervise and download on the assignments they supervise;
+- supervisors hold view and supervise on the assignments they supervise;
 - agents hold view and work on the assignments they are scheduled on, and reach a
   prospect only through its lease or a callback they scheduled (R-NTK-2), and only while
   the assignment is active (R-NTK-3);
 - client users hold view, supervise and download implicitly on every assignment of their
   own client (tenant ownership), never work;
 - administrators see all client data and never work; board members see no client data,
-  and they alone see the HR files (R-HR-1).
+  and they alone see the HR files (R-HR-1);
+- download is the client's alone: staff see the database in the application only, never
+  as a file on a workstation (policy §3, SPEC §5). No guardian row grants it.
 Staff without a confidentiality agreement on record see nothing (R-NTK-5).
 """
 
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -38,10 +41,15 @@ class AssignmentPerm(StrEnum):
     DOWNLOAD = "download_assignment"
 
 
-SUPERVISOR_PERMS = (AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE, AssignmentPerm.DOWNLOAD)
+# Granted as guardian rows by apps/assignments/services.py. Never DOWNLOAD: downloads are
+# for the client's users only (policy §3: no local data on staff workstations).
+SUPERVISOR_PERMS = (AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE)
 AGENT_PERMS = (AssignmentPerm.VIEW, AssignmentPerm.WORK)
 # What a client user holds on their own client's assignments (tenant ownership).
 CLIENT_PERMS = frozenset({AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE, AssignmentPerm.DOWNLOAD})
+# Administrators see every assignment's database in the application; they neither work
+# on it nor download it (policy §3).
+ADMINISTRATOR_PERMS = frozenset({AssignmentPerm.VIEW, AssignmentPerm.SUPERVISE})
 
 
 def may_open_client_data(user: Any) -> bool:
@@ -79,7 +87,7 @@ def assignments_visible_to(
         return qs.none()
     match user.role:
         case Role.ADMINISTRATOR:
-            return qs.none() if perm == AssignmentPerm.WORK else qs
+            return qs if perm in ADMINISTRATOR_PERMS else qs.none()
         case Role.CLIENT:
             return qs.filter(client_id=user.client_id) if perm in CLIENT_PERMS else qs.none()
         # Supervisors see what they supervise and agents what they work on: the role's own
@@ -362,6 +370,23 @@ def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm 
     from apps.assignments.models import Assignment
 
     return get_for_user(Assignment.objects.select_related("client"), user, assignment_id, perm=perm)
+
+
+def get_assignment_to_download(user: Any, assignment_id: Any) -> Any:
+    """An assignment whose database the user may download as a file: its client's users
+    only. 404 for whoever may not see the database at all (the same as a missing id);
+    403 for the staff who see it in the application but may not take it away (policy §3)."""
+    assignment = get_assignment_for_user(user, assignment_id, perm=AssignmentPerm.SUPERVISE)
+    if not may_download(user, assignment):
+        raise PermissionDenied
+    return assignment
+
+
+def may_download(user: Any, assignment: Model) -> bool:
+    """Whether pages show the download buttons: the same rule as the download itself."""
+    return assignments_visible_to(
+        user, AssignmentPerm.DOWNLOAD, type(assignment).objects.filter(pk=assignment.pk)
+    ).exists()
 
 
 def get_prospect_for_user(user: Any, prospect_id: Any) -> Any:

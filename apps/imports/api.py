@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -16,13 +17,17 @@ from rest_framework.views import APIView
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
+from apps.calling.api import CallScreenOutput
+from apps.calling.selectors import call_screen
 from apps.clients.models import LegalBasis
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
+    get_assignment_to_download,
     get_import_for_user,
     get_prospect_for_user,
     get_prospect_to_manage,
+    may_download,
 )
 from apps.core.api import StrictInput
 from apps.imports import exports, selectors
@@ -30,7 +35,8 @@ from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
 from apps.prospects.models import Prospect
-from apps.prospects.serializers import CompanyOutput
+from apps.prospects.selectors import Audience, audience_of
+from apps.prospects.serializers import CompanyOutput, PersonOutput, database_context
 from apps.prospects.services import prospect_delete
 
 
@@ -117,7 +123,10 @@ class CsvRenderer(_FileRenderer):
 
 
 @extend_schema(
-    summary="Download the database with its call notes (.xlsx or .csv); access-logged",
+    summary=(
+        "Download the database with its call notes (.xlsx or .csv); access-logged. The client's "
+        "users only: staff see the database in the application (403), policy §3"
+    ),
     parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
     responses={(200, "application/octet-stream"): bytes},
 )
@@ -125,12 +134,14 @@ class ExportApi(APIView):
     renderer_classes = [XlsxRenderer, CsvRenderer, JSONRenderer]
 
     def get(self, request, assignment_id):  # type: ignore[no-untyped-def]
-        assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.DOWNLOAD)
+        assignment = get_assignment_to_download(request.user, assignment_id)
         return export_response(request, assignment, request.query_params.get("format", "xlsx"))
 
 
 def export_response(request: Any, assignment: Any, file_format: str) -> Any:
     """The file download shared by the page and the API; logged before the first byte."""
+    if not may_download(request.user, assignment):  # a caller that skipped get_assignment_to_download
+        raise DjangoPermissionDenied
     if file_format not in ("xlsx", "csv"):
         raise NotFound()
     exports.export_log(assignment=assignment, actor=request.user, request=request)
@@ -146,18 +157,9 @@ def export_response(request: Any, assignment: Any, file_format: str) -> Any:
     )
 
 
-class PersonOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    job_title = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
-    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
-    verified_at = serializers.DateTimeField()
-
-
 class ProspectOutput(serializers.ModelSerializer):
+    """A record of the database, for those who hold it (never an agent: `prospect_output`)."""
+
     assignment = serializers.UUIDField(source="assignment_id")
     company = CompanyOutput()
     persons = PersonOutput(many=True)
@@ -178,6 +180,17 @@ class ProspectOutput(serializers.ModelSerializer):
         ]
 
 
+def prospect_output(user: Any, prospect: Prospect) -> dict[str, Any]:
+    """One prospect as `user` may see it: the one place that picks the output by audience.
+    An agent (holding the lease, R-NTK-2) gets exactly the call screen, its persons as an
+    agent may see them (R-CALL-3) and none of the client's extra columns; the database
+    holders get the record."""
+    if audience_of(user) is Audience.AGENT:
+        return CallScreenOutput(call_screen(prospect=prospect, agent=user)).data
+    record = selectors.prospect_with_persons(prospect.pk)
+    return ProspectOutput(record, context=database_context(user)).data
+
+
 @extend_schema(
     summary="The database of an assignment, paginated",
     parameters=[
@@ -188,6 +201,9 @@ class ProspectOutput(serializers.ModelSerializer):
 )
 class ProspectListApi(ListAPIView):
     serializer_class = ProspectOutput
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return super().get_serializer_context() | database_context(self.request.user)
 
     def get_queryset(self):  # type: ignore[override]
         assignment = get_assignment_for_user(self.request.user, self.kwargs["assignment_id"], AssignmentPerm.SUPERVISE)
@@ -234,7 +250,13 @@ class ProspectPatchInput(serializers.Serializer):
     extra = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
 
 
-@extend_schema(summary="One record of the database: read (agents only while holding its lease), correct, delete")
+@extend_schema(
+    summary=(
+        "One record of the database: read, correct, delete. An agent reads only the prospect whose lease "
+        "they hold, as their call screen shows it (R-NTK-2, R-CALL-3)"
+    ),
+    responses=PolymorphicProxySerializer("ProspectForAudience", [ProspectOutput, CallScreenOutput], None),
+)
 class ProspectDetailApi(APIView):
     serializer_class = ProspectOutput
 
@@ -247,12 +269,11 @@ class ProspectDetailApi(APIView):
 
     def get(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = get_prospect_for_user(request.user, prospect_id)
-        prospect = selectors.prospect_with_persons(prospect.pk)
         access_log_record(
             actor=request.user, action=AccessAction.VIEW, obj=prospect, assignment_id=prospect.assignment_id,
             request=request,
         )  # fmt: skip
-        return Response(ProspectOutput(prospect).data)
+        return Response(prospect_output(request.user, prospect))
 
     @extend_schema(request=ProspectPatchInput)
     def patch(self, request, prospect_id):  # type: ignore[no-untyped-def]
@@ -260,7 +281,7 @@ class ProspectDetailApi(APIView):
         data = ProspectPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
-        return Response(ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data)
+        return Response(prospect_output(request.user, prospect))
 
     @extend_schema(responses={204: None})
     def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]

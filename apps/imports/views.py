@@ -25,10 +25,11 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk
 from apps.core.access import (
     AssignmentPerm,
-    assignment_perms_for,
     get_assignment_for_user,
+    get_assignment_to_download,
     get_import_for_user,
     get_prospect_to_manage,
+    may_download,
 )
 from apps.core.errors import ServiceError
 from apps.core.net import client_ip
@@ -71,7 +72,7 @@ def assignment_portal(request: HttpRequest, assignment_id: str) -> HttpResponse:
             "agreement": getattr(assignment, "processor_agreement", None),
             "imports": selectors.import_list(assignment=assignment),
             "counts": counts,
-            "can_download": AssignmentPerm.DOWNLOAD in assignment_perms_for(request.user, assignment),
+            "can_download": may_download(request.user, assignment),
         },
     )
 
@@ -210,6 +211,7 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
             "ordering": ordering,
             "query": query.urlencode(),
             "extra_columns": assignment.extra_columns,
+            "can_download": may_download(request.user, assignment),  # clients only (policy §3)
             "sorts": [
                 ("company", _("Company")),
                 ("city", _("City")),
@@ -224,7 +226,7 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @require_GET
 @login_required
 def export(request: HttpRequest, assignment_id: str, file_format: str) -> HttpResponse:
-    assignment = get_assignment_for_user(request.user, assignment_id, perm=AssignmentPerm.DOWNLOAD)
+    assignment = get_assignment_to_download(request.user, assignment_id)
     from django.http import Http404
     from rest_framework.exceptions import NotFound
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from rest_framework import serializers
+
+from apps.clients.models import LegalBasis
+from apps.prospects.models import Person
+from apps.prospects.selectors import Audience, PersonForAgent, audience_of, person_for_agent
 
 
 class CompanyOutput(serializers.Serializer):
@@ -22,3 +29,62 @@ class CompanyOutput(serializers.Serializer):
     employees = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     verified_at = serializers.DateTimeField()
+
+
+# --- Persons, by audience (R-CALL-3) ---------------------------------------------------
+# Two outputs and one function choosing between them. An agent's output reads a
+# PersonForAgent (apps/prospects/selectors.py), never a Person row; the database output
+# refuses to run unless the caller said the audience holds the database.
+
+
+class AudienceError(RuntimeError):
+    """A person's whole record was about to be serialized for an audience not stated as a
+    database holder: a programming error, never a response (fail closed)."""
+
+
+def database_context(user: Any) -> dict[str, Any]:
+    """The serializer context of a database holder's output (clients, supervisors, administrators)."""
+    return {"audience": audience_of(user)}
+
+
+class PersonForAgentOutput(serializers.Serializer):
+    """A person as an agent sees them (PersonForAgent)."""
+
+    id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    job_title = serializers.CharField()
+    # Null while the person must be verified (R-CALL-3): the value never leaves the server.
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    verify = serializers.BooleanField(help_text="Verified more than 6 months ago: confirm or correct before use.")
+
+    def to_representation(self, instance: Any) -> Any:
+        if not isinstance(instance, PersonForAgent):
+            raise AudienceError("An agent's output takes a PersonForAgent (person_for_agent), not a Person row.")
+        return super().to_representation(instance)
+
+
+class PersonOutput(serializers.Serializer):
+    """A person's whole record, for those who hold the database (never an agent)."""
+
+    id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    job_title = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    verified_at = serializers.DateTimeField()
+
+    def to_representation(self, instance: Any) -> Any:
+        if self.context.get("audience") is not Audience.DATABASE:
+            raise AudienceError("PersonOutput needs context=database_context(user) of a database holder.")
+        return super().to_representation(instance)
+
+
+def person_output(user: Any, person: Person, now: dt.datetime | None = None) -> dict[str, Any]:
+    """One person as `user` may see them: the agent's masked view or the whole record."""
+    if audience_of(user) is Audience.AGENT:
+        return PersonForAgentOutput(person_for_agent(person, now)).data
+    return PersonOutput(person, context=database_context(user)).data

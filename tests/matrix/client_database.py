@@ -15,6 +15,13 @@ from tests.conftest import World
 from tests.matrix import ADMINS, Row, expect, only
 
 HOLDERS = {"client_same_tenant", "supervisor"} | ADMINS
+# Downloads are the client's alone (policy §3, SPEC §5): the staff who see the database in
+# the application are refused (403); everyone else finds nothing (404).
+STAFF_HOLDERS = HOLDERS - {"client_same_tenant"}
+
+
+def download(ok: int, anonymous: int) -> dict[str, int]:
+    return only({"client_same_tenant"}, ok, 404, anonymous=anonymous) | dict.fromkeys(STAFF_HOLDERS, 403)
 
 
 def _import(w: World) -> str:
@@ -46,7 +53,7 @@ ROWS: dict[str, Row] = {
     "portal:upload": Row(lambda w: reverse("portal:upload", args=[w.assignment.pk]), get=page(), post=page(200)),
     "portal:database": Row(lambda w: reverse("portal:database", args=[w.assignment.pk]), get=page(), post=expect(405)),
     "portal:export": Row(
-        lambda w: reverse("portal:export", args=[w.assignment.pk, "csv"]), get=page(), post=expect(405)
+        lambda w: reverse("portal:export", args=[w.assignment.pk, "csv"]), get=download(200, 302), post=expect(405)
     ),
     # Without the typed name the deletion form is shown again; nothing is deleted.
     "portal:assignment-delete": Row(
@@ -83,7 +90,7 @@ ROWS: dict[str, Row] = {
     ),
     "api:assignment-export": Row(
         lambda w: reverse("api:assignment-export", args=[w.assignment.pk]) + "?format=csv",
-        get=api(200),
+        get=download(200, 401),
         post=only(HOLDERS, 405, 405, anonymous=401),
     ),
     "api:prospect-list": Row(
