@@ -7,16 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, QuerySet
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.assignments.models import Assignment, CallResult
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
 from apps.prospects.models import Lease, Person, Prospect, ProspectStatus
+from apps.prospects.services import LEFT_COMPANY_SIGNAL
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class PersonOnScreen:
     email: str | None
     phone: str | None
     verify: bool
+    # Differences to verify on this record (R-IMP-3/4): (field label, value or "") pairs.
+    # A flagged person's email and phone values are left out like the record's own.
+    to_verify: tuple[tuple[str, str], ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -39,6 +45,15 @@ class PersonOnScreen:
     @classmethod
     def of(cls, person: Person, now: dt.datetime) -> PersonOnScreen:
         flagged = person.needs_verification(now)
+        to_verify = tuple(
+            (
+                str(DIFFERENCE_LABELS.get(d["field"], d["field"])),
+                ""
+                if d["field"] == LEFT_COMPANY_SIGNAL or (flagged and d["field"] in ("email", "phone"))
+                else d["value"],
+            )
+            for d in getattr(person, "to_verify", None) or ()
+        )
         return cls(
             id=person.id,
             first_name=person.first_name,
@@ -47,7 +62,34 @@ class PersonOnScreen:
             email=None if flagged else person.email,
             phone=None if flagged else person.phone,
             verify=flagged,
+            to_verify=to_verify,
         )
+
+
+DIFFERENCE_LABELS = {
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "job_title": gettext_lazy("Job title"),
+    "email": gettext_lazy("Direct email"),
+    "phone": gettext_lazy("Direct phone"),
+    "company": gettext_lazy("Company"),
+    # Another client's agent or user reported the person gone (R-IMP-4): a signal, no deletion here.
+    LEFT_COMPANY_SIGNAL: gettext_lazy("May have left the company"),
+}
+
+
+def _with_differences(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Each person with its differences to verify, in the same query (the call screen's
+    query count stays fixed)."""
+    from apps.imports.models import Difference
+
+    return qs.annotate(
+        to_verify=ArraySubquery(
+            Difference.objects.filter(person_id=OuterRef("pk"))
+            .order_by("field", "-created_at")
+            .values(json=JSONObject(field="field", value="value"))
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +110,9 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     prospect in this assignment, the assignment's results. `prospect` comes from
     `access.get_prospect_for_user` with its company and assignment."""
     now = now or timezone.now()
-    persons = Person.objects.filter(prospect_links__prospect=prospect).order_by("last_name", "first_name", "id")
+    persons = _with_differences(Person.objects.filter(prospect_links__prospect=prospect)).order_by(
+        "last_name", "first_name", "id"
+    )
     notes = (
         CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
         .select_related("result", "agent", "company")

@@ -23,8 +23,8 @@ Reversing: the schema goes back (the column, index and triggers are dropped); th
 records stay split, which the old schema allows; deleted unlinked records do not come back.
 """
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
 from django.db.models import Q
 
 SPLIT = """
@@ -176,9 +176,7 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="person", name="person_email_idx"),
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(
-                fields=["client", "email"], condition=~Q(email=""), name="person_client_email_idx"
-            ),
+            index=models.Index(fields=["client", "email"], condition=~Q(email=""), name="person_client_email_idx"),
         ),
         migrations.RunSQL(TRIGGERS, TRIGGERS_BACKWARD),
     ]
