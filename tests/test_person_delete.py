@@ -45,6 +45,7 @@ def marked_person(world: World, tag: str, *, assignment=None) -> Person:  # type
     change log has entries) and viewed once (so the access log has one), with a call note."""
     prospect = factories.ProspectFactory(assignment=assignment or world.assignment)
     person = factories.PersonFactory(
+        client=prospect.assignment.client,
         company=prospect.company,
         first_name=f"Zwaantje{tag}",
         last_name=f"Quirijnsen{tag}",
