@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.calling.selectors import call_screen
+from apps.calling.selectors import DIFFERENCE_LABELS, call_screen
 from apps.calling.services import person_add_to_prospect
 from apps.imports.exports import csv_stream
 from apps.imports.models import Difference
@@ -152,7 +152,7 @@ def test_the_left_company_signal_shows_on_the_other_clients_call_screen_until_ve
 
     screen = call_screen(prospect=other_prospect, agent=world.users["agent_other_assignment"])
     (shown,) = [p for p in screen.persons if p.id == globex.pk]
-    assert [label for label, _value in shown.to_verify] == ["May have left the company"]
+    assert shown.to_verify == ((str(DIFFERENCE_LABELS["left_company"]), ""),)
     person_update(person=globex, actor=world.users["agent_other_assignment"])  # the agent confirms
     screen = call_screen(prospect=other_prospect, agent=world.users["agent_other_assignment"])
     assert [p.to_verify for p in screen.persons if p.id == globex.pk] == [()]
@@ -267,3 +267,13 @@ def test_client_delete_removes_its_person_records(world: World) -> None:
     client_delete(client=world.acme)
     assert not Person.objects.filter(pk__in=[unlinked.pk, world.person.pk]).exists()
     assert Person.objects.filter(pk=world.other_person.pk).exists()
+
+
+def test_linking_one_clients_record_to_a_request_links_the_others_too(world: World) -> None:
+    from apps.privacy import casework
+    from apps.privacy.models import RequestRecord
+
+    acme, globex = _two_records(world, acme_verified_at=LONG_AGO)
+    dsr = factories.DataSubjectRequestFactory(confirmed=True)
+    casework.request_record_link(dsr=dsr, actor=world.users["privacy_officer"], person_id=acme.pk)
+    assert set(RequestRecord.objects.filter(request=dsr).values_list("person_id", flat=True)) == {acme.pk, globex.pk}
