@@ -174,8 +174,9 @@ def run_reference(path: str) -> None:
                 assignment=assignment, company=instance, defaults={"extra": {"Klantnummer": row["Klantnummer"]}}
             )
             email = normalise.email(row["E-mail"])
-            person = Person.objects.filter(email=email).first() or Person.objects.create(
-                company=instance, first_name=row["Voornaam"], last_name=row["Achternaam"], email=email,
+            person = Person.objects.filter(client=assignment.client, email=email).first() or Person.objects.create(
+                client=assignment.client, company=instance, first_name=row["Voornaam"],
+                last_name=row["Achternaam"], email=email,
                 phone=normalise.phone(row["Telefoon"]), verified_at=timezone.now(),
             )  # fmt: skip
             ProspectPerson.objects.get_or_create(prospect=prospect, person=person)

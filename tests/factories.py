@@ -101,9 +101,12 @@ class CompanyFactory(factory.django.DjangoModelFactory):
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
+    """A record of one client (R-IMP-4): give `client=` (ProspectFactory's `with_person` does)."""
+
     class Meta:
         model = Person
 
+    client = factory.SubFactory(ClientFactory)
     company = factory.SubFactory(CompanyFactory)
     first_name = "Jan"
     last_name = factory.Sequence(lambda n: f"Persoon{n}")
@@ -124,7 +127,7 @@ class ProspectFactory(factory.django.DjangoModelFactory):
     def with_person(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         """`ProspectFactory(with_person=True)` links one new person at the company."""
         if create and extracted:
-            person = PersonFactory(company=self.company)
+            person = PersonFactory(company=self.company, client=self.assignment.client)
             ProspectPerson.objects.create(prospect=self, person=person)
 
 

@@ -9,6 +9,7 @@ from apps.assignments.models import ProcessorAgreement
 from apps.core.access import AssignmentPerm, assignment_perms_for
 from apps.core.errors import ServiceError
 from apps.prospects.models import Lease
+from tests import factories
 from tests.conftest import World
 from tests.factories import AssignmentFactory, ClientFactory, UserFactory
 
@@ -93,8 +94,12 @@ def test_deleting_an_assignment_removes_notes_and_unshared_persons_but_keeps_com
     from apps.callnotes.models import CallNote
     from apps.prospects.models import Company, Person, ProspectPerson
 
-    shared = world.other_person
-    ProspectPerson.objects.create(prospect=world.prospect, person=shared)  # also held by Globex
+    # Globex's own record of a person at the same company (R-IMP-4: a record per client;
+    # no record is shared any more) stays.
+    shared = factories.PersonFactory(client=world.globex, company=world.company)
+    ProspectPerson.objects.create(
+        prospect=factories.ProspectFactory(assignment=world.other_assignment, company=world.company), person=shared
+    )
     own = world.person
     services.assignment_delete(assignment=world.assignment)
     assert not CallNote.objects.filter(pk=world.note.pk).exists()

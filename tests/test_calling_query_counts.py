@@ -14,7 +14,9 @@ from tests.factories import CallNoteFactory, PersonFactory, ProspectFactory
 
 def grow(world: World, size: int) -> None:
     for _ in range(size):
-        ProspectPerson.objects.create(prospect=world.prospect, person=PersonFactory(company=world.company))
+        ProspectPerson.objects.create(
+            prospect=world.prospect, person=PersonFactory(company=world.company, client=world.acme)
+        )
         CallNoteFactory(prospect=world.prospect)
         ProspectFactory(assignment=world.assignment)
 

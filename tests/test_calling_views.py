@@ -128,7 +128,7 @@ def test_correcting_the_company_verifies_it(world: World) -> None:
 
 
 def test_adding_a_person_links_them_to_this_assignment_and_merges_by_email(world: World) -> None:
-    known = PersonFactory(company=world.company, email="piet@bedrijf.example", job_title="")
+    known = PersonFactory(client=world.acme, company=world.company, email="piet@bedrijf.example", job_title="")
     http = world.client_for("agent_with_lease")
     url = reverse("calling:person-add", args=[world.prospect.pk])
     http.post(url, {"add-last_name": "Piet", "add-email": "PIET@bedrijf.example", "add-job_title": "Inkoper"})

@@ -51,6 +51,7 @@ def marked_person(world: World, tag: str, *, assignment=None) -> Person:  # type
     )
     prospect = factories.ProspectFactory(assignment=assignment or world.assignment, extra={"Opmerking": remark})
     person = factories.PersonFactory(
+        client=prospect.assignment.client,
         company=prospect.company,
         first_name=f"Zwaantje{tag}",
         last_name=f"Quirijnsen{tag}",

@@ -38,9 +38,21 @@ def _person(world: World, assignment=None, **kwargs) -> Person:  # type: ignore[
     prospect = factories.ProspectFactory(assignment=assignment or world.assignment)
     values = {"first_name": "Femke", "last_name": "Zonderland", "email": "femke@zonder.example", "phone": ""}
     values.update(kwargs)
-    person = factories.PersonFactory(company=prospect.company, **values)
+    person = factories.PersonFactory(client=prospect.assignment.client, company=prospect.company, **values)
     ProspectPerson.objects.create(prospect=prospect, person=person)
     return person
+
+
+def _also_held_by(person: Person, assignment) -> Person:  # type: ignore[no-untyped-def]
+    """The same person as another client's own record (R-IMP-4: one record per client)."""
+    prospect = factories.ProspectFactory(assignment=assignment, company=person.company)
+    copy = factories.PersonFactory(
+        client=assignment.client,
+        company=person.company,
+        **{f: getattr(person, f) for f in ("first_name", "last_name", "job_title", "email", "phone", "legal_basis")},
+    )
+    ProspectPerson.objects.create(prospect=prospect, person=copy)
+    return copy
 
 
 def test_the_lookup_finds_the_person_everywhere_by_email_phone_and_name(world: World, officer) -> None:  # type: ignore[no-untyped-def]
@@ -271,9 +283,7 @@ def test_the_lookup_runs_a_bounded_number_of_queries(  # type: ignore[no-untyped
     dsr = _requester(world)
     for _ in range(size):
         person = _person(world, email="", phone="")
-        ProspectPerson.objects.create(
-            prospect=factories.ProspectFactory(assignment=world.other_assignment), person=person
-        )
+        _also_held_by(person, world.other_assignment)
         factories.CallNoteFactory(
             prospect=world.prospect, agent=world.users["agent_with_lease"], text="Femke Zonderland gesproken"
         )
@@ -284,7 +294,8 @@ def test_the_lookup_runs_a_bounded_number_of_queries(  # type: ignore[no-untyped
         response = officer.get(url)
     assert response.status_code == 200
     found = response.context["found"]
-    assert len(found.persons.rows) == min(size, 50) and found.persons.more == (size > 50)
+    # A record per client (R-IMP-4): each person of the loop is held by Acme and by Globex.
+    assert len(found.persons.rows) == min(2 * size, 50) and found.persons.more == (2 * size > 50)
     assert len(found.notes) == min(size, 25)
     with django_assert_max_num_queries(22):
         assert officer.get(reverse("privacy_case:report", args=[dsr.pk])).status_code == 200
@@ -315,7 +326,7 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     dsr = _requester(world, language="en")
     person = _person(world, job_title="Inkoper", legal_basis=LegalBasis.CONSENT, source="upload")
     Person.objects.filter(pk=person.pk).update(verified_at=dt.datetime(2026, 3, 28, 12, 0, tzinfo=dt.UTC))
-    ProspectPerson.objects.create(prospect=factories.ProspectFactory(assignment=world.other_assignment), person=person)
+    copy = _also_held_by(person, world.other_assignment)  # Globex's own record of the same person (R-IMP-4)
     downloader = factories.UserFactory(role=Role.CLIENT, client=world.globex, username="globex-download")
     export_log(assignment=world.other_assignment, actor=downloader)
     contact = factories.ClientContactFactory(client=world.acme, notes="Belt graag 's ochtends")
@@ -338,7 +349,7 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     entry = AccessLogEntry.objects.get(
         action=AccessAction.DOWNLOAD, object_type="prospects.person", actor_id=world.users["privacy_officer"].pk
     )
-    assert entry.object_ids == [str(person.pk)] and entry.assignment_id is None
+    assert sorted(entry.object_ids) == sorted([str(person.pk), str(copy.pk)]) and entry.assignment_id is None
     assert AccessLogEntry.objects.filter(
         action=AccessAction.DOWNLOAD, object_type="privacy.datasubjectrequest", object_id=str(dsr.pk)
     ).exists()
@@ -348,10 +359,11 @@ def test_the_access_report_is_a_download_in_the_requesters_language(world: World
     assert "Inzageoverzicht" in officer.get(reverse("privacy_case:report", args=[dutch.pk])).content.decode()
 
     data = json.loads(officer.get(reverse("privacy_case:report", args=[dsr.pk]), {"format": "json"}).content)
-    (entry,) = data["contact_persons"]
-    assert entry["email"] == person.email and entry["legal_basis"] == "consent"
-    assert {h["client"] for h in entry["held_for"]} == {"Acme BV", "Globex BV"}
-    assert [(r["client"], r["assignment"], r["downloads"]) for r in entry["recipients"]] == [
+    # One entry per client's record (R-IMP-4); Globex's is reported although only Acme's was linked.
+    entries = data["contact_persons"]
+    assert {e["email"] for e in entries} == {person.email} and {e["legal_basis"] for e in entries} == {"consent"}
+    assert sorted(h["client"] for e in entries for h in e["held_for"]) == ["Acme BV", "Globex BV"]
+    assert [(r["client"], r["assignment"], r["downloads"]) for e in entries for r in e["recipients"]] == [
         ("Globex BV", "Globex active", 1)
     ]
     assert data["client_contacts"][0]["notes"] == "Belt graag 's ochtends"

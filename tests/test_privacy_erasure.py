@@ -62,14 +62,20 @@ def failing_mail(settings):  # type: ignore[no-untyped-def]
 
 
 def _held_by_two_clients(world: World) -> Person:
-    """One person, linked in Acme's assignment and in Globex's, mentioned in a call note."""
+    """One person, held by Acme and by Globex (a record each, R-IMP-4), mentioned in a call
+    note; returns Acme's record: the erasure must find Globex's too."""
     acme_prospect = factories.ProspectFactory(assignment=world.assignment)
-    person = factories.PersonFactory(
-        company=acme_prospect.company, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE
-    )
-    ProspectPerson.objects.create(prospect=acme_prospect, person=person)
     globex_prospect = factories.ProspectFactory(assignment=world.other_assignment, company=acme_prospect.company)
-    ProspectPerson.objects.create(prospect=globex_prospect, person=person)
+    for prospect in (globex_prospect, acme_prospect):
+        person = factories.PersonFactory(
+            client=prospect.assignment.client,
+            company=acme_prospect.company,
+            first_name=FIRST,
+            last_name=LAST,
+            email=EMAIL,
+            phone=PHONE,
+        )
+        ProspectPerson.objects.create(prospect=prospect, person=person)
     factories.CallNoteFactory(
         prospect=acme_prospect, agent=world.users["agent_with_lease"], text=f"{FIRST} {LAST} wil niet gebeld worden"
     )
@@ -203,7 +209,8 @@ def test_a_linked_client_contact_stays_and_is_listed_for_manual_handling(
     RequestRecord.objects.create(request=dsr, client_contact=contact, linked_at=dsr.confirmed_at)
     with django_capture_on_commit_callbacks(execute=True):
         result = request_erase(dsr=dsr, actor=world.users["privacy_officer"])
-    assert result.persons == 1 and {c.client_name for c in result.clients} == {"Acme BV", "Globex BV"}
+    # Acme's record and Globex's record of the same person (R-IMP-4)
+    assert result.persons == 2 and {c.client_name for c in result.clients} == {"Acme BV", "Globex BV"}
     dsr.refresh_from_db()
     assert "1 client contact records to be handled by hand" in dsr.outcome
     assert contact.__class__.objects.filter(pk=contact.pk).exists()

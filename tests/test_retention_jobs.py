@@ -35,7 +35,9 @@ def add_persons(world: World, n: int, verified_at: dt.datetime) -> list[Person]:
     persons = []
     for _ in range(n):
         prospect = factories.ProspectFactory(assignment=world.assignment)
-        person = factories.PersonFactory(company=prospect.company, verified_at=verified_at)
+        person = factories.PersonFactory(
+            client=world.assignment.client, company=prospect.company, verified_at=verified_at
+        )
         ProspectPerson.objects.create(prospect=prospect, person=person)
         Company.objects.filter(pk=prospect.company_id).update(verified_at=NOW)
         persons.append(person)

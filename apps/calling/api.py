@@ -240,7 +240,9 @@ class PersonConsentApi(APIView):
 
 
 @extend_schema(
-    summary="The person left the company: deleted at once, everywhere (R-CALL-2)", request=None, responses={204: None}
+    summary="The person left the company: this client's record is deleted at once (R-CALL-2, R-IMP-4)",
+    request=None,
+    responses={204: None},
 )
 class PersonLeftCompanyApi(APIView):
     def post(self, request: Request, person_id: Any) -> Response:

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, QuerySet
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,20 @@ from apps.prospects.selectors import PersonForAgent, persons_for_agent
 # A person on the agent's screen is a person as an agent may see them: one selector for
 # every agent-facing path (apps/prospects/selectors.py, R-CALL-3).
 PersonOnScreen = PersonForAgent
+
+
+def _with_differences(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Each person with its differences to verify, in the same query (the call screen's
+    query count stays fixed)."""
+    from apps.imports.models import Difference
+
+    return qs.annotate(
+        to_verify=ArraySubquery(
+            Difference.objects.filter(person_id=OuterRef("pk"))
+            .order_by("field", "-created_at")
+            .values(json=JSONObject(field="field", value="value"))
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,9 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     prospect in this assignment, the assignment's results. `prospect` comes from
     `access.get_prospect_for_user` with its company and assignment."""
     now = now or timezone.now()
-    persons = Person.objects.filter(prospect_links__prospect=prospect).order_by("last_name", "first_name", "id")
+    persons = _with_differences(Person.objects.filter(prospect_links__prospect=prospect)).order_by(
+        "last_name", "first_name", "id"
+    )
     notes = (
         CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
         .select_related("result", "agent", "company")

@@ -19,7 +19,13 @@ from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.selectors import is_suppressed
 from apps.prospects import normalise
 from apps.prospects.models import Lease, Person, Prospect, ProspectPerson, ProspectStatus
-from apps.prospects.services import DeletionReason, person_delete, person_update
+from apps.prospects.services import (
+    DeletionReason,
+    PersonIdentity,
+    person_delete,
+    person_left_company_signal,
+    person_update,
+)
 
 NOTE_MAX_LENGTH = 10_000
 
@@ -91,8 +97,9 @@ def person_add_to_prospect(
     now: dt.datetime | None = None,
 ) -> Person:
     """A contact person gathered during the call (R-CALL-2): linked to this prospect, hence
-    disclosed in this assignment only; merged with the shared record when the email (or
-    the name at this company) matches; refused when the person is on the suppression list."""
+    disclosed in this assignment only; merged with the assignment's client's own record
+    when its email (or the full name at this company) matches — another client's records
+    are never looked at (R-IMP-4); refused when the person is on the suppression list."""
     now = now or timezone.now()
     first_name, last_name, job_title = first_name.strip(), last_name.strip(), job_title.strip()
     try:
@@ -116,18 +123,27 @@ def person_add_to_prospect(
         if email
         else Q(company=prospect.company, last_name__iexact=last_name, first_name__iexact=first_name)
     )
-    person = Person.objects.select_for_update().filter(match).first()
+    client_id = prospect.assignment.client_id
+    person = Person.objects.select_for_update().filter(match, client_id=client_id).order_by("created_at", "id").first()
     given = {"first_name": first_name, "last_name": last_name, "job_title": job_title, "email": email, "phone": phone}
     if person is None:
-        person = Person.objects.create(company=prospect.company, source="call", verified_at=now, **given)
+        person = Person.objects.create(
+            client_id=client_id, company=prospect.company, source="call", verified_at=now, **given
+        )
     else:
-        # The shared record, corrected with what the agent heard (which verifies it, R-RET-3).
+        # The client's own record, corrected with what the agent heard (which verifies it, R-RET-3).
         person = person_update(person=person, actor=actor, now=now, **{k: v for k, v in given.items() if v})
     ProspectPerson.objects.get_or_create(prospect=prospect, person=person)
     return person
 
 
-def person_left_company(*, person: Person, actor: Any) -> None:
-    """ "Left the company": the person is deleted at once, everywhere (R-CALL-2); earlier
-    notes stay as written."""
-    person_delete(person=person, reason=DeletionReason.LEFT_COMPANY, actor=actor)
+@transaction.atomic
+def person_left_company(*, person: Person, actor: Any, now: dt.datetime | None = None) -> None:
+    """ "Left the company" (R-CALL-2): this client's record is deleted at once, from all of
+    this client's assignments; earlier notes stay as written. Other clients' records of the
+    same full name at the same company are not touched but flagged for their agents to
+    verify (R-IMP-4: a client's left-company acts on its own link only)."""
+    now = now or timezone.now()
+    identity = PersonIdentity.of(person)
+    person_delete(person=person, reason=DeletionReason.LEFT_COMPANY, actor=actor, now=now)
+    person_left_company_signal(identity=identity, now=now)

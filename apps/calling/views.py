@@ -281,11 +281,12 @@ def person_consent(request: HttpRequest, prospect_id: str, person_id: str) -> Ht
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_left(request: HttpRequest, prospect_id: str, person_id: str) -> HttpResponse:
-    """ "Left the company": a confirmation, then the person is deleted everywhere (R-CALL-2)."""
+    """ "Left the company": a confirmation, then the client's record of the person is deleted
+    (R-CALL-2, R-IMP-4)."""
     prospect, person = get_prospect_person_for_agent(request.user, prospect_id, person_id)
     if request.method == "POST":
         person_left_company(person=person, actor=request.user)
-        messages.success(request, _("The person is deleted everywhere."))
+        messages.success(request, _("The person is deleted from this client's assignments."))
         return _to_screen(prospect)
     access_log_record(
         actor=request.user, action=AccessAction.VIEW, obj=person, assignment_id=prospect.assignment_id, request=request

@@ -12,13 +12,19 @@ from apps.clients.models import Client, ClientContact
 @transaction.atomic
 def client_delete(*, client: Client, actor: Any = None) -> None:
     """A client leaves: each assignment goes the way R-EXP-3 says, then the client with its
-    contacts and users. Shared company records stay. Ledgered (R-DEL-2), so that a
-    restore does not bring the client's contacts back."""
+    contacts, users and person records. Shared company records stay. Ledgered (R-DEL-2), so
+    that a restore does not bring the client's contacts back."""
+    from apps.prospects.services import DeletionReason, persons_delete
     from apps.retention.ledger import ledger_write
     from apps.retention.models import LedgerAction
 
     for assignment in client.assignments.all():
         assignment_delete(assignment=assignment, actor=actor)
+    # The client's person records linked nowhere any more: through the single deletion
+    # path (R-DEL-1); Person.client is PROTECT so that nothing else can remove them.
+    persons_delete(
+        person_ids=list(client.persons.values_list("pk", flat=True)), reason=DeletionReason.CLIENT_DELETE, actor=actor
+    )
     ledger_write(model=Client, object_ids=[client.pk], action=LedgerAction.DELETE, reason="client_delete", actor=actor)
     client.delete()
 

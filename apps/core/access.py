@@ -170,12 +170,16 @@ def companies_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
 
 
 def persons_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
-    """A person is disclosed only through the prospects (assignments) they are linked to (R-IMP-4)."""
+    """A person is disclosed only through the prospects (assignments) they are linked to (R-IMP-4);
+    a client user moreover sees only its own client's records (the database links a record
+    only within its client; this says so here as well)."""
     from apps.prospects.models import Person, Prospect
 
     qs = Person.objects.all() if qs is None else qs
     if may_open_client_data(user) and user.role == Role.ADMINISTRATOR:
         return qs
+    if getattr(user, "role", None) == Role.CLIENT:
+        qs = qs.filter(client_id=user.client_id)
     linked = prospects_visible_to(user, Prospect.objects.filter(person_links__person_id=OuterRef("pk")))
     return qs.filter(Exists(linked))
 

@@ -224,6 +224,7 @@ def _fill(
         for _ in range(rng.choice([1, 1, 2])):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             person = Person(
+                client_id=assignment.client_id,  # one record per person per client (R-IMP-4)
                 company=prospect.company,
                 first_name=first,
                 last_name=last,

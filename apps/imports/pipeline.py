@@ -8,9 +8,11 @@ Matching precedence:
 - companies: KvK number, else website domain, else normalised name + postcode; a domain or
   name match never joins two different KvK numbers. Rows of the file naming the same
   company (same key) become one company.
-- persons: normalised email, else first + last name within the matched company. Only the
-  persons the file names are linked to this assignment (R-IMP-4): a company's other
-  persons, known from other clients, are never added.
+- persons: among the importing client's own records only (R-IMP-4: one record per person
+  per client), normalised email, else first + last name within the matched company. Other
+  clients' records are never read here, so nothing they hold is linked, filled in or
+  counted; a replaced value of the client's own record goes to the other clients' records
+  only through `apps.prospects.services.person_correction_share`.
 - a blank shared value is filled; where both differ, a value verified within the last
   VERIFY_AFTER_MONTHS months is kept and the uploaded one stored as a `Difference` "to
   verify"; an older one is replaced. The upload verifies what it confirms (R-RET-3).
@@ -42,6 +44,7 @@ from apps.imports.models import Difference, ImportJob
 from apps.privacy.models import SuppressionEntry
 from apps.prospects import normalise
 from apps.prospects.models import Company, Person, Prospect, ProspectPerson
+from apps.prospects.services import PersonCorrection, PersonIdentity, person_correction_share
 
 STAGING_COLUMNS = (
     "row_number", "company_key", "name", "name_normalised", "kvk", "street", "house_number", "postcode", "city",
@@ -290,6 +293,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
         "cutoff": cutoff,
         "assignment": job.assignment_id,
         "job": job.pk,
+        "client": job.assignment.client_id,
         # New persons get the model's default legal basis (an upload never sets one; the
         # column's CHECK constraint holds the six GDPR bases).
         "legal_basis": str(Person._meta.get_field("legal_basis").default),
@@ -406,15 +410,17 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
         """)  # noqa: S608
     run(f"""UPDATE import_staging s SET person_id = m.id
             FROM (SELECT DISTINCT ON (email) email, id FROM {person}
-                  WHERE email <> '' AND email IN (SELECT email FROM import_staging WHERE email <> '')
+                  WHERE client_id = %(client)s AND email <> ''
+                    AND email IN (SELECT email FROM import_staging WHERE email <> '')
                   ORDER BY email, created_at, id) m
             WHERE s.has_person AND NOT s.suppressed AND s.email <> '' AND s.email = m.email""")  # noqa: S608
     run(f"""UPDATE import_staging s SET person_id = m.id
             FROM {person} m
             WHERE s.has_person AND NOT s.suppressed AND s.person_id IS NULL AND s.last_name <> ''
-              AND NOT s.company_new AND m.company_id = s.company_id
+              AND NOT s.company_new AND m.company_id = s.company_id AND m.client_id = %(client)s
               AND lower(m.last_name) = lower(s.last_name) AND lower(m.first_name) = lower(s.first_name)
               AND m.id = (SELECT m2.id FROM {person} m2 WHERE m2.company_id = s.company_id
+                          AND m2.client_id = %(client)s
                           AND lower(m2.last_name) = lower(s.last_name) AND lower(m2.first_name) = lower(s.first_name)
                           ORDER BY m2.created_at, m2.id LIMIT 1)""")  # noqa: S608
     run("""UPDATE import_staging s SET person_id = t.person_id
@@ -438,6 +444,23 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
             ) AS v(field, old_key, new_key, new_value)
             WHERE c.verified_at >= %(cutoff)s AND v.old_key <> '' AND v.new_key <> ''
               AND v.old_key <> v.new_key""")  # noqa: S608
+    # The values the update below replaces (an older, non-blank value by another): the
+    # client's own corrections, offered to other clients' records under R-IMP-4's rule.
+    cursor.execute(
+        f"""SELECT c.id, c.client_id, c.company_id, c.first_name, c.last_name, v.field, v.old, v.new
+            FROM {person_first} s JOIN {person} c ON c.id = s.person_id
+            CROSS JOIN LATERAL (VALUES
+                ('first_name', c.first_name, s.first_name), ('last_name', c.last_name, s.last_name),
+                ('job_title', c.job_title, s.job_title), ('email', c.email, s.email),
+                ('phone', c.phone, s.person_phone)
+            ) AS v(field, old, new)
+            WHERE c.verified_at < %(cutoff)s AND v.old <> '' AND v.new <> '' AND lower(v.old) <> lower(v.new)""",  # noqa: S608
+        p,
+    )
+    corrections = [
+        PersonCorrection(PersonIdentity(pk, client, company_id, first, last), field, old, new)
+        for pk, client, company_id, first, last, field, old, new in cursor.fetchall()
+    ]
     run(f"""UPDATE {person} c SET
               first_name = {pick("c.first_name", "s.first_name")},
               last_name = {pick("c.last_name", "s.last_name")},
@@ -450,9 +473,10 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                   LEFT JOIN (SELECT DISTINCT person_id FROM {difference} WHERE import_job_id = %(job)s) d
                   ON d.person_id = f.person_id) s
             WHERE c.id = s.person_id""")  # noqa: S608
-    run(f"""INSERT INTO {person} (id, company_id, first_name, last_name, job_title, email, phone, legal_basis,
-                                 source, verified_at, created_at)
-            SELECT DISTINCT ON (person_id) person_id, company_id, first_name, last_name, job_title, email,
+    person_correction_share(corrections=corrections, now=now)
+    run(f"""INSERT INTO {person} (id, client_id, company_id, first_name, last_name, job_title, email, phone,
+                                 legal_basis, source, verified_at, created_at)
+            SELECT DISTINCT ON (person_id) person_id, %(client)s, company_id, first_name, last_name, job_title, email,
                    person_phone, %(legal_basis)s, 'upload', %(now)s, %(now)s
             FROM import_staging WHERE person_new ORDER BY person_id, row_number""")  # noqa: S608
     progress(90)

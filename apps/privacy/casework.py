@@ -35,6 +35,7 @@ from apps.privacy.models import ConsentRecord, DataSubjectRequest, RequestRecord
 from apps.privacy.selectors import consent_records_of
 from apps.prospects import normalise
 from apps.prospects.models import Person, ProspectPerson
+from apps.prospects.selectors import person_records_of_same_persons
 from apps.retention import clock
 
 CAP = 50  # rows per section; more means "refine the search"
@@ -303,7 +304,15 @@ def request_record_link(
     require_open(_locked(dsr))
     try:
         if person_id:
-            target = {"person": Person.objects.get(pk=uuid.UUID(str(person_id)))}
+            person = Person.objects.get(pk=uuid.UUID(str(person_id)))
+            # Every other client's record of the same person is linked with it (R-IMP-4:
+            # one record per client), so the access report and the erasure reach them all.
+            for other in person_records_of_same_persons([person.pk]):
+                if other != person.pk:
+                    RequestRecord.objects.get_or_create(
+                        request=dsr, person_id=other, defaults={"linked_by": actor, "linked_at": timezone.now()}
+                    )
+            target = {"person": person}
         elif client_contact_id:
             target = {"client_contact": ClientContact.objects.get(pk=uuid.UUID(str(client_contact_id)))}
         else:
@@ -528,6 +537,12 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
     require_open(dsr)
     records = linked_records(dsr)
     persons = [r.person for r in records if r.person_id]
+    # Every client keeps its own record of a person (R-IMP-4): the report covers the other
+    # clients' records of the linked persons too, whether or not the officer linked them.
+    linked_ids = {p.pk for p in persons}
+    others = set(person_records_of_same_persons(list(linked_ids))) - linked_ids
+    if others:
+        persons += list(Person.objects.select_related("company").filter(pk__in=others).order_by("last_name", "id"))
     person_ids = [p.pk for p in persons]
     holdings: dict[uuid.UUID, list[Holding]] = defaultdict(list)
     for link in ProspectPerson.objects.filter(person_id__in=person_ids).select_related(

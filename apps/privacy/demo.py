@@ -35,6 +35,7 @@ def _demo_contact_person(name: str, email: str) -> None:
     if prospect is None:
         return
     person = Person.objects.create(
+        client_id=assignment.client_id,
         company=prospect.company,
         first_name=first_name,
         last_name=last_name,

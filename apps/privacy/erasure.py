@@ -49,6 +49,7 @@ from apps.privacy import lookup_terms
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person, ProspectPerson
+from apps.prospects.selectors import person_records_of_same_persons
 from apps.prospects.services import DeletionReason, persons_delete
 from apps.retention.ledger import ledger_write
 from apps.retention.models import LedgerAction, NoticeKind
@@ -290,11 +291,15 @@ def persons_erase(
     now: dt.datetime | None = None,
     except_request: uuid.UUID | None = None,
 ) -> ErasureResult:
-    """Erase persons on their own wish (erasure request, withdrawn consent): delete,
-    suppress, blank their other data-subject requests, tell each client that held them.
+    """Erase persons on their own wish (erasure request, withdrawn consent): delete every
+    client's record of them (`person_records_of_same_persons`), suppress, blank their other
+    data-subject requests, tell each client that held them.
     Ids already gone are skipped. The emails in `result.outbox` go out after the commit
     (a caller inside the same transaction may add its own), into `result.mail`."""
     now = now or timezone.now()
+    # Each client has its own record of a person (R-IMP-4): erase them all, not only the
+    # one the link or the request names.
+    person_ids = person_records_of_same_persons(person_ids)
     persons = list(Person.objects.select_for_update(of=("self",)).select_related("company").filter(pk__in=person_ids))
     result = ErasureResult(0, [])
     if persons:

@@ -81,11 +81,20 @@ class Company(models.Model):
 class Person(models.Model):
     """A contact person at a company (policy §4.2): personal data.
 
-    One record per real person, shared for correction only: a person is disclosed only
-    in the assignments that uploaded or gathered them (R-IMP-4), through `ProspectPerson`.
+    One record per real person *per client* (R-IMP-4, no database selling, §2): everything
+    a record holds was supplied by its client or gathered in its client's assignments, or is
+    a correction of a value that client supplied itself
+    (`apps.prospects.services.person_correction_share`). A record is linked only to
+    prospects of its own client's assignments: the database refuses any other link
+    (trigger `prospectperson_within_its_client`), and its client never changes.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # PROTECT: a client's persons go through `persons_delete` (ledger, redactors, R-DEL-1)
+    # before the client row itself (`apps.clients.services.client_delete`), never by cascade.
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="persons", verbose_name=_("client")
+    )
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="persons", verbose_name=_("company"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
@@ -95,8 +104,7 @@ class Person(models.Model):
     legal_basis = models.CharField(
         _("legal basis"), max_length=32, choices=LegalBasis.choices, default=LegalBasis.LEGITIMATE_INTEREST
     )
-    # How the record came to us ("upload", "call"): never a client's name, since the
-    # record is shared and one client must not learn another's (R-NTK-1, R-IMP-4).
+    # How the record came to us ("upload", "call"): never a client's name (R-NTK-1).
     source = models.CharField(_("source"), max_length=200, blank=True)
     verified_at = models.DateTimeField(_("verified at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -121,9 +129,11 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            # Import matching, first key: WHERE email = ? (R-IMP-4)
-            models.Index(fields=["email"], condition=~Q(email=""), name="person_email_idx"),
-            # Import matching, second key: WHERE company_id = ? AND lower(last_name) = ? (R-IMP-4)
+            # Import matching, first key, within the importing client: WHERE client_id = ? AND email = ? (R-IMP-4)
+            models.Index(fields=["client", "email"], condition=~Q(email=""), name="person_client_email_idx"),
+            # Import matching, second key: WHERE company_id = ? AND lower(last_name) = ? AND lower(first_name) = ?,
+            # within the client (the import) or across clients (person_correction_share: same full name at
+            # the same company).
             models.Index("company", Lower("last_name"), Lower("first_name"), name="person_company_name_idx"),
             # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches,
             # R-RET-2, R-RET-3); with id, a batch inside a run of equal dates (one upload) needs no sort.
@@ -201,7 +211,11 @@ class Prospect(models.Model):
 
 
 class ProspectPerson(models.Model):
-    """Links a person to a prospect: the person is disclosed in this assignment (R-IMP-4)."""
+    """Links a person to a prospect: the person is disclosed in this assignment (R-IMP-4).
+
+    Only within the person's own client: the database refuses a link to another client's
+    assignment (trigger `prospectperson_within_its_client`, migration
+    `0004_person_belongs_to_one_client`)."""
 
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="prospect_links")

@@ -11,16 +11,20 @@ and fails closed: anyone who is not a database holder is shown what an agent is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
 from apps.clients.models import LegalBasis
 from apps.prospects.models import Person
+from apps.prospects.services import LEFT_COMPANY_SIGNAL
 
 
 class Audience(StrEnum):
@@ -35,6 +39,18 @@ _DATABASE_HOLDERS = frozenset({Role.CLIENT, Role.SUPERVISOR, Role.ADMINISTRATOR}
 
 def audience_of(user: Any) -> Audience:
     return Audience.DATABASE if getattr(user, "role", None) in _DATABASE_HOLDERS else Audience.AGENT
+
+
+DIFFERENCE_LABELS = {
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "job_title": gettext_lazy("Job title"),
+    "email": gettext_lazy("Direct email"),
+    "phone": gettext_lazy("Direct phone"),
+    "company": gettext_lazy("Company"),
+    # Another client's agent or user reported the person gone (R-IMP-4): a signal, no deletion here.
+    LEFT_COMPANY_SIGNAL: gettext_lazy("May have left the company"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,9 @@ class PersonForAgent:
     # flagged person), and whether the legal basis already is consent.
     has_email: bool = False
     consent: bool = False
+    # Differences to verify on this record (R-IMP-3/4): (field label, value or "") pairs.
+    # A flagged person's email and phone values are left out like the record's own.
+    to_verify: tuple[tuple[str, str], ...] = ()
 
     @property
     def full_name(self) -> str:
@@ -72,9 +91,45 @@ def person_for_agent(person: Person, now: dt.datetime | None = None) -> PersonFo
         verify=flagged,
         has_email=bool(person.email),
         consent=person.legal_basis == LegalBasis.CONSENT,
+        to_verify=tuple(
+            (
+                str(DIFFERENCE_LABELS.get(d["field"], d["field"])),
+                ""
+                if d["field"] == LEFT_COMPANY_SIGNAL or (flagged and d["field"] in ("email", "phone"))
+                else d["value"],
+            )
+            # Filled by the call screen's query (`apps.calling.selectors._with_differences`).
+            for d in getattr(person, "to_verify", None) or ()
+        ),
     )
 
 
 def persons_for_agent(persons: Iterable[Person], now: dt.datetime | None = None) -> list[PersonForAgent]:
     now = now or timezone.now()
     return [person_for_agent(p, now) for p in persons]
+
+
+def person_records_of_same_persons(person_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The given records and every other client's record of the same real person (R-IMP-4
+    keeps one record per person per client): the same non-blank email, or the same full
+    name (first and last, without case, both non-blank) at the same company.
+
+    For the data subject's rights only (erasure, withdrawn consent, the identity link of a
+    request), where leaving one client's copy behind would break the promise "deleted";
+    never for passing values between clients (that is `person_correction_share`'s narrower
+    rule, where a bare identifier never relates two records)."""
+    if not person_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT o.id FROM prospects_person p JOIN prospects_person o ON o.email = p.email
+               WHERE p.id = ANY(%s) AND p.email <> ''
+               UNION
+               SELECT o.id FROM prospects_person p JOIN prospects_person o
+                 ON o.company_id = p.company_id AND lower(o.last_name) = lower(p.last_name)
+                AND lower(o.first_name) = lower(p.first_name)
+               WHERE p.id = ANY(%s) AND p.first_name <> '' AND p.last_name <> ''""",
+            [list(person_ids), list(person_ids)],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+    return sorted(found | set(person_ids))

@@ -13,8 +13,11 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -43,6 +46,12 @@ COMPANY_FIELDS = frozenset(
     }
 )
 PERSON_FIELDS = frozenset({"first_name", "last_name", "job_title", "email", "phone", "legal_basis"})
+# The personal values a correction may carry to other clients' records (R-IMP-4).
+SHARED_PERSON_FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
+# Compared without case: a correction of "sales manager" to "Sales manager" is none.
+_CASELESS_FIELDS = frozenset({"first_name", "last_name", "job_title"})
+# The field of a difference that says "another client's agent reported this person gone".
+LEFT_COMPANY_SIGNAL = "left_company"
 
 
 class DeletionReason(models.TextChoices):
@@ -97,7 +106,12 @@ def company_update(*, company: Company, actor: Any, now: dt.datetime | None = No
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None, **values: Any) -> Person:
-    """Correct or confirm a person's data; either way they are verified now (R-RET-3)."""
+    """Correct or confirm a client's own person record; either way it is verified now
+    (R-RET-3), and its differences to verify are settled (the agent or client has looked).
+    A corrected personal value goes to other clients' records only as
+    `person_correction_share` allows (R-IMP-4)."""
+    from apps.imports.models import Difference
+
     unknown = set(values) - PERSON_FIELDS
     if unknown:
         raise ServiceError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -115,13 +129,184 @@ def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None,
                 )
             }
         )
+    now = now or timezone.now()
+    before = PersonIdentity.of(person)
+    old = {field: getattr(person, field) for field in SHARED_PERSON_FIELDS}
     for field, value in values.items():
         setattr(person, field, value.strip() if isinstance(value, str) else value)
     if not person.last_name and not person.email:
         raise ServiceError(_("A contact person needs at least a last name or an email address."))
-    person.verified_at = now or timezone.now()
+    person.verified_at = now
     person.save()
+    Difference.objects.filter(person=person).delete()
+    person_correction_share(
+        corrections=[
+            PersonCorrection(before, field, old[field], getattr(person, field)) for field in SHARED_PERSON_FIELDS
+        ],
+        now=now,
+    )
     return person
+
+
+@dataclass(frozen=True)
+class PersonIdentity:
+    """Who a record names, as it stood before a correction: its client, its company and
+    the full name (the only key by which records of different clients are related)."""
+
+    person_id: uuid.UUID
+    client_id: uuid.UUID
+    company_id: uuid.UUID
+    first_name: str
+    last_name: str
+
+    @classmethod
+    def of(cls, person: Person) -> PersonIdentity:
+        return cls(person.pk, person.client_id, person.company_id, person.first_name, person.last_name)
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """(first, last) normalised, or None when the record lacks either: no full name, no relation."""
+        first, last = self.first_name.strip().lower(), self.last_name.strip().lower()
+        return (first, last) if first and last else None
+
+
+@dataclass(frozen=True)
+class PersonCorrection:
+    """One personal value of one record replaced by another (`old` → `new`)."""
+
+    identity: PersonIdentity
+    field: str
+    old: str
+    new: str
+
+    @property
+    def shareable(self) -> bool:
+        old, new = (self.old or "").strip(), (self.new or "").strip()
+        if self.field in _CASELESS_FIELDS:
+            old, new = old.lower(), new.lower()
+        return self.field in SHARED_PERSON_FIELDS and bool(old and new) and old != new and self.identity.key is not None
+
+
+def person_correction_share(*, corrections: Sequence[PersonCorrection], now: dt.datetime) -> int:
+    """Carry corrections of personal values to the other clients' records of the same
+    person, as narrowly as R-IMP-4 allows ("a client receives corrections only of personal
+    values it supplied itself, for a person its row names in full at the same company").
+    The one place where anything of one client's person record reaches another client's.
+
+    A correction of `field` from `old` to `new` on a record of client A (by A's agent on the
+    call screen, A's edit of its database, an import of A that replaced an older value)
+    reaches a record of another client B when, and only when:
+    - B's record names the same person in full: first AND last name, compared without case
+      and surrounding blanks, both non-blank, at the same company (the corrected record's
+      name and company as they stood before the correction); an email or a phone number on
+      its own never relates two records ("a bare identifier never links");
+    - B's record holds the same old value in that field (names and job title compared
+      without case), which is not blank: a blank field is never filled, and a value B has
+      of its own that differs from A's old one is never touched;
+    - the field is a personal value: first name, last name, job title, email, phone.
+    Then R-IMP-3's precedence applies to B's record: a record verified within the last
+    VERIFY_AFTER_MONTHS months keeps its value and gets a difference to verify (an
+    `apps.imports.models.Difference` without import, in the assignment that most recently
+    linked it; a record linked nowhere gets none), which its agents see on the call screen;
+    an older one takes the new value. B's `verified_at` stays as it is: nobody of B
+    verified the record. Nothing of this is reported back to A, so A cannot learn whether
+    B has the person (R-NTK-1). Returns the number of values passed on (taken or as a
+    difference).
+    """
+    from apps.imports.models import Difference
+
+    rows = [c for c in corrections if c.shareable]
+    if not rows:
+        return 0
+    cutoff = now - relativedelta(months=settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"])
+    columns: list[list[Any]] = [[] for _i in range(7)]
+    for c in rows:
+        first, last = c.identity.key  # type: ignore[misc]
+        for column, value in zip(
+            columns,
+            (c.identity.client_id, c.identity.company_id, first, last, c.field, c.old.strip(), c.new.strip()),
+            strict=True,
+        ):
+            column.append(value)
+    caseless = ", ".join(f"'{f}'" for f in sorted(_CASELESS_FIELDS))
+    with connection.cursor() as cursor:
+        # The person_company_name_idx index answers the join: company, lower(last), lower(first).
+        cursor.execute(
+            f"""SELECT DISTINCT ON (t.id, c.field) t.id, c.field, c.new, t.verified_at >= %s,
+                       (SELECT pr.assignment_id FROM prospects_prospectperson pp
+                        JOIN prospects_prospect pr ON pr.id = pp.prospect_id
+                        WHERE pp.person_id = t.id ORDER BY pp.created_at DESC, pp.id DESC LIMIT 1)
+                FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                     AS c(client_id, company_id, first_name, last_name, field, old, new)
+                JOIN prospects_person t ON t.company_id = c.company_id AND t.client_id <> c.client_id
+                     AND lower(t.last_name) = c.last_name AND lower(t.first_name) = c.first_name
+                WHERE CASE WHEN c.field IN ({caseless}) THEN lower(c.old) ELSE c.old END
+                    = CASE c.field WHEN 'first_name' THEN lower(btrim(t.first_name))
+                                   WHEN 'last_name' THEN lower(btrim(t.last_name))
+                                   WHEN 'job_title' THEN lower(btrim(t.job_title))
+                                   WHEN 'email' THEN t.email WHEN 'phone' THEN t.phone END
+                ORDER BY t.id, c.field""",  # noqa: S608 (no input in the text: fixed field names)
+            [cutoff, *columns],
+        )
+        found = cursor.fetchall()
+        taken: dict[str, tuple[list[uuid.UUID], list[str]]] = {}
+        differences = []
+        for target_id, field, new, recent, assignment_id in found:
+            if recent:
+                if assignment_id is not None:
+                    differences.append(
+                        Difference(
+                            assignment_id=assignment_id,
+                            person_id=target_id,
+                            field=field,
+                            value=new[:255],
+                            created_at=now,
+                        )
+                    )
+            else:
+                ids, values = taken.setdefault(field, ([], []))
+                ids.append(target_id)
+                values.append(new)
+        for field, (ids, values) in taken.items():
+            assert field in SHARED_PERSON_FIELDS  # the column name goes into the statement
+            cursor.execute(
+                f"""UPDATE prospects_person t SET {field} = v.new
+                    FROM unnest(%s::uuid[], %s::text[]) AS v(id, new) WHERE t.id = v.id""",  # noqa: S608
+                [ids, values],
+            )
+    Difference.objects.bulk_create(differences, batch_size=1000)
+    return len(differences) + sum(len(ids) for ids, _values in taken.values())
+
+
+def person_left_company_signal(*, identity: PersonIdentity, now: dt.datetime) -> int:
+    """One client's agent or user reported the person gone: the other clients' records of
+    the same full name at the same company are *not* deleted (a client's left-company acts
+    on its own record only, R-IMP-4) but get a difference "left_company" for their agents
+    to verify on the call screen, in the assignment that most recently linked them. The
+    same narrow relation as `person_correction_share`: full name at the company, never a
+    bare identifier. Returns the number of records signalled (never shown to the reporter)."""
+    from apps.imports.models import Difference
+
+    key = identity.key
+    if key is None:
+        return 0
+    first, last = key
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT t.id, (SELECT pr.assignment_id FROM prospects_prospectperson pp
+                             JOIN prospects_prospect pr ON pr.id = pp.prospect_id
+                             WHERE pp.person_id = t.id ORDER BY pp.created_at DESC, pp.id DESC LIMIT 1)
+               FROM prospects_person t
+               WHERE t.company_id = %s AND t.client_id <> %s AND t.id <> %s
+                 AND lower(t.last_name) = %s AND lower(t.first_name) = %s""",
+            [identity.company_id, identity.client_id, identity.person_id, last, first],
+        )
+        targets = [(pk, assignment_id) for pk, assignment_id in cursor.fetchall() if assignment_id is not None]
+    Difference.objects.bulk_create(
+        Difference(assignment_id=a, person_id=pk, field=LEFT_COMPANY_SIGNAL, value="", created_at=now)
+        for pk, a in targets
+    )
+    return len(targets)
 
 
 def person_verify(*, person: Person, actor: Any, now: dt.datetime | None = None) -> Person:

@@ -97,10 +97,13 @@ def test_recent_value_is_kept_and_difference_marked_old_value_replaced(world) ->
 
 def test_person_matched_by_email_then_by_name_within_company(world) -> None:
     company = factories.CompanyFactory(kvk_number="11112222")
+    # Acme's own records: the import matches among the importing client's records only (R-IMP-4).
     by_email = factories.PersonFactory(
-        company=company, first_name="Jan", last_name="Jansen", email="jan@x.nl", phone=""
+        client=world.acme, company=company, first_name="Jan", last_name="Jansen", email="jan@x.nl", phone=""
     )
-    by_name = factories.PersonFactory(company=company, first_name="Els", last_name="de Vries", email="", phone="")
+    by_name = factories.PersonFactory(
+        client=world.acme, company=company, first_name="Els", last_name="de Vries", email="", phone=""
+    )
     data = csv_bytes(
         [
             ["X", "11112222", "", "", "", "", "", "JAN@x.nl", ""],
@@ -117,7 +120,9 @@ def test_person_matched_by_email_then_by_name_within_company(world) -> None:
 
 def test_conflicting_person_counted_and_recent_value_kept(world) -> None:
     company = factories.CompanyFactory(kvk_number="11112222")
-    person = factories.PersonFactory(company=company, last_name="Jansen", email="jan@x.nl", job_title="Directeur")
+    person = factories.PersonFactory(
+        client=world.acme, company=company, last_name="Jansen", email="jan@x.nl", job_title="Directeur"
+    )
     job = run_import(
         world.assignment,
         _client(world),
@@ -146,13 +151,18 @@ def test_other_clients_persons_are_never_added(world) -> None:
     assert world.other_person not in Person.objects.visible_to(_client(world))
 
 
-def test_a_person_the_upload_names_is_linked_even_if_known_from_another_client(world) -> None:
+def test_a_person_known_only_from_another_client_gets_a_record_of_this_client(world) -> None:
+    """R-IMP-4 as now written: a row naming Globex's person by email is no match for Acme;
+    Acme gets a new record of its own holding only what its row gave (this test replaces
+    the old expectation that the shared record was linked)."""
     other = world.other_person
     company = other.company
     data = csv_bytes([[company.name, company.kvk_number, "", "", "", "", "", other.email, ""]])
     job = run_import(world.assignment, _client(world), data)
-    assert job.persons_matched == 1 and Person.objects.count() == Person.objects.count()
-    assert other in Person.objects.visible_to(_client(world))
+    assert (job.persons_matched, job.persons_new) == (0, 1)
+    assert other not in Person.objects.visible_to(_client(world))
+    own = Person.objects.visible_to(_client(world)).get(email=other.email)
+    assert own.client_id == world.acme.pk and own.last_name == "" and own.phone == ""
 
 
 def test_suppressed_persons_are_skipped_and_counted(world) -> None:
@@ -256,7 +266,9 @@ def test_deleting_a_person_leaves_no_uploaded_copy_behind(world) -> None:
     from apps.prospects.services import DeletionReason, person_delete
 
     company = factories.CompanyFactory(kvk_number="11112222")
-    person = factories.PersonFactory(company=company, last_name="Geheim", email="g@x.nl", job_title="Baas")
+    person = factories.PersonFactory(
+        client=world.acme, company=company, last_name="Geheim", email="g@x.nl", job_title="Baas"
+    )
     data = csv_bytes([["X", "11112222", "g@x.nl", "Nieuwe functie", "+31 6 1234 5678"]],
                      headers=["Bedrijf", "KvK", "Email", "Functie", "Mobiel"])  # fmt: skip
     job = run_import(world.assignment, _client(world), data)
