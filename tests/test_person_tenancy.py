@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.calling.selectors import DIFFERENCE_LABELS, call_screen
+from apps.calling.selectors import call_screen
 from apps.calling.services import person_add_to_prospect
 from apps.imports.exports import csv_stream
 from apps.imports.models import Difference
 from apps.prospects.models import Person, ProspectPerson
+from apps.prospects.selectors import DIFFERENCE_LABELS
 from apps.prospects.services import person_update
 from tests import factories
 from tests.conftest import World
