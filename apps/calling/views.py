@@ -196,7 +196,7 @@ def company_correct(request: HttpRequest, prospect_id: str) -> HttpResponse:
     if form.is_valid():
         values = {k: ("" if v is None and k != "employees" else v) for k, v in form.cleaned_data.items()}
         try:
-            company_update(company=prospect.company, actor=request.user, **values)
+            company_update(company=prospect.company, actor=request.user, assignment=prospect.assignment, **values)
         except ServiceError as exc:
             _add_errors(form, exc)
         else:

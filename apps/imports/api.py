@@ -244,7 +244,10 @@ class ProspectDetailApi(APIView):
         data = ProspectPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
-        return Response(ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data)
+        body = ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data
+        # The company fields whose given value went "to verify" (R-IMP-3), not applied yet.
+        body["company_to_verify"] = getattr(prospect.company, "to_verify", [])
+        return Response(body)
 
     @extend_schema(responses={204: None})
     def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ from apps.imports.forms import (
 )
 from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportStatus
-from apps.imports.records import prospect_record_update
+from apps.imports.records import prospect_record_update, to_verify_message
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Prospect
@@ -268,6 +268,8 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
             company_form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The record has been saved."))
+            if to_verify := getattr(prospect.company, "to_verify", None):
+                messages.info(request, to_verify_message(to_verify))
             return redirect(reverse("portal:database", args=[prospect.assignment_id]))
     return render(
         request,
