@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.forms import CallForm, PersonForm
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen, own_callbacks
@@ -38,7 +38,7 @@ from apps.core.access import (
 )
 from apps.core.errors import ServiceError
 from apps.prospects.forms import CompanyForm
-from apps.prospects.models import Prospect
+from apps.prospects.models import Person, Prospect
 from apps.prospects.services import company_update, person_update
 
 
@@ -138,10 +138,10 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "add_fields": _fields(PersonForm, add_values),
         "person_errors": state.get("person_errors"),
     }
-    access_log_record(
+    access_log_shown(  # the prospect and the persons on the screen (R-LOG-1)
         actor=request.user,
         action=AccessAction.VIEW,
-        obj=prospect,
+        shown={Prospect: [prospect.pk], Person: [p.id for p in screen.persons]},
         assignment_id=prospect.assignment_id,
         request=request,
     )

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_shown
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -27,7 +27,7 @@ from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
-from apps.prospects.models import Prospect
+from apps.prospects.models import Person, Prospect
 from apps.prospects.serializers import CompanyOutput
 from apps.prospects.services import prospect_delete
 
@@ -201,15 +201,30 @@ class ProspectListApi(ListAPIView):
     def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
-        access_log_bulk(
+        access_log_shown(  # the prospects and the persons in the response (R-LOG-1)
             actor=request.user,
             action=AccessAction.LIST,
-            model=Prospect,
-            object_ids=[row["id"] for row in results],
+            shown={
+                Prospect: [row["id"] for row in results],
+                Person: [person["id"] for row in results for person in row["persons"]],
+            },
             assignment_id=self.kwargs["assignment_id"],
             request=request,
         )
         return response
+
+
+def _record_response(request: Any, prospect: Prospect) -> Response:
+    """One record as the API shows it, access-logged with the persons it names (R-LOG-1)."""
+    body = ProspectOutput(prospect).data
+    access_log_shown(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        shown={Prospect: [prospect.pk], Person: [person["id"] for person in body["persons"]]},
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
+    return Response(body)
 
 
 class ProspectPatchInput(serializers.Serializer):
@@ -231,12 +246,7 @@ class ProspectDetailApi(APIView):
 
     def get(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = get_prospect_for_user(request.user, prospect_id)
-        prospect = selectors.prospect_with_persons(prospect.pk)
-        access_log_record(
-            actor=request.user, action=AccessAction.VIEW, obj=prospect, assignment_id=prospect.assignment_id,
-            request=request,
-        )  # fmt: skip
-        return Response(ProspectOutput(prospect).data)
+        return _record_response(request, selectors.prospect_with_persons(prospect.pk))
 
     @extend_schema(request=ProspectPatchInput)
     def patch(self, request, prospect_id):  # type: ignore[no-untyped-def]
@@ -244,10 +254,10 @@ class ProspectDetailApi(APIView):
         data = ProspectPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
-        body = ProspectOutput(selectors.prospect_with_persons(prospect.pk)).data
+        response = _record_response(request, selectors.prospect_with_persons(prospect.pk))
         # The company fields whose given value went "to verify" (R-IMP-3), not applied yet.
-        body["company_to_verify"] = getattr(prospect.company, "to_verify", [])
-        return Response(body)
+        response.data["company_to_verify"] = getattr(prospect.company, "to_verify", [])
+        return response
 
     @extend_schema(responses={204: None})
     def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk
+from apps.audit.services import access_log_shown
 from apps.callnotes.models import CallNote
 from apps.prospects.models import CompanyStatus, Person, Prospect, ProspectStatus
 
@@ -105,23 +105,17 @@ def note_rows(assignment: Assignment) -> Iterator[list[str]]:
 
 def export_log(*, assignment: Assignment, actor: Any, request: HttpRequest | None = None) -> None:
     """Who downloaded what (R-LOG-1, Art. 19): one bulk entry with every prospect and one
-    with every person the file holds."""
-    access_log_bulk(
+    with every person the file holds, in one INSERT."""
+    access_log_shown(
         actor=actor,
         action=AccessAction.DOWNLOAD,
-        model=Prospect,
-        object_ids=Prospect.objects.filter(assignment=assignment).values_list("pk", flat=True).iterator(),
-        assignment_id=assignment.pk,
-        request=request,
-    )
-    access_log_bulk(
-        actor=actor,
-        action=AccessAction.DOWNLOAD,
-        model=Person,
-        object_ids=Person.objects.filter(prospect_links__prospect__assignment=assignment)
-        .values_list("pk", flat=True)
-        .distinct()
-        .iterator(),
+        shown={
+            Prospect: Prospect.objects.filter(assignment=assignment).values_list("pk", flat=True).iterator(),
+            Person: Person.objects.filter(prospect_links__prospect__assignment=assignment)
+            .values_list("pk", flat=True)
+            .distinct()
+            .iterator(),
+        },
         assignment_id=assignment.pk,
         request=request,
     )
