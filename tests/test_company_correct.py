@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from apps.imports.models import Difference
 from apps.prospects.models import Company
-from apps.prospects.services import company_correct, company_update
+from apps.prospects.services import company_update
 from tests import factories
 from tests.conftest import World
 
@@ -56,6 +56,8 @@ def _shared_with_globex(world: World) -> Any:
 
 
 def test_client_fills_blanks_and_replaces_values_verified_long_ago(world: World) -> None:
+    from apps.prospects.services import company_correct
+
     company = world.company
     _age(company, LONG_AGO)
     result = company_correct(
@@ -86,13 +88,15 @@ def test_client_edit_keeps_a_recently_verified_value_and_sends_theirs_to_verify(
     assert list(Difference.objects.values_list("assignment_id", "company_id", "field", "value")) == [
         (world.assignment.pk, company.pk, "city", "Zwolle")
     ]
-    assert "verify" in " ".join(str(m) for m in response.context["messages"]).lower()
+    assert "verifi" in " ".join(str(m) for m in response.context["messages"]).lower()  # verify / verifiëren
     # Acme's agents see the difference on the call screen; Globex's never see Acme's.
     screen = world.client_for("agent_with_lease").get(reverse("calling:screen", args=[world.prospect.pk]))
     assert "Zwolle" in screen.content.decode()
 
 
 def test_agent_correction_is_verification_and_resolves_the_difference(world: World) -> None:
+    from apps.prospects.services import company_correct
+
     company = world.company
     company_correct(prospect=world.prospect, actor=world.users["client_same_tenant"], city="Zwolle")
     assert Difference.objects.count() == 1
@@ -147,3 +151,41 @@ def test_kvk_held_by_another_tenants_company_answers_as_a_free_kvk(world: World,
     world.company.refresh_from_db()
     assert world.company.kvk_number not in (held, free)
     assert set(Difference.objects.values_list("field", flat=True)) == {"kvk_number"}
+
+
+@pytest.mark.parametrize("age", [dt.timedelta(days=7), LONG_AGO], ids=["recently-verified", "verified-long-ago"])
+def test_a_client_edit_and_an_upload_of_the_same_values_end_alike(world: World, age: dt.timedelta) -> None:
+    """R-IMP-3 once: the portal/API correction and the set-based import take the same values
+    to the same company state and the same differences "to verify"."""
+    from apps.prospects.services import company_correct
+    from tests.imports.helpers import csv_bytes, run_import
+
+    def twin(kvk: str) -> Company:
+        company = factories.CompanyFactory(
+            kvk_number=kvk, name="Bakkerij de Ster BV", name_normalised="bakkerij de ster", city="Utrecht",
+            postcode="1234 AB", website="",
+        )  # fmt: skip
+        _age(company, age)
+        return company
+
+    uploaded, edited = twin("11112222"), twin("33334444")
+    given = {"name": "Bakkerij De Ster B.V.", "postcode": "3511AB", "city": "Amersfoort", "website": "www.ster.nl"}
+    client = world.users["client_same_tenant"]
+    row = [given["name"], uploaded.kvk_number, given["postcode"], given["city"], given["website"], "", "", "", ""]
+    run_import(world.assignment, client, csv_bytes([row]))
+    prospect = factories.ProspectFactory(assignment=world.inactive_assignment, company=edited)
+    company_correct(prospect=prospect, actor=client, **given)
+
+    def outcome(company: Company) -> tuple:
+        company.refresh_from_db()
+        diffs = set(Difference.objects.filter(company=company).values_list("field", "value"))
+        return (
+            company.name,
+            company.postcode,
+            company.city,
+            company.website,
+            company.verified_at > timezone.now() - age,
+            diffs,
+        )
+
+    assert outcome(uploaded) == outcome(edited)
