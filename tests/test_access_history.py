@@ -188,3 +188,16 @@ def test_any_page_that_shows_a_person_logs_them(module_world: World, db: None, k
     body = content.decode("utf-8", errors="replace")
     shown = {str(p.pk) for p in Person.objects.all() if re.search(rf"\b{re.escape(p.last_name)}\b", body)}
     assert shown <= _logged_persons(since), f"{key} as {role} shows persons it does not log"
+
+
+def test_download_log_is_written_by_the_database_and_skips_empty_kinds(world: World) -> None:
+    from apps.imports import exports
+
+    since = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    exports.export_log(assignment=world.inactive_assignment, actor=world.users[A])  # holds nothing
+    assert not AccessLogEntry.objects.filter(pk__gt=since).exists()
+    exports.export_log(assignment=world.assignment, actor=world.users[A])
+    entries = {e.object_type: e for e in AccessLogEntry.objects.filter(pk__gt=since)}
+    assert set(entries["prospects.prospect"].object_ids) == {str(world.prospect.pk), str(world.unleased_prospect.pk)}
+    assert set(entries["prospects.person"].object_ids) == _persons_of(world, world.prospect, world.unleased_prospect)
+    assert entries["prospects.person"].object_count == 2 and entries["prospects.person"].action == AccessAction.DOWNLOAD
