@@ -189,3 +189,12 @@ def test_a_client_edit_and_an_upload_of_the_same_values_end_alike(world: World, 
         )
 
     assert outcome(uploaded) == outcome(edited)
+
+
+def test_a_broken_website_is_a_clear_error_and_changes_nothing(world: World) -> None:
+    before = Company.objects.values().get(pk=world.company.pk)
+    response = _api(world).patch(
+        f"/api/v1/prospects/{world.prospect.pk}/", {"company": {"website": "http://[", "city": "Zwolle"}}, format="json"
+    )
+    assert response.status_code == 400
+    assert Company.objects.values().get(pk=world.company.pk) == before and not Difference.objects.exists()

@@ -77,6 +77,10 @@ def _company_values(company: Company, values: dict[str, Any]) -> dict[str, Any]:
     )
     if "name" in values and not (values["name"] or "").strip():
         raise ServiceError({"name": _("A company needs a name.")})
+    try:
+        normalise.website_domain(values.get("website") or "")
+    except ValueError as exc:  # e.g. "http://[": a clear error, not a 500
+        raise ServiceError({"website": _("Website: not a web address.")}) from exc
     return values
 
 

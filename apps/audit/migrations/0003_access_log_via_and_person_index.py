@@ -36,22 +36,26 @@ END $$;
 """
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only'),
+        ("audit", "0002_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accesslogentry',
-            name='via',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='through'),
+            model_name="accesslogentry",
+            name="via",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="through"),
         ),
         migrations.AddIndex(
-            model_name='accesslogentry',
-            index=django.contrib.postgres.indexes.GinIndex(condition=models.Q(('object_type', 'prospects.person')), fastupdate=True, fields=['object_ids'], gin_pending_list_limit=65536, name='accesslog_person_ids_gin'),
+            model_name="accesslogentry",
+            index=django.contrib.postgres.indexes.GinIndex(
+                condition=models.Q(("object_type", "prospects.person")),
+                fastupdate=True,
+                fields=["object_ids"],
+                gin_pending_list_limit=65536,
+                name="accesslog_person_ids_gin",
+            ),
         ),
         migrations.RunSQL(TRIGGER, TRIGGER_BEFORE),
     ]
