@@ -227,16 +227,6 @@ def _record_response(request: Any, prospect: Prospect) -> Response:
     return Response(body)
 
 
-class ProspectPatchOutput(ProspectOutput):
-    """The record after a correction, with the company fields whose given value went "to
-    verify" (R-IMP-3): kept as they were until an agent verifies them with the company."""
-
-    company_to_verify = serializers.ListField(child=serializers.CharField(), read_only=True)
-
-    class Meta(ProspectOutput.Meta):
-        fields = [*ProspectOutput.Meta.fields, "company_to_verify"]
-
-
 class ProspectPatchInput(serializers.Serializer):
     company = serializers.DictField(required=False)
     persons = serializers.ListField(child=serializers.DictField(), required=False)
@@ -258,7 +248,13 @@ class ProspectDetailApi(APIView):
         prospect = get_prospect_for_user(request.user, prospect_id)
         return _record_response(request, selectors.prospect_with_persons(prospect.pk))
 
-    @extend_schema(request=ProspectPatchInput, responses=ProspectPatchOutput)
+    @extend_schema(
+        request=ProspectPatchInput,
+        responses=ProspectOutput,
+        description="The record after the correction, plus `company_to_verify`: the company fields whose given "
+        "value differs from a recently verified one (or is a KvK number); they stay as they were until an agent "
+        "verifies them with the company (R-IMP-3).",
+    )
     def patch(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = self._manageable(request, prospect_id)
         data = ProspectPatchInput(data=request.data)
