@@ -25,8 +25,9 @@ def grow(world: World, size: int) -> None:
 def test_call_screen_queries_do_not_grow(world: World, django_assert_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
     grow(world, size)
     http = world.client_for("agent_with_lease")
-    # session, user, prospect (access, with the lease's end), persons, notes, results, access log
-    with django_assert_num_queries(7):
+    # session, user, prospect (access, with the lease's end), persons, notes, results,
+    # the client's company differences to verify, access log (prospect and persons, one insert)
+    with django_assert_num_queries(8):
         assert http.get(reverse("calling:screen", args=[world.prospect.pk])).status_code == 200
 
 
@@ -36,8 +37,8 @@ def test_api_next_queries_do_not_grow(world: World, django_assert_num_queries, s
     api = APIClient()
     api.force_authenticate(world.users["agent_with_lease"])
     # assignment (access), savepoint, expire, held lease with company, release,
-    # lease, persons, notes, results, access log
-    with django_assert_num_queries(10):
+    # lease, persons, notes, results, company differences, access log (one insert)
+    with django_assert_num_queries(11):
         assert api.post(reverse("api:assignment-next", args=[world.assignment.pk])).status_code == 200
 
 

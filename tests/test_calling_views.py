@@ -39,15 +39,15 @@ def test_screen_shows_company_persons_briefing_and_earlier_notes(world: World) -
 
 
 def test_screen_writes_one_access_log_entry_per_prospect_opened(world: World) -> None:
+    """One entry for the prospect and one naming the persons on the screen (R-LOG-1)."""
     before = AccessLogEntry.objects.count()
     world.client_for("agent_with_lease").get(screen_url(world))
-    entry = AccessLogEntry.objects.order_by("-id").first()
-    assert AccessLogEntry.objects.count() == before + 1
-    assert (entry.object_type, entry.object_id, entry.assignment_id) == (
-        "prospects.prospect",
-        str(world.prospect.pk),
-        world.assignment.pk,
-    )
+    entries = list(AccessLogEntry.objects.order_by("-id")[:2])
+    assert AccessLogEntry.objects.count() == before + 2
+    assert {(e.object_type, e.object_id, e.assignment_id) for e in entries} == {
+        ("prospects.prospect", str(world.prospect.pk), world.assignment.pk),
+        ("prospects.person", str(world.person.pk), world.assignment.pk),
+    }
 
 
 @pytest.mark.parametrize("role", ["agent_without_lease", "agent_other_assignment", "client_same_tenant", "supervisor"])

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +34,9 @@ class AccessLogEntry(models.Model):
     object_ids = ArrayField(models.CharField(max_length=64), verbose_name=_("object ids"), default=list, blank=True)
     object_count = models.PositiveIntegerField(_("number of objects"), default=1)
     assignment_id = models.UUIDField(_("assignment id"), null=True)
+    # Through what: the URL name of the page or endpoint ("portal:prospect-edit",
+    # "api:prospect-list", "admin:prospects_person_change"), "" outside a request.
+    via = models.CharField(_("through"), max_length=100, blank=True, default="")
     ip_address = models.GenericIPAddressField(_("IP address"), null=True)
 
     class Meta:
@@ -44,6 +49,17 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["assignment_id", "at"], name="accesslog_assignment_idx"),
             # IP removal after 4 weeks (R-RET-6): WHERE at < ? AND ip_address IS NOT NULL
             models.Index(fields=["at"], name="accesslog_at_idx"),
+            # "Who saw this person?" through lists and downloads (the privacy officer's page):
+            # WHERE object_type = 'prospects.person' AND object_ids && ARRAY[?]. Persons only,
+            # and a large pending list, so that a download naming 100,000 persons appends to
+            # the list (as cheap as no index) and autovacuum merges it later.
+            GinIndex(
+                fields=["object_ids"],
+                name="accesslog_person_ids_gin",
+                condition=Q(object_type="prospects.person"),
+                fastupdate=True,
+                gin_pending_list_limit=65536,
+            ),
         ]
 
     def __str__(self) -> str:

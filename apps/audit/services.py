@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -16,6 +16,12 @@ from apps.core.net import client_ip
 
 def _type_of(obj_or_model: Any) -> str:
     return obj_or_model._meta.label_lower
+
+
+def _via(request: HttpRequest | None) -> str:
+    """Through what the data was consulted: the URL name of the page or endpoint."""
+    match = getattr(request, "resolver_match", None)
+    return (match.view_name or "")[:100] if match is not None else ""
 
 
 def access_log_record(
@@ -35,6 +41,7 @@ def access_log_record(
         object_id=str(obj.pk),
         assignment_id=assignment_id,
         ip_address=client_ip(request),
+        via=_via(request),
     )
 
 
@@ -63,6 +70,7 @@ def access_log_bulk(
         object_count=len(ids),
         assignment_id=assignment_id,
         ip_address=client_ip(request),
+        via=_via(request),
     )
 
 
@@ -86,4 +94,75 @@ def access_log_search(
         object_ids=ids,
         object_count=len(ids),
         ip_address=client_ip(request),
+        via=_via(request),
     )
+
+
+def access_log_shown(
+    *,
+    actor: Any,
+    action: AccessAction,
+    shown: dict[type[models.Model], Iterable[Any]],
+    assignment_id: UUID | None = None,
+    request: HttpRequest | None = None,
+) -> list[AccessLogEntry]:
+    """Log everything one page, response or download showed, per kind of object (e.g. the
+    prospects and the persons of a database page), in one INSERT (R-LOG-1).
+
+    A page showing one object of a kind gets an entry naming it (`object_id`), a list one
+    entry holding every id (`object_ids`); kinds with nothing shown get no entry.
+    """
+    at, actor_id, ip, via = timezone.now(), getattr(actor, "pk", None), client_ip(request), _via(request)
+    entries = []
+    for model, object_ids in shown.items():
+        ids = list(dict.fromkeys(str(pk) for pk in object_ids))  # each id once, in the order shown
+        if not ids:
+            continue
+        one = action == AccessAction.VIEW and len(ids) == 1
+        entries.append(
+            AccessLogEntry(
+                at=at,
+                actor_id=actor_id,
+                action=action,
+                object_type=_type_of(model),
+                object_id=ids[0] if one else "",
+                object_ids=[] if one else ids,
+                object_count=len(ids),
+                assignment_id=assignment_id,
+                ip_address=ip,
+                via=via,
+            )
+        )
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+
+
+def access_log_selected(
+    *,
+    actor: Any,
+    action: AccessAction,
+    shown: dict[type[models.Model], models.QuerySet],
+    assignment_id: UUID | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """`access_log_shown` for sets too large to pass through Python (a download of 100,000
+    prospects and their persons): one INSERT … SELECT per call, the ids gathered by the
+    database from `shown`'s querysets of primary keys (`values_list("pk", flat=True)`).
+    Kinds with nothing selected get no entry. Returns the number of entries written."""
+    table = AccessLogEntry._meta.db_table
+    head = [timezone.now(), getattr(actor, "pk", None), action.value]
+    tail = [assignment_id, client_ip(request), _via(request)]
+    parts, params = [], []
+    for model, queryset in shown.items():
+        sql, query_params = queryset.query.sql_with_params()
+        parts.append(
+            f"""SELECT %s::timestamptz, %s::bigint, %s, %s, '', ids, cardinality(ids), %s::uuid, %s::inet, %s
+                FROM (SELECT ARRAY(SELECT s.pk::text FROM ({sql}) AS s(pk)) AS ids) AS selected
+                WHERE cardinality(ids) > 0"""  # noqa: S608 (Django-built SQL with its params)
+        )
+        params += [*head, _type_of(model), *tail, *query_params]
+    if not parts:
+        return 0
+    columns = "at, actor_id, action, object_type, object_id, object_ids, object_count, assignment_id, ip_address, via"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {' UNION ALL '.join(parts)}", params)  # noqa: S608
+        return cursor.rowcount

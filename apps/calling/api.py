@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
@@ -30,6 +30,7 @@ from apps.core.access import (
 from apps.core.api import StrictInput
 from apps.privacy.consent import person_consent_record
 from apps.privacy.models import ConsentChannel
+from apps.prospects.models import Person, Prospect
 from apps.prospects.serializers import CompanyOutput, PersonForAgentOutput, PersonOutput, person_output
 from apps.prospects.services import person_update
 
@@ -65,6 +66,11 @@ class CallScreenOutput(serializers.Serializer):
     lease_expires_at = serializers.DateTimeField(allow_null=True)
     company = CompanyOutput(source="prospect.company")
     company_verify = serializers.BooleanField()
+    company_differences = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="[field label, value]: the client gave this value; the company's recently verified one is kept "
+        "until an agent verifies (R-IMP-3).",
+    )
     persons = PersonForAgentOutput(many=True)  # a person as an agent may see them (R-CALL-3)
     notes = NoteOutput(many=True)
     results = ResultOutput(many=True)
@@ -107,10 +113,10 @@ class ConsentOutput(serializers.Serializer):
 
 def _screen_response(request: Request, screen: CallScreen) -> Response:
     prospect = screen.prospect
-    access_log_record(
+    access_log_shown(  # the prospect and the persons in the response (R-LOG-1)
         actor=request.user,
         action=AccessAction.VIEW,
-        obj=prospect,
+        shown={Prospect: [prospect.pk], Person: [p.id for p in screen.persons]},
         assignment_id=prospect.assignment_id,
         request=request,
     )

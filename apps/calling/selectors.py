@@ -4,7 +4,7 @@ number of queries, whatever the size of the assignment (SPEC §7)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -17,7 +17,7 @@ from apps.assignments.models import Assignment, CallResult
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
-from apps.prospects.models import Lease, Person, Prospect, ProspectStatus
+from apps.prospects.models import Company, Lease, Person, Prospect, ProspectStatus
 from apps.prospects.selectors import PersonForAgent, persons_for_agent
 
 # A person on the agent's screen is a person as an agent may see them: one selector for
@@ -47,6 +47,9 @@ class CallScreen:
     notes: list[CallNote]
     results: list[CallResult]
     lease_expires_at: dt.datetime | None
+    # Values this assignment's client gave that differ from recently verified company data
+    # (R-IMP-3): (field label, value), for the agent to verify with the company.
+    company_differences: list[tuple[str, str]] = field(default_factory=list)
 
 
 _UNREAD = object()
@@ -76,7 +79,20 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
         notes=list(notes),
         results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
         lease_expires_at=lease,
+        company_differences=company_differences(prospect),
     )
+
+
+def company_differences(prospect: Prospect) -> list[tuple[str, str]]:
+    """The differences "to verify" of the prospect's company brought by its own assignment
+    (an import or the client's edits); another client's never show here."""
+    from apps.imports.models import Difference
+
+    rows = Difference.objects.filter(assignment_id=prospect.assignment_id, company_id=prospect.company_id).order_by(
+        "field", "-created_at"
+    )
+    labels = {f.name: str(f.verbose_name) for f in Company._meta.get_fields() if hasattr(f, "verbose_name")}
+    return [(labels.get(d.field, d.field), d.value) for d in rows.only("field", "value")]
 
 
 # R-NOTE-1: notes sort by company name, result and date, and by nothing else.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.forms import CallForm, PersonForm
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen, own_callbacks
@@ -39,7 +39,7 @@ from apps.core.access import (
 from apps.core.errors import ServiceError
 from apps.privacy.consent import person_consent_record
 from apps.prospects.forms import CompanyForm
-from apps.prospects.models import Prospect
+from apps.prospects.models import Person, Prospect
 from apps.prospects.selectors import person_for_agent
 from apps.prospects.services import company_update, person_update
 
@@ -141,10 +141,10 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "person_errors": state.get("person_errors"),
         "person_notices": state.get("person_notices"),
     }
-    access_log_record(
+    access_log_shown(  # the prospect and the persons on the screen (R-LOG-1)
         actor=request.user,
         action=AccessAction.VIEW,
-        obj=prospect,
+        shown={Prospect: [prospect.pk], Person: [p.id for p in screen.persons]},
         assignment_id=prospect.assignment_id,
         request=request,
     )
@@ -199,7 +199,7 @@ def company_correct(request: HttpRequest, prospect_id: str) -> HttpResponse:
     if form.is_valid():
         values = {k: ("" if v is None and k != "employees" else v) for k, v in form.cleaned_data.items()}
         try:
-            company_update(company=prospect.company, actor=request.user, **values)
+            company_update(company=prospect.company, actor=request.user, assignment=prospect.assignment, **values)
         except ServiceError as exc:
             _add_errors(form, exc)
         else:

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.services import access_log_shown
 from apps.calling.api import CallScreenOutput
 from apps.calling.selectors import call_screen
 from apps.clients.models import LegalBasis
@@ -34,7 +34,7 @@ from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
-from apps.prospects.models import Prospect
+from apps.prospects.models import Person, Prospect
 from apps.prospects.selectors import Audience, audience_of
 from apps.prospects.serializers import CompanyOutput, PersonOutput, database_context
 from apps.prospects.services import prospect_delete
@@ -219,11 +219,13 @@ class ProspectListApi(ListAPIView):
     def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         response = super().list(request, *args, **kwargs)
         results = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
-        access_log_bulk(
+        access_log_shown(  # the prospects and the persons in the response (R-LOG-1)
             actor=request.user,
             action=AccessAction.LIST,
-            model=Prospect,
-            object_ids=[row["id"] for row in results],
+            shown={
+                Prospect: [row["id"] for row in results],
+                Person: [person["id"] for row in results for person in row["persons"]],
+            },
             assignment_id=self.kwargs["assignment_id"],
             request=request,
         )
@@ -242,6 +244,20 @@ class PersonPatchInput(StrictInput):
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     legal_basis = serializers.ChoiceField(choices=LegalBasis.choices, required=False)
+
+
+def _record_response(request: Any, prospect: Prospect) -> Response:
+    """One record as the caller may see it (`prospect_output` picks by audience), access-logged
+    with the persons it names (R-LOG-1)."""
+    body = prospect_output(request.user, prospect)
+    access_log_shown(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        shown={Prospect: [prospect.pk], Person: [person["id"] for person in body["persons"]]},
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
+    return Response(body)
 
 
 class ProspectPatchInput(serializers.Serializer):
@@ -269,19 +285,24 @@ class ProspectDetailApi(APIView):
 
     def get(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = get_prospect_for_user(request.user, prospect_id)
-        access_log_record(
-            actor=request.user, action=AccessAction.VIEW, obj=prospect, assignment_id=prospect.assignment_id,
-            request=request,
-        )  # fmt: skip
-        return Response(prospect_output(request.user, prospect))
+        return _record_response(request, prospect)
 
-    @extend_schema(request=ProspectPatchInput)
+    @extend_schema(
+        request=ProspectPatchInput,
+        responses=ProspectOutput,
+        description="The record after the correction, plus `company_to_verify`: the company fields whose given "
+        "value differs from a recently verified one (or is a KvK number); they stay as they were until an agent "
+        "verifies them with the company (R-IMP-3).",
+    )
     def patch(self, request, prospect_id):  # type: ignore[no-untyped-def]
         prospect = self._manageable(request, prospect_id)
         data = ProspectPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         prospect_record_update(prospect=prospect, actor=request.user, **data.validated_data)
-        return Response(prospect_output(request.user, prospect))
+        response = _record_response(request, prospect)
+        # The company fields whose given value went "to verify" (R-IMP-3), not applied yet.
+        response.data["company_to_verify"] = getattr(prospect.company, "to_verify", [])
+        return response
 
     @extend_schema(responses={204: None})
     def delete(self, request, prospect_id):  # type: ignore[no-untyped-def]

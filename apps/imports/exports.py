@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk
+from apps.audit.services import access_log_selected
 from apps.callnotes.models import CallNote, note_text_display
-from apps.prospects.models import CompanyStatus, Person, Prospect, ProspectStatus
+from apps.prospects.models import CompanyStatus, Person, Prospect, ProspectPerson, ProspectStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -106,23 +106,18 @@ def note_rows(assignment: Assignment) -> Iterator[list[str]]:
 
 def export_log(*, assignment: Assignment, actor: Any, request: HttpRequest | None = None) -> None:
     """Who downloaded what (R-LOG-1, Art. 19): one bulk entry with every prospect and one
-    with every person the file holds."""
-    access_log_bulk(
+    with every person the file holds, in one INSERT … SELECT: the ids never travel
+    through Python."""
+    access_log_selected(
         actor=actor,
         action=AccessAction.DOWNLOAD,
-        model=Prospect,
-        object_ids=Prospect.objects.filter(assignment=assignment).values_list("pk", flat=True).iterator(),
-        assignment_id=assignment.pk,
-        request=request,
-    )
-    access_log_bulk(
-        actor=actor,
-        action=AccessAction.DOWNLOAD,
-        model=Person,
-        object_ids=Person.objects.filter(prospect_links__prospect__assignment=assignment)
-        .values_list("pk", flat=True)
-        .distinct()
-        .iterator(),
+        shown={
+            Prospect: Prospect.objects.filter(assignment=assignment).values_list("pk", flat=True),
+            # From the links alone: the person table itself is not needed for their ids.
+            Person: ProspectPerson.objects.filter(prospect__assignment=assignment)
+            .values_list("person_id", flat=True)
+            .distinct(),
+        },
         assignment_id=assignment.pk,
         request=request,
     )

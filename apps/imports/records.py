@@ -1,7 +1,8 @@
 """Edits of one record of a client's database (R-EXP-3), shared by pages, API and admin.
 
-The shared company and person are corrected through `apps.prospects.services` (which
-verifies them, R-RET-3); the prospect's own extra columns are the client's alone.
+The shared company is corrected as an import corrects it (`company_correct`, R-IMP-3:
+recently verified values stay, the client's go "to verify"); persons through
+`apps.prospects.services` (which verifies them, R-RET-3); the prospect's own extra columns are the client's alone.
 Deleting a record is `apps.prospects.services.prospect_delete`.
 """
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
 from apps.prospects.models import Person, Prospect
-from apps.prospects.services import company_update, person_update
+from apps.prospects.services import company_correct, person_update
 
 
 @transaction.atomic
@@ -28,7 +29,7 @@ def prospect_record_update(
 ) -> Prospect:
     """Correct a record: its company, its linked persons (by id), its extra columns."""
     if company:
-        company_update(company=prospect.company, actor=actor, **company)
+        prospect.company = company_correct(prospect=prospect, actor=actor, **company)
     for values in persons or []:
         values = dict(values)
         person_id = values.pop("id", None)
@@ -45,3 +46,13 @@ def prospect_record_update(
         prospect.extra = {**prospect.extra, **{k: str(v) for k, v in extra.items()}}
         prospect.save(update_fields=["extra"])
     return prospect
+
+
+def to_verify_message(fields: list[str]) -> str:
+    """What the client is told when values of theirs went "to verify" (R-IMP-3)."""
+    from apps.prospects.models import Company
+
+    labels = ", ".join(str(Company._meta.get_field(f).verbose_name) for f in fields)
+    return _(
+        "Our agents will verify these changes with the company before they replace the current data: %(fields)s."
+    ) % {"fields": labels}

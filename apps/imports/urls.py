@@ -14,4 +14,5 @@ urlpatterns = [
     path("imports/<uuid:import_id>/report/", views.import_report, name="import-report"),
     path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
+    path("prospects/<uuid:prospect_id>/access/", views.prospect_access, name="prospect-access"),
 ]

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.assignments.services import assignment_delete, processor_agreement_accept
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk
+from apps.audit.selectors import access_rows, prospect_access_history
+from apps.audit.services import access_log_shown
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -45,11 +46,11 @@ from apps.imports.forms import (
 )
 from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportStatus
-from apps.imports.records import prospect_record_update
+from apps.imports.records import prospect_record_update, to_verify_message
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
 from apps.privacy.selectors import consent_records_of
 from apps.prospects.forms import CompanyForm
-from apps.prospects.models import Prospect
+from apps.prospects.models import Person, Prospect
 from apps.prospects.services import prospect_delete
 
 PAGE_SIZE = 50
@@ -190,11 +191,13 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
     page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))
     for prospect in page.object_list:
         prospect.extra_values = [prospect.extra.get(c, "") for c in assignment.extra_columns]
-    access_log_bulk(
+    access_log_shown(  # the prospects and the persons the page shows (R-LOG-1)
         actor=request.user,
         action=AccessAction.LIST,
-        model=Prospect,
-        object_ids=[p.pk for p in page.object_list],
+        shown={
+            Prospect: [p.pk for p in page.object_list],
+            Person: [person.pk for p in page.object_list for person in p.persons.all()],
+        },
         assignment_id=assignment.pk,
         request=request,
     )
@@ -275,7 +278,16 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
             company_form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The record has been saved."))
+            if to_verify := getattr(prospect.company, "to_verify", None):
+                messages.info(request, to_verify_message(to_verify))
             return redirect(reverse("portal:database", args=[prospect.assignment_id]))
+    access_log_shown(
+        actor=request.user,
+        action=AccessAction.VIEW,
+        shown={Prospect: [prospect.pk], Person: [p.pk for p in persons]},
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
     return render(
         request,
         "imports/prospect_edit.html",
@@ -321,3 +333,30 @@ def assignment_remove(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "persons": assignment.prospects.aggregate(n=Count("person_links__person", distinct=True))["n"],
     }
     return render(request, "imports/assignment_delete.html", {"assignment": assignment, "form": form, "counts": counts})
+
+
+@require_GET
+@login_required
+def prospect_access(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """Who consulted this record and its persons, when, through what (R-LOG-1, policy §3):
+    for whoever holds the database (the client as controller, its supervisors,
+    administrators). Ids and roles only; no IP addresses (those are for the privacy office)."""
+    prospect = get_prospect_to_manage(request.user, prospect_id)
+    access_log_shown(  # first: the page then counts and lists its own consultation consistently
+        actor=request.user,
+        action=AccessAction.VIEW,
+        shown={Prospect: [prospect.pk]},
+        assignment_id=prospect.assignment_id,
+        request=request,
+    )
+    page = Paginator(prospect_access_history(prospect=prospect), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/prospect_access.html",
+        {
+            "prospect": prospect,
+            "assignment": prospect.assignment,
+            "page": page,
+            "rows": access_rows(page.object_list, with_ip=False),
+        },
+    )

@@ -22,5 +22,6 @@ urlpatterns = [
         views.prospect_consent_send,
         name="prospect-consent-send",
     ),
+    path("persons/<uuid:person_id>/access/", views.person_access, name="person-access"),
     path("consent/withdraw/<str:token>/", views.consent_withdraw_page, name="consent-withdraw"),
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
-from apps.audit.services import access_log_bulk, access_log_record
+from apps.audit.selectors import access_rows, person_access_history
+from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import get_prospect_to_manage, get_request_for_officer, require_privacy_officer
@@ -362,3 +364,20 @@ def consent_withdraw_page(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "privacy/case/withdraw.html", {"invalid": True}, status=400)
         return render(request, "privacy/case/withdraw.html", {"withdrawn": True})
     return render(request, "privacy/case/withdraw.html", {})
+
+
+# --- Who consulted a person (R-LOG-1, policy §3, Art. 15 and 19) -----------------------
+@officer_only
+@require_GET
+def person_access(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Who consulted one person, when, through what, in every assignment: from the access
+    log, ids only. Also for a person already deleted (the log keeps ids, R-DEL-1), so that
+    the recipients of an erased person can still be told (Art. 19)."""
+    # Logged first: the page then counts and lists its own consultation consistently.
+    access_log_shown(actor=request.user, action=AccessAction.VIEW, shown={Person: [person_id]}, request=request)
+    page = Paginator(person_access_history(person_id=person_id), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "privacy/case/person_access.html",
+        {"person_id": person_id, "page": page, "rows": access_rows(page.object_list, with_ip=True)},
+    )

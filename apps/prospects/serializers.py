@@ -13,7 +13,11 @@ from apps.prospects.selectors import Audience, PersonForAgent, audience_of, pers
 
 
 class CompanyOutput(serializers.Serializer):
-    """A company's general business data (policy §4.1); no personal data."""
+    """A company's general business data (policy §4.1); no personal data.
+
+    Without `verified_at`: the record is shared, so its verification date tells one client
+    when another client's agents or uploads last worked on it (R-NTK-1). The call screen
+    says "verify" where it matters (`company_verify`)."""
 
     id = serializers.UUIDField()
     name = serializers.CharField()
@@ -28,7 +32,6 @@ class CompanyOutput(serializers.Serializer):
     industry = serializers.CharField()
     employees = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
-    verified_at = serializers.DateTimeField()
 
 
 # --- Persons, by audience (R-CALL-3) ---------------------------------------------------

@@ -28,6 +28,7 @@ from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.prospects import normalise
 from apps.prospects.models import Company, Person, Prospect
+from apps.retention import clock
 
 COMPANY_FIELDS = frozenset(
     {
@@ -77,19 +78,51 @@ def _normalised(values: dict[str, Any], normalisers: dict[str, Any]) -> dict[str
     return out
 
 
-@transaction.atomic
-def company_update(*, company: Company, actor: Any, now: dt.datetime | None = None, **values: Any) -> Company:
-    """Correct or confirm a company's data; either way it is verified now."""
+def _company_values(company: Company, values: dict[str, Any]) -> dict[str, Any]:
+    """Known fields only, normalised; a clear error otherwise (nothing written)."""
     unknown = set(values) - COMPANY_FIELDS
     if unknown:
         raise ServiceError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    country = values.get("country", company.country)
+    country = values.get("country") or company.country
     values = _normalised(
         values,
         {"kvk_number": normalise.kvk, "phone": normalise.phone, "postcode": lambda v: normalise.postcode(v, country)},
     )
-    if "name" in values and not values["name"].strip():
+    if "name" in values and not (values["name"] or "").strip():
         raise ServiceError({"name": _("A company needs a name.")})
+    try:
+        normalise.website_domain(values.get("website") or "")
+    except ValueError as exc:  # e.g. "http://[": a clear error, not a 500
+        raise ServiceError({"website": _("Website: not a web address.")}) from exc
+    return values
+
+
+def _company_key(field: str, value: Any) -> str:
+    """The value as the import compares it (R-IMP-3): names by their matching key, websites
+    by domain, city and industry without case."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    match field:
+        case "name":
+            return normalise.company_name(text) or text.lower()
+        case "website":
+            return normalise.website_domain(text)
+        case "city" | "industry":
+            return text.lower()
+    return text
+
+
+@transaction.atomic
+def company_update(
+    *, company: Company, actor: Any, now: dt.datetime | None = None, assignment: Any = None, **values: Any
+) -> Company:
+    """Verification by us (R-CALL-2, R-RET-3): an agent corrects or confirms a company on the
+    call screen; the values are written as given and the company is verified now. The
+    differences to verify that `assignment`'s clients brought for it are thereby resolved.
+
+    A client's edit is not this: it is a correction, `company_correct`."""
+    values = _company_values(company, values)
     if (
         values.get("kvk_number")
         and Company.objects.exclude(pk=company.pk).filter(kvk_number=values["kvk_number"]).exists()
@@ -101,6 +134,59 @@ def company_update(*, company: Company, actor: Any, now: dt.datetime | None = No
     company.website_domain = normalise.website_domain(company.website)
     company.verified_at = now or timezone.now()
     company.save()
+    if assignment is not None:
+        from apps.imports.models import Difference
+
+        Difference.objects.filter(assignment=assignment, company=company).delete()
+    return company
+
+
+@transaction.atomic
+def company_correct(*, prospect: Prospect, actor: Any, now: dt.datetime | None = None, **values: Any) -> Company:
+    """A client's correction of the shared company behind one of its records (portal, API),
+    taken as the import takes an uploaded row (R-IMP-3), because the record is shared by
+    every client and one client's edit must not silently overwrite another's verified data:
+
+    - a blank shared value is filled; a blank given value changes nothing;
+    - a differing value replaces one verified more than VERIFY_AFTER_MONTHS ago;
+    - a value verified more recently is kept, and the given one goes to the agents of
+      this record's assignment as a difference "to verify" (`imports.Difference`);
+    - the KvK number identifies the shared record (the import matches on it): a client
+      never re-identifies it directly; any KvK it gives that differs from the record's
+      goes "to verify". So this path never looks at which other companies exist, and its
+      answer is the same whether or not another tenant's company holds that number (R-NTK-1).
+
+    The company is verified now unless a difference was kept (as the import does). The
+    returned company carries `to_verify`: the fields whose given value went "to verify"."""
+    from apps.imports.models import Difference
+
+    company = Company.objects.select_for_update().get(pk=prospect.company_id)
+    values = _company_values(company, values)
+    now = now or timezone.now()
+    recent = not clock.needs_verification(company.verified_at, now)
+    differences: list[tuple[str, str]] = []
+    for field, given in values.items():
+        given_key, shared_key = _company_key(field, given), _company_key(field, getattr(company, field))
+        if not given_key or given_key == shared_key:
+            continue
+        if field == "kvk_number" or (shared_key and recent):
+            differences.append((field, str(given)))
+        else:
+            setattr(company, field, given)
+    for field, value in differences:
+        Difference.objects.get_or_create(
+            assignment_id=prospect.assignment_id,
+            company=company,
+            field=field,
+            value=value[:255],
+            defaults={"created_at": now},
+        )
+    company.name_normalised = normalise.company_name(company.name)
+    company.website_domain = normalise.website_domain(company.website)
+    if not differences:
+        company.verified_at = now
+    company.save()
+    company.to_verify = [field for field, _value in differences]
     return company
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.audit.models import AccessAction, AccessLogEntry
@@ -169,6 +171,8 @@ def test_agent_reads_leased_prospect_but_cannot_change_it(world) -> None:
 def test_client_patches_and_deletes_a_record(world) -> None:
     api = _api(world)
     person = world.person
+    # Verified more than 6 months ago: the client's value replaces it (R-IMP-3).
+    type(world.company).objects.filter(pk=world.company.pk).update(verified_at=timezone.now() - dt.timedelta(days=400))
     response = api.patch(
         f"/api/v1/prospects/{world.prospect.pk}/",
         {"company": {"city": "Zwolle"}, "persons": [{"id": str(person.pk), "job_title": "Inkoper"}]},

@@ -95,6 +95,10 @@ def test_database_page_lists_filters_and_logs_with_bounded_queries(world, django
 def test_client_edits_a_record_through_the_shared_services(world) -> None:
     http = world.client_for("client_same_tenant")
     prospect = world.prospect
+    # Verified more than 6 months ago: the client's values replace it (R-IMP-3).
+    type(prospect.company).objects.filter(pk=prospect.company_id).update(
+        verified_at=timezone.now() - dt.timedelta(days=400)
+    )
     person = world.person
     form = {
         "company-name": "Nieuwe Naam BV", "company-kvk_number": prospect.company.kvk_number,
