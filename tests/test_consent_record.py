@@ -22,7 +22,7 @@ from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
 from apps.privacy.consent import person_consent_record
 from apps.privacy.models import ConsentChannel, ConsentRecord, RequestRecord
-from apps.prospects.models import Lease, Person, ProspectPerson
+from apps.prospects.models import Lease, Person
 from apps.prospects.services import person_verify
 from tests import factories
 from tests.conftest import World
@@ -281,8 +281,8 @@ def test_another_tenant_gets_the_same_404_as_a_missing_person(world: World) -> N
 # --- The proof shown to the client and to the requester ---------------------------------------
 def test_the_client_sees_the_proof_of_its_own_assignments_on_the_record_page(world: World) -> None:
     _record(world)
-    # The same shared person, consent heard again in Globex's assignment: not Acme's business.
-    ProspectPerson.objects.create(prospect=world.other_prospect, person=world.person)
+    # A proof filed under Globex's assignment (as when a record was still shared, before
+    # person records became per client, R-IMP-4): not Acme's business.
     ConsentRecord.objects.create(
         person=world.person,
         given_at=timezone.make_aware(dt.datetime(2026, 1, 5, 10, 0)),

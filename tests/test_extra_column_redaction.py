@@ -89,14 +89,6 @@ def test_the_person_is_cut_out_of_free_text_in_every_common_notation() -> None:
     """Realistic Dutch cells: the email case-insensitively, the phone by its digits in any
     common notation, the full name (also "last, first") case- and whitespace-insensitively."""
     company = CompanyFactory()
-    jan = PersonFactory(
-        company=company,
-        first_name="Jan",
-        last_name="de Vries",
-        email="jan.devries@bakkerij-x.nl",
-        phone="+31612345678",
-    )
-    receptie = PersonFactory(company=company, first_name="Els", last_name="Bakker", phone="+31201234567", email="")
     kept_cells = {
         "Notitie": "Jannie de Vries en Jan de Vriesland blijven",  # other people: whole words only
         "Order": "ordernummer 0612345678901, KvK 12345678",  # longer digit runs are no phone
@@ -116,6 +108,22 @@ def test_the_person_is_cut_out_of_free_text_in_every_common_notation() -> None:
             "Adres": "oud: jan.devries@bakkerij-x.nl.oud, nieuw: xJAN.devries@bakkerij-x.nl",
             **kept_cells,
         },
+    )
+    jan = PersonFactory(
+        client=prospect.assignment.client,
+        company=company,
+        first_name="Jan",
+        last_name="de Vries",
+        email="jan.devries@bakkerij-x.nl",
+        phone="+31612345678",
+    )
+    receptie = PersonFactory(
+        client=prospect.assignment.client,
+        company=company,
+        first_name="Els",
+        last_name="Bakker",
+        phone="+31201234567",
+        email="",
     )
     ProspectPerson.objects.create(prospect=prospect, person=jan)
 

@@ -69,7 +69,8 @@ def build_body_world() -> BodyWorld:
     _set(control, first_name="Carla", last_name="Controlema", email="carla.controlema@control.example",
          phone="+31611122233")  # fmt: skip
     flagged = factories.PersonFactory(
-        company=w.company, first_name="Fenna", last_name="Verloopstra", email="fenna.verloopstra@flagged.example",
+        client=w.prospect.assignment.client, company=w.company,
+        first_name="Fenna", last_name="Verloopstra", email="fenna.verloopstra@flagged.example",
         phone="+31687654329", verified_at=now - dt.timedelta(days=200),
     )  # fmt: skip
     ProspectPerson.objects.create(prospect=w.prospect, person=flagged)
@@ -78,7 +79,8 @@ def build_body_world() -> BodyWorld:
     # A person of the same prospect who is then deleted (left the company), after being
     # seen, logged, and written into one of the client's cells.
     erased = factories.PersonFactory(
-        company=w.company, first_name="Evert", last_name="Gewistra", email="evert.gewistra@erased.example",
+        client=w.prospect.assignment.client, company=w.company,
+        first_name="Evert", last_name="Gewistra", email="evert.gewistra@erased.example",
         phone="+31655566677",
     )  # fmt: skip
     ProspectPerson.objects.create(prospect=w.prospect, person=erased)

@@ -34,7 +34,12 @@ def _case(world: World):  # type: ignore[no-untyped-def]
     different notations, and one that does not."""
     prospect = world.prospect
     person = factories.PersonFactory(
-        company=prospect.company, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE
+        client=prospect.assignment.client,
+        company=prospect.company,
+        first_name=FIRST,
+        last_name=LAST,
+        email=EMAIL,
+        phone=PHONE,
     )
     ProspectPerson.objects.create(prospect=prospect, person=person)
     agent = world.users["agent_with_lease"]

@@ -32,7 +32,9 @@ def flagged_person(world: World, *, now: dt.datetime) -> Person:
     """A person of Acme's assignment, last verified 7 months before `now` and flagged by the
     verification rule (as every person is in production before the 12-month purge)."""
     prospect = factories.ProspectFactory(assignment=world.assignment)
-    person = factories.PersonFactory(company=prospect.company, verified_at=now - dt.timedelta(days=213))
+    person = factories.PersonFactory(
+        client=prospect.assignment.client, company=prospect.company, verified_at=now - dt.timedelta(days=213)
+    )
     ProspectPerson.objects.create(prospect=prospect, person=person)
     run_rule("verification_flags", now=now)
     assert VerificationFlag.objects.filter(person=person).exists()

@@ -53,7 +53,9 @@ def type_terms(world: World, dsr) -> None:  # type: ignore[no-untyped-def]
 def test_typed_terms_are_never_in_a_session_row_and_go_with_the_erasure(world: World) -> None:
     dsr = open_request(world)
     prospect = factories.ProspectFactory(assignment=world.assignment)
-    person = factories.PersonFactory(company=prospect.company, first_name="Femmie", last_name="Zonderlandt")
+    person = factories.PersonFactory(
+        client=prospect.assignment.client, company=prospect.company, first_name="Femmie", last_name="Zonderlandt"
+    )
     ProspectPerson.objects.create(prospect=prospect, person=person)
     officer = type_terms(world, dsr)
     assert lookup_terms.terms_get(dsr=dsr, officer=world.users["privacy_officer"])["name"] == TYPED["name"]

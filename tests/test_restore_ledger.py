@@ -51,7 +51,12 @@ def _erasure_request(world: World) -> tuple[DataSubjectRequest, Person, ClientCo
     contact of Globex, both linked by the officer, with a call note naming them."""
     prospect = factories.ProspectFactory(assignment=world.assignment)
     person = factories.PersonFactory(
-        company=prospect.company, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE
+        client=prospect.assignment.client,
+        company=prospect.company,
+        first_name=FIRST,
+        last_name=LAST,
+        email=EMAIL,
+        phone=PHONE,
     )
     ProspectPerson.objects.create(prospect=prospect, person=person)
     contact = factories.ClientContactFactory(
