@@ -325,15 +325,17 @@ class Year:
         """Every violation at the first step it showed up, with the later steps it was
         still there; then the step log."""
         seen: dict[tuple[str, str], list[str]] = {}
+        first: dict[tuple[str, str], Step] = {}
         order: list[tuple[Step, str, str]] = []
         for step in self.steps:
             for invariant, details in sorted(step.violations.items()):
                 for detail in details:
                     key = (invariant, detail)
                     if key in seen:
-                        seen[key].append(step.short)
+                        if step.short not in seen[key] and step is not first[key]:
+                            seen[key].append(step.short)
                     else:
-                        seen[key] = []
+                        seen[key], first[key] = [], step
                         order.append((step, invariant, detail))
         lines = ["The year in the life broke invariants (each shown at the step it first appeared):", ""]
         shown: dict[tuple[int, str], int] = defaultdict(int)
@@ -478,6 +480,8 @@ class Year:
 
     def check_b(self) -> None:
         for agent in self.agent_assignments:
+            if agent == "agent2" and not self.full:
+                continue  # agent2 works only the demo assignment agent1 probes too
             flagged, visible = self.flagged_and_visible(self.agent_assignments[agent])
             for where, text in self.agent_bodies(agent):
                 tokens = Tokens.of(text)
