@@ -119,6 +119,18 @@ def call_note_text_may_name_a_deleted_person(table: str, column: str) -> bool:
     return (table, column) == (NOTE_TABLE, "text")
 
 
+REQUEST_TABLE = "public.privacy_datasubjectrequest"
+
+
+def request_row_may_name_its_requester(table: str, *, erased: bool) -> bool:
+    """The second, narrower exception of invariant (a): a data-subject request is the
+    privacy office's record of what a person asked (R-DSR-2), kept on its own terms, so a
+    person who filed one and was later deleted for another reason (left the company, the
+    purge, a client's delete) may still be named in it. Not an erased person: the erasure
+    blanks their requests (R-DSR-4), and a restore must not bring those details back."""
+    return table == REQUEST_TABLE and not erased
+
+
 def pg_dump_text() -> str:
     """A plain SQL dump (data only, every schema: the erasure ledger included) of the test
     database, as text."""
