@@ -120,10 +120,10 @@ def record_consent(year: Year, *, agent: str, prospect: Prospect, person: Person
     """Consent given on the phone, recorded on the call screen by the agent holding the
     lease (issue 11 #8), which sends the confirmation with the withdrawal link at once.
 
-    The consent branch adds the call-screen action; its URL name is tried first. Until
-    it is merged the only way is the client's: set the legal basis on the record (API
-    PATCH) and send the confirmation from the portal's record page. ADAPT the URL name
-    and form here when the call-screen action lands."""
+    fix-consent adds that action as `calling:person-consent` (tried against that branch:
+    it works as written here). Until it is merged the only way is the client's: set the
+    legal basis on the record (API PATCH) and send the confirmation from the portal's
+    record page; once it is merged that fallback can go (the PATCH is refused there)."""
     for name in ("calling:person-consent", "calling:consent"):
         try:
             url = reverse(name, args=[prospect.pk, person.pk])
