@@ -28,7 +28,7 @@ and invariant, followed by the step log.
   (g) no IP address older than 4 weeks (plus the day the daily rule may take);
   (x) the step's own expectations (what the SPEC says that action does).
 
-Select it with `-k year` or `-m year`.
+Select it with `-m year` (or `-k year_in_the_life`).
 """
 
 from __future__ import annotations
