@@ -88,7 +88,9 @@ def test_the_503_page_is_english_for_who_chose_english(committed_world: World, s
     assert response["Content-Language"] == "en"
 
 
-def test_an_upload_whose_job_row_cannot_be_written_leaves_no_file(committed_world: World, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_whose_job_row_cannot_be_written_leaves_no_file(
+    committed_world: World, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """The database goes away after the file was stored and checked, before its job row."""
     world = committed_world
     real_scan = import_services.scan_table
