@@ -7,7 +7,7 @@ import io
 import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client as HttpClient
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -131,3 +131,25 @@ def test_only_connection_failures_count_as_an_outage(db) -> None:  # type: ignor
 
 def test_the_database_connect_timeout_is_short(settings) -> None:  # type: ignore[no-untyped-def]
     assert 1 <= connection.settings_dict["OPTIONS"]["connect_timeout"] <= 5
+
+
+def test_a_connection_the_server_ends_answers_503_then_reconnects(committed_world: World) -> None:
+    """What a PostgreSQL restart does to the open (persistent, CONN_MAX_AGE) connection: the
+    server ends it (57P01, admin shutdown). Here another session ends ours for real."""
+    http = HttpClient(raise_request_exception=False)
+    http.force_login(committed_world.users["client_same_tenant"])
+    home = reverse("accounts:home")
+    assert http.get(home).status_code == 200
+    backend_pid = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_pid])
+    finally:
+        other.close()
+
+    _assert_503(http.get(home))
+    # At the end of a real request Django drops a connection that failed (the test client
+    # leaves that to the test); the next request connects afresh.
+    connection.close()
+    assert http.get(home).status_code == 200

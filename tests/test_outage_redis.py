@@ -136,3 +136,21 @@ def test_the_database_counter_keeps_no_address(db) -> None:  # type: ignore[no-u
     assert ratelimit._db_hit("login-failures:203.0.113.9", window=60) == 2
     assert ratelimit._db_count("login-failures:203.0.113.9", window=60) == 2
     assert "203.0.113.9" not in RateCounter.objects.get().key
+
+
+def test_tasks_are_sent_only_through_enqueue_or_defer() -> None:
+    """A bare `.delay()` from a request is a 500 while the broker is away: every send goes
+    through apps.core.enqueue (which writes the outbox instead)."""
+    import re
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR) / "apps"
+    pattern = re.compile(r"\.(delay|apply_async|delay_on_commit|send_task)\(")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if path.name != "enqueue.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
