@@ -154,3 +154,29 @@ def test_tasks_are_sent_only_through_enqueue_or_defer() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_the_consent_button_and_the_officers_lookup_terms_do_not_500_while_redis_is_away(
+    world: World, own_redis: RedisServer
+) -> None:
+    from apps.clients.models import LegalBasis
+    from apps.privacy import lookup_terms
+    from apps.privacy.models import RequestKind
+    from tests import factories
+
+    world.person.legal_basis = LegalBasis.CONSENT
+    world.person.save(update_fields=["legal_basis"])
+    dsr = factories.DataSubjectRequestFactory(
+        confirmed=True, name="Femke Zonderland", email="femke@zonder.example", kind=RequestKind.ERASURE
+    )
+    own_redis.stop()
+
+    response = world.client_for("client_same_tenant").post(
+        reverse("privacy_case:prospect-consent-send", args=[world.prospect.pk, world.person.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert any("over een ogenblik opnieuw" in str(m) for m in response.context["messages"]) and not mail.outbox
+    officer = world.client_for("privacy_officer")
+    response = officer.post(reverse("privacy_case:lookup", args=[dsr.pk]), {"name": "Femmie Zonderlandt"})
+    assert response.status_code == 302
+    assert lookup_terms.terms_get(dsr=dsr, officer=world.users["privacy_officer"])["name"] == ""
