@@ -281,6 +281,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "clear-expired-sessions-daily": {"task": "retention.session_cleanup", "schedule": crontab(hour=4, minute=20)},
     # R-JOB-1: Celery tasks a request could not hand to the broker (the outbox), sent again.
     "send-deferred-tasks-every-5-minutes": {"task": "retention.deferred_tasks_send", "schedule": crontab(minute="*/5")},
+    # R-RET-6: rate counters kept in the database while Redis was away, once their window passed.
+    "delete-expired-rate-counters-hourly": {"task": "retention.rate_counter_expiry", "schedule": crontab(minute=41)},
     # R-RET-1: the clock rules' own run records (counts only), kept JOB_RUN_KEEP_DAYS.
     "prune-job-run-records": {"task": "retention.job_run_prune", "schedule": crontab(hour=4, minute=45)},
 }

@@ -180,3 +180,15 @@ def test_the_consent_button_and_the_officers_lookup_terms_do_not_500_while_redis
     response = officer.post(reverse("privacy_case:lookup", args=[dsr.pk]), {"name": "Femmie Zonderlandt"})
     assert response.status_code == 302
     assert lookup_terms.terms_get(dsr=dsr, officer=world.users["privacy_officer"])["name"] == ""
+
+
+def test_rate_counters_of_passed_windows_are_deleted(db) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.core.models import RateCounter
+
+    ratelimit._db_hit("login-failures:203.0.113.9", window=60)
+    run_rule("rate_counter_expiry", now=timezone.now() + dt.timedelta(minutes=5))
+    assert not RateCounter.objects.exists()

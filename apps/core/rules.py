@@ -1,9 +1,10 @@
-"""The outbox's clock rule (R-JOB-1): tasks a request could not hand to the broker."""
+"""The clock rules of the outage plumbing (R-JOB-1): the outbox of tasks a request could not
+hand to the broker, and the rate counters kept in the database while Redis was away."""
 
 from __future__ import annotations
 
 from apps.core.enqueue import deferred_tasks_send
-from apps.core.models import DeferredTask
+from apps.core.models import DeferredTask, RateCounter
 from apps.retention.runner import RuleContext, retention_rule
 
 
@@ -16,3 +17,15 @@ def deferred_tasks_send_rule(ctx: RuleContext) -> None:
     sent, waiting = deferred_tasks_send()
     ctx.counts["deferred_tasks_sent"] += sent
     ctx.counts["deferred_tasks_waiting"] += waiting
+
+
+@retention_rule("rate_counter_expiry")
+def rate_counter_expiry(ctx: RuleContext) -> None:
+    """Rate counters of passed windows, kept in the database while Redis was away, are deleted
+    (keyed hashes of IP and email addresses; R-RET-6)."""
+    expired = RateCounter.objects.filter(expires_at__lt=ctx.now)
+    if ctx.dry_run:
+        ctx.counts["rate_counters_to_delete"] += expired.count()
+        return
+    deleted, _ = expired.delete()
+    ctx.counts["rate_counters_deleted"] += deleted
