@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 503 instead of 500 when a view meets PostgreSQL or Redis away (R-JOB-1); failures in
+    # the middleware below are caught by handler500 (leadhunter/urls.py).
+    "apps.core.middleware.ServiceOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.DutchFirstLocaleMiddleware",
@@ -100,6 +103,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# While PostgreSQL restarts, a page answers 503 within seconds (apps.core.outage), not after
+# the operating system's connect timeout.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # The import path (COPY), the queue (SKIP LOCKED) and the constraints need PostgreSQL.
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL")
@@ -110,13 +116,19 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
 )
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Seconds before a Redis that does not answer counts as away: the rate limits then count in
+# the database and Celery tasks go to the outbox (apps.core.ratelimit, apps.core.enqueue).
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 2, minimum=1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "leadhunter",
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
 }
+# Retry-After (seconds) of the 503 page shown while PostgreSQL or Redis is away (R-JOB-1).
+SERVICE_UNAVAILABLE_RETRY_AFTER = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER", 10, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -210,7 +222,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # DRF's scoped rates, counted by apps.core.ratelimit (Redis, or the database while it is away).
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.ScopedThrottle"],
     # Password guessing against the token endpoint, per IP address.
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "10/min")},
     # DRF's own reading of X-Forwarded-For for throttling: trust only our proxy's entry.
@@ -239,6 +252,9 @@ AUDITLOG_MASK_CALLABLE = "apps.audit.masking.mask_fully"
 # --- Celery: one broker, one static beat schedule ---------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None  # results live in our own tables (import progress, job runs)
+# A broker that does not answer is away after REDIS_TIMEOUT seconds (the request then puts
+# its task in the outbox, apps.core.enqueue).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -263,6 +279,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "remove-ip-addresses-after-4-weeks": {"task": "retention.ip_removal", "schedule": crontab(hour=3, minute=30)},
     # R-DEL-1, R-SEC-1: expired sessions out of django_session (what clearsessions does).
     "clear-expired-sessions-daily": {"task": "retention.session_cleanup", "schedule": crontab(hour=4, minute=20)},
+    # R-JOB-1: Celery tasks a request could not hand to the broker (the outbox), sent again.
+    "send-deferred-tasks-every-5-minutes": {"task": "retention.deferred_tasks_send", "schedule": crontab(minute="*/5")},
+    # R-RET-6: rate counters kept in the database while Redis was away, once their window passed.
+    "delete-expired-rate-counters-hourly": {"task": "retention.rate_counter_expiry", "schedule": crontab(minute=41)},
     # R-RET-1: the clock rules' own run records (counts only), kept JOB_RUN_KEEP_DAYS.
     "prune-job-run-records": {"task": "retention.job_run_prune", "schedule": crontab(hour=4, minute=45)},
 }

@@ -20,3 +20,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# R-JOB-1: PostgreSQL or Redis away answers 503, also when a middleware met it.
+handler500 = "apps.core.views.server_error"

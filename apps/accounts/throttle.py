@@ -1,14 +1,15 @@
 """Limiting failed logins per IP address, for the login pages (password guessing).
 
-The API's token endpoint has DRF's throttle; these pages use the same cache.
+The API's token endpoint has DRF's throttle; both count through apps.core.ratelimit
+(Redis, or the database while Redis is away: logging in keeps working and keeps its limit).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from apps.core import ratelimit
 from apps.core.net import client_ip
 
 WINDOW_SECONDS = 60
@@ -19,14 +20,8 @@ def _key(request: HttpRequest) -> str:
 
 
 def login_blocked(request: HttpRequest) -> bool:
-    return (cache.get(_key(request)) or 0) >= settings.LOGIN_ATTEMPTS_PER_MINUTE
+    return ratelimit.count(_key(request), window=WINDOW_SECONDS) >= settings.LOGIN_ATTEMPTS_PER_MINUTE
 
 
 def login_failed(request: HttpRequest) -> None:
-    key = _key(request)
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS)
+    ratelimit.hit(_key(request), window=WINDOW_SECONDS)

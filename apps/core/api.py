@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, permissions, serializers
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from apps.core import ratelimit
 
 
 def _tell_auditlog(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
@@ -71,3 +74,24 @@ class StrictInput(serializers.Serializer):
                 {"non_field_errors": [gettext("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
             )
         return super().to_internal_value(data)
+
+
+class ScopedThrottle(ScopedRateThrottle):
+    """DRF's scoped rates (`throttle_scope`, DEFAULT_THROTTLE_RATES) as fixed windows counted
+    by apps.core.ratelimit, so that the token endpoint keeps its limit, and keeps working,
+    while Redis is away (R-SEC-1, R-JOB-1)."""
+
+    def allow_request(self, request, view) -> bool:  # type: ignore[no-untyped-def, override]
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if self.num_requests is None or self.duration is None:
+            return True
+        key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return ratelimit.hit(key, window=self.duration) <= self.num_requests
+
+    def wait(self) -> float | None:
+        # A fixed window: at most its length (the exact rest would need another read).
+        return float(self.duration) if self.duration else None

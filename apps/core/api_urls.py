@@ -2,10 +2,10 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
 
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
+from apps.core.api import ScopedThrottle
 from apps.imports import api as imports_api
 from apps.privacy import api as privacy_api
 
@@ -14,7 +14,7 @@ class TokenApi(ObtainAuthToken):
     """POST username and password, get a token for `Authorization: Token <token>`."""
 
     authentication_classes: list = []  # credentials come in the body; no session, so no CSRF
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
 
 

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from apps.core import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from apps.core import rules, schema  # noqa: F401  (the outbox's clock rule; the OpenAPI auth extension)

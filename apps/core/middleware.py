@@ -26,3 +26,20 @@ class DutchFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ServiceOutageMiddleware:
+    """A view that meets PostgreSQL or Redis away answers 503 with Retry-After, not 500
+    (R-JOB-1). Failures inside the middleware (the session, the user) reach handler500,
+    which answers the same (apps.core.views.server_error)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from apps.core.outage import is_outage, outage_response
+
+        return outage_response(request, exception) if is_outage(exception) else None

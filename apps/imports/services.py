@@ -22,9 +22,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from apps.accounts.models import Role
 from apps.assignments.models import Assignment, ProcessorAgreement
+from apps.core.enqueue import enqueue_on_commit
 from apps.core.errors import ServiceError
 from apps.core.private_files import private_delete, private_path, private_store
 from apps.imports import mapping as mapping_rules
@@ -77,21 +79,24 @@ def import_job_create(
             raise FileRefused(
                 _("No column of the file was recognised. Name the columns, e.g. Bedrijfsnaam, Plaats, Achternaam.")
             )
+        # Inside the try: a job row that cannot be written (PostgreSQL away: a 503) takes
+        # its stored file with it (R-JOB-1: no file without its job).
+        job = ImportJob.objects.create(
+            assignment=assignment,
+            uploaded_by=actor,
+            file_format=file_format,
+            file_path=relative,
+            headers=headers,
+            detected_mapping=detected,
+            created_at=now or timezone.now(),
+        )
     except FileRefused as exc:
         private_delete(relative)
         raise ServiceError(str(exc)) from exc
     except Exception:
         private_delete(relative)
         raise
-    return ImportJob.objects.create(
-        assignment=assignment,
-        uploaded_by=actor,
-        file_format=file_format,
-        file_path=relative,
-        headers=headers,
-        detected_mapping=detected,
-        created_at=now or timezone.now(),
-    )
+    return job
 
 
 @transaction.atomic
@@ -111,7 +116,8 @@ def import_job_confirm(*, job: ImportJob, actor: Any, mapping: dict[str, str] | 
 
     from apps.imports.tasks import import_run_task
 
-    transaction.on_commit(lambda: import_run_task.delay(str(job.pk)))
+    # With the broker away the job stays queued and the task waits in the outbox (R-JOB-1).
+    enqueue_on_commit(import_run_task, str(job.pk))
     return job
 
 
@@ -123,7 +129,10 @@ def import_progress(job: ImportJob) -> int:
     """Progress in percent. While the import runs its transaction hides the row, so the
     running figure lives in the cache."""
     if job.status == ImportStatus.RUNNING:
-        return int(cache.get(_progress_key(job.pk), job.progress))
+        try:
+            return int(cache.get(_progress_key(job.pk), job.progress))
+        except RedisError:  # Redis away: the last figure the job row holds
+            return job.progress
     return 100 if job.status == ImportStatus.DONE else job.progress
 
 

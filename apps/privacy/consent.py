@@ -32,6 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_record
@@ -98,7 +99,13 @@ def consent_confirmation_send(
         raise ServiceError(_("A consent confirmation can only be sent to a person whose legal basis is consent."))
     if not person.email:
         raise ServiceError(_("This person has no email address."))
-    if not cache.add(_sent_key(person), "1", timeout=SEND_INTERVAL_SECONDS):
+    try:
+        claimed = cache.add(_sent_key(person), "1", timeout=SEND_INTERVAL_SECONDS)
+    except RedisError as exc:
+        # Without its daily cap the button could mail a person again and again: refused
+        # clearly until Redis is back (R-JOB-1), never a 500.
+        raise ServiceError(_("The consent confirmation cannot be sent right now. Try again in a moment.")) from exc
+    if not claimed:
         raise ServiceError(
             _("A consent confirmation was already sent to this person in the last 24 hours. Try again tomorrow.")
         )
@@ -126,7 +133,10 @@ def consent_confirmation_send(
     except Exception as exc:  # SMTP, socket or backend errors alike
         # The exception's text may quote the address: only its class is logged.
         logger.warning("privacy mail not sent to person %s: %s", person.pk, type(exc).__name__)
-        cache.delete(_sent_key(person))
+        try:
+            cache.delete(_sent_key(person))
+        except RedisError:
+            logger.warning("consent send slot of person %s kept: Redis unavailable", person.pk)
         raise MailNotSent(
             _("The consent confirmation could not be sent: the mail server did not accept it. Try again later.")
         ) from exc

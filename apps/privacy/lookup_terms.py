@@ -47,13 +47,17 @@ def terms_get(*, dsr: Any, officer: Any) -> dict[str, str]:
 def terms_set(*, dsr: Any, officer: Any, values: dict[str, str] | None) -> None:
     """Remember (or with empty values, forget) the officer's typed terms for this request."""
     key = cache_key(dsr)
-    stored = {k: v for k, v in (cache.get(key) or {}).items() if k != str(officer.pk)}
-    if values and any(values.get(k) for k in FIELDS):
-        stored[str(officer.pk)] = {k: str(values.get(k) or "") for k in FIELDS}
-    if stored:
-        cache.set(key, stored, timeout=settings.PRIVACY_LOOKUP_TERMS_MINUTES * 60)
-    else:
-        cache.delete(key)
+    try:
+        stored = {k: v for k, v in (cache.get(key) or {}).items() if k != str(officer.pk)}
+        if values and any(values.get(k) for k in FIELDS):
+            stored[str(officer.pk)] = {k: str(values.get(k) or "") for k in FIELDS}
+        if stored:
+            cache.set(key, stored, timeout=settings.PRIVACY_LOOKUP_TERMS_MINUTES * 60)
+        else:
+            cache.delete(key)
+    except RedisError:
+        # Not remembered for the next page (retyping), never a 500 (R-JOB-1).
+        logger.warning("lookup terms of request %s not kept: Redis unavailable", dsr.pk)
 
 
 def terms_forget(*, request_ids: Iterable[Any]) -> None:

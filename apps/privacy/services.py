@@ -19,7 +19,6 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core import ratelimit
 from apps.core.errors import ServiceError
 from apps.privacy import lookup_terms
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
@@ -51,17 +51,10 @@ class TooManyRequests(Exception):
     """Over a rate limit of the public form or API: answered with 429 (R-DSR-1)."""
 
 
-# --- Rate limits (Redis through the Django cache) ---------------------------------------
+# --- Rate limits (Redis, or the database while Redis is away: apps.core.ratelimit) ------
 def _hit(key: str, limit: int, window: int = HOUR) -> bool:
     """Count one hit in a fixed window; False when the limit was already reached."""
-    if cache.add(key, 1, timeout=window):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return True
-    return count <= limit
+    return ratelimit.hit(key, window=window) <= limit
 
 
 def ip_bucket(ip: str | None) -> str:
