@@ -53,6 +53,12 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # The last sign of life (R-JOB-1): set when queued, when a worker claims the job and as it
+    # progresses (from a connection of its own, outside the import's transaction). The clock rule
+    # `import_watchdog` re-queues queued jobs and fails running ones whose heartbeat is stale.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Runs started; a redelivered job whose worker was lost runs again up to IMPORT_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = VisibleToQuerySet.as_manager()

@@ -14,19 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.assignments.models import Assignment, ProcessorAgreement
 from apps.core.errors import ServiceError
-from apps.core.private_files import private_delete, private_path, private_store
+from apps.core.private_files import private_delete, private_delete_on_commit, private_path, private_store
 from apps.imports import mapping as mapping_rules
 from apps.imports.files import FileRefused, check_file, scan_table
 from apps.imports.models import ImportJob, ImportStatus
@@ -107,58 +111,157 @@ def import_job_confirm(*, job: ImportJob, actor: Any, mapping: dict[str, str] | 
     except ValueError as exc:
         raise ServiceError(str(exc)) from exc
     job.status = ImportStatus.QUEUED
-    job.save(update_fields=["mapping", "status"])
-
-    from apps.imports.tasks import import_run_task
-
-    transaction.on_commit(lambda: import_run_task.delay(str(job.pk)))
+    job.heartbeat_at = timezone.now()  # the watchdog queues it again if no worker takes it
+    job.save(update_fields=["mapping", "status", "heartbeat_at"])
+    transaction.on_commit(lambda: _enqueue_or_leave_to_watchdog(job.pk))
     return job
 
 
-def _progress_key(job_id: Any) -> str:
-    return f"import-progress:{job_id}"
-
-
 def import_progress(job: ImportJob) -> int:
-    """Progress in percent. While the import runs its transaction hides the row, so the
-    running figure lives in the cache."""
-    if job.status == ImportStatus.RUNNING:
-        return int(cache.get(_progress_key(job.pk), job.progress))
+    """Progress in percent. The running import writes it with its heartbeat, on a connection
+    of its own, so that the row shows it while the import's transaction is still open."""
     return 100 if job.status == ImportStatus.DONE else job.progress
 
 
+# Messages of a lost run: the import's one transaction rolled back, so nothing changed.
+def _lost_message() -> str:
+    return _("The import stopped before it finished; nothing was changed. Upload the file again.")
+
+
+# Two-key advisory locks (pg_try_advisory_lock(int, int)) live apart from the clock rules'
+# one-key locks. Held by the worker running a job, on its session: PostgreSQL releases it
+# when that session ends, so "lock free but status running" means the run was lost.
+_RUNNER_LOCK_CLASS = 15001
+
+
+@contextmanager
+def _runner_lock(job_id: Any) -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [_RUNNER_LOCK_CLASS, str(job_id)])
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [_RUNNER_LOCK_CLASS, str(job_id)])
+            except DatabaseError:
+                logger.warning(
+                    "import %s: could not release the runner lock (the session is gone, and it with it)", job_id
+                )
+
+
+IMPORT_HEARTBEAT_SECONDS = 15
+
+
+class _Heartbeat:
+    """The running import's progress callback: writes `progress` and `heartbeat_at` on a
+    database connection of its own (autocommit), because the import's transaction hides its
+    writes until it commits and the watchdog must see the job alive (R-JOB-1). Throttled:
+    a write when the percentage changes or every IMPORT_HEARTBEAT_SECONDS."""
+
+    def __init__(self, job_id: Any) -> None:
+        self.job_id = job_id
+        self.percent = -1
+        self.written_at = 0.0
+        self.connection: Any = None
+
+    def __call__(self, percent: int) -> None:
+        if percent == self.percent and time.monotonic() - self.written_at < IMPORT_HEARTBEAT_SECONDS:
+            return
+        self.percent, self.written_at = percent, time.monotonic()
+        try:
+            if self.connection is None:
+                self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE imports_importjob SET progress = %s, heartbeat_at = %s WHERE id = %s AND status = %s",
+                    [percent, timezone.now(), self.job_id, ImportStatus.RUNNING],
+                )
+        except DatabaseError:
+            # A missed heartbeat is no failure of the import; the next one reconnects.
+            logger.warning("import %s: heartbeat not written", self.job_id, exc_info=True)
+            self.close()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except DatabaseError:
+                pass
+            self.connection = None
+
+
+def _claim(job_id: Any, now: dt.datetime) -> tuple[ImportJob | None, bool]:
+    """Mark the job running, under the runner lock. A job found *running* lost its worker
+    (we hold the lock, so no one else runs it): it runs again, up to IMPORT_MAX_ATTEMPTS."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("assignment").filter(pk=job_id).first()
+        if job is None:
+            return None, False
+        if job.status == ImportStatus.RUNNING:
+            logger.warning("import %s: its previous run was lost (attempt %d)", job.pk, job.attempts)
+            if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+                _fail_and_delete(job, _lost_message())
+                return job, False
+        elif job.status != ImportStatus.QUEUED:
+            return job, False
+        job.status = ImportStatus.RUNNING
+        job.started_at = now
+        job.heartbeat_at = timezone.now()
+        job.attempts += 1
+        job.progress = 0
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "progress"])
+    return job, True
+
+
 def import_run(*, job_id: Any, now: dt.datetime | None = None) -> ImportJob | None:
-    """Run a queued import: all or nothing. Safe to run twice (a second run finds it started)."""
+    """Run a queued import: all or nothing (R-IMP-6, R-JOB-1).
+
+    Safe to run twice and to be redelivered: a run holds the job's runner lock for its whole
+    length, so a second delivery while it runs leaves it alone, and one after its worker was
+    lost (the lock died with its session, the transaction rolled back) runs it again. The file
+    is deleted whatever the outcome; a crash that skips even that is the watchdog's.
+    """
     from apps.imports.pipeline import run_pipeline
 
     now = now or timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=now
-    )
-    job = ImportJob.objects.select_related("assignment").filter(pk=job_id).first()
-    if not claimed or job is None:
-        return job
-
-    def progress(percent: int) -> None:
-        cache.set(_progress_key(job.pk), percent, timeout=3600)
-
-    try:
-        with transaction.atomic():
-            report = run_pipeline(job=job, path=private_path(job.file_path), now=now, progress=progress)
-            for field, value in report.items():
-                setattr(job, field, value)
-            job.status = ImportStatus.DONE
-            job.progress = 100
-            job.finished_at = timezone.now()
-            job.save()
-    except FileRefused as exc:
-        _fail(job, str(exc))
-    except Exception:
-        logger.exception("import %s failed", job.pk)
-        _fail(job, _("The import failed unexpectedly; nothing was changed. Please try again or contact us."))
-    finally:
-        import_file_delete(job=job)
-        cache.delete(_progress_key(job.pk))
+    with _runner_lock(job_id) as held:
+        if not held:
+            return ImportJob.objects.filter(pk=job_id).first()
+        job, claimed = _claim(job_id, now)
+        if not claimed or job is None:
+            return job
+        heartbeat = _Heartbeat(job.pk)
+        error = ""
+        try:
+            with transaction.atomic():
+                report = run_pipeline(job=job, path=private_path(job.file_path), now=now, progress=heartbeat)
+                for field, value in report.items():
+                    setattr(job, field, value)
+                job.status = ImportStatus.DONE
+                job.progress = 100
+                job.finished_at = timezone.now()
+                job.save()
+        except FileRefused as exc:
+            error = str(exc)
+        except Exception:
+            logger.exception("import %s failed", job.pk)
+            error = _("The import failed unexpectedly; nothing was changed. Please try again or contact us.")
+        finally:
+            heartbeat.close()
+            # The file first: it needs no database, which may be what just failed.
+            private_delete(job.file_path)
+        try:
+            if error:
+                _fail(job, error)
+            import_file_delete(job=job)
+        except DatabaseError:
+            # The database is gone: the job stays "running" with a stale heartbeat and its
+            # lock released, and the watchdog fails it once the database is back.
+            logger.exception("import %s: outcome not recorded", job.pk)
+            return job
     job.refresh_from_db()
     return job
 
@@ -167,6 +270,102 @@ def _fail(job: ImportJob, message: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), progress=0
     )
+
+
+def _fail_and_delete(job: ImportJob, message: str) -> None:
+    """Fail a job and delete its file once that commits (inside the caller's transaction)."""
+    private_delete_on_commit([job.file_path])
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), progress=0, file_path=""
+    )
+    job.status, job.error, job.file_path = ImportStatus.FAILED, message, ""
+
+
+def _enqueue(job_id: Any) -> None:
+    from apps.imports.tasks import import_run_task
+
+    import_run_task.delay(str(job_id))
+
+
+def _enqueue_or_leave_to_watchdog(job_id: Any) -> None:
+    """Queue a committed job; with the broker down it stays queued and the watchdog queues it
+    again later (R-JOB-1), rather than the client's request failing after its commit."""
+    try:
+        _enqueue(job_id)
+    except Exception:
+        logger.warning("import %s: not queued now (broker down?); the watchdog retries", job_id, exc_info=True)
+
+
+def import_jobs_watch(*, now: dt.datetime | None = None, dry_run: bool = False) -> Counter:
+    """The watchdog (R-JOB-1): imports whose heartbeat is older than IMPORT_STALE_MINUTES.
+
+    - running, and no worker holds its runner lock: the worker was lost (killed, its database
+      connection gone). Its transaction rolled back, so the job is failed with "nothing was
+      changed" and its file deleted. A job whose worker still holds the lock is alive, only
+      in a long step, and is left alone.
+    - queued: the message never reached a worker (the broker was down): queued again. Safe
+      if it did arrive meanwhile: a run claims the job once.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stale = ImportJob.objects.alias(beat=Coalesce("heartbeat_at", "created_at")).filter(beat__lt=cutoff)
+    counts: Counter = Counter()
+    for job_id in stale.filter(status=ImportStatus.RUNNING).values_list("pk", flat=True):
+        with _runner_lock(job_id) as held:
+            if not held:
+                counts["imports_alive"] += 1
+                continue
+            if dry_run:
+                counts["imports_to_fail"] += 1
+                continue
+            with transaction.atomic():
+                job = stale.select_for_update().filter(pk=job_id, status=ImportStatus.RUNNING).first()
+                if job is not None:
+                    _fail_and_delete(job, _lost_message())
+                    counts["imports_failed"] += 1
+    for job_id in stale.filter(status=ImportStatus.QUEUED).values_list("pk", flat=True):
+        if dry_run:
+            counts["imports_to_requeue"] += 1
+            continue
+        with transaction.atomic():
+            job = stale.select_for_update().filter(pk=job_id, status=ImportStatus.QUEUED).first()
+            if job is None:
+                continue
+            if not job.file_path or not private_path(job.file_path).exists():
+                _fail_and_delete(job, _lost_message())
+                counts["imports_failed"] += 1
+                continue
+            # The next re-queue, if this one is lost too, comes a full period later.
+            ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
+        try:
+            _enqueue(job.pk)
+        except Exception:
+            logger.warning("import %s: could not be queued again (broker down?)", job.pk, exc_info=True)
+            counts["imports_not_requeued"] += 1
+        else:
+            counts["imports_requeued"] += 1
+    return counts
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Run a failed import again, in one click: the same job is queued again while its file is
+    still kept; otherwise ServiceError asks for the file again."""
+    _require_uploader(job.assignment, actor)
+    job = ImportJob.objects.select_for_update().select_related("assignment").get(pk=job.pk)
+    if job.status != ImportStatus.FAILED:
+        raise ServiceError(_("Only a failed import can be tried again."))
+    if not job.file_path or not private_path(job.file_path).exists():
+        raise ServiceError(_("The file of this import is no longer kept. Upload it again."))
+    job.status = ImportStatus.QUEUED
+    job.error = ""
+    job.progress = 0
+    job.attempts = 0
+    job.finished_at = None
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "error", "progress", "attempts", "finished_at", "heartbeat_at"])
+    transaction.on_commit(lambda: _enqueue_or_leave_to_watchdog(job.pk))
+    return job
 
 
 def import_expire_unconfirmed(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:

@@ -5,9 +5,14 @@ from celery import shared_task
 from apps.imports import services
 
 
-@shared_task(name="imports.run")
+# Acknowledged after the run, and rejected back to the queue when the worker process is
+# lost (R-JOB-1): the redelivered message finds the job "running" with no runner lock and
+# runs it again, at most IMPORT_MAX_ATTEMPTS times (the broker counts no redeliveries). A
+# whole worker killed leaves the message unacknowledged until the broker's visibility
+# timeout; the watchdog below fails such a job long before.
+@shared_task(name="imports.run", acks_late=True, reject_on_worker_lost=True)
 def import_run_task(job_id: str) -> None:
-    """Run one confirmed import (R-IMP-2). Idempotent: a job already started is left alone."""
+    """Run one confirmed import (R-IMP-2). Idempotent: a job running or finished is left alone."""
     services.import_run(job_id=job_id)
 
 
@@ -18,3 +23,12 @@ def upload_expiry() -> int:
     from apps.retention.runner import run_rule
 
     return run_rule("upload_expiry").pk
+
+
+@shared_task(name="retention.import_watchdog")
+def import_watchdog() -> int:
+    """R-JOB-1: imports whose heartbeat is stale are failed (running; their file deleted) or
+    queued again (queued, the broker was down)."""
+    from apps.retention.runner import run_rule
+
+    return run_rule("import_watchdog").pk
