@@ -8,4 +8,8 @@ NL = {
     "The file of this import is no longer kept. Upload it again.": "Het bestand van deze import wordt niet meer bewaard. Upload het opnieuw.",
     "Try again": "Opnieuw proberen",
     "Upload again": "Opnieuw uploaden",
+    "Checking the file": "Bestand wordt gecontroleerd",
+    "Checking the file…": "Het bestand wordt gecontroleerd…",
+    "The file has no rows under its header row.": "Het bestand heeft geen rijen onder de kopregel.",
+    "The file could not be checked; nothing was imported. Upload it again.": "Het bestand kon niet worden gecontroleerd; er is niets geïmporteerd. Upload het opnieuw.",
 }

@@ -11,6 +11,8 @@ from apps.core.querysets import VisibleToQuerySet
 
 
 class ImportStatus(models.TextChoices):
+    # Stored, cheap checks passed; the worker reads it through (headers, row count) (R-IMP-2).
+    CHECKING = "checking", _("Checking the file")
     MAPPING = "mapping", _("Waiting for the column mapping")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Importing")

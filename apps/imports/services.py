@@ -1,19 +1,24 @@
 """The import of a client's database into an assignment (SPEC §4 "Upload", R-IMP-1…6).
 
-1. `import_job_create`: the file is checked before any parsing (`files.check_file`), read
-   once for the caps, and its headers mapped (`mapping.detect`). Nothing is imported yet.
+1. `import_job_create` (the web request): cheap checks only (`files.check_file`: size,
+   magic bytes, the xlsx container; a CSV's encoding), the file streamed to private storage
+   and its job row created in one step. `import_job_check` (a Celery task) then reads it
+   through for the caps and the row count, and maps its headers (`mapping.detect`).
 2. `import_job_confirm`: the client confirms or changes the mapping; the job is queued.
 3. `import_run` (the Celery task): one transaction. Rows are normalised in Python, COPYed
    into a temporary staging table, and matched against the shared records in SQL, set-based
    (`pipeline.py`). Either the whole import lands with its report or nothing changes.
    The staging table dies with the transaction and the file is deleted afterwards, whatever
    the outcome (R-DEL-1).
+4. `import_jobs_watch` (a clock rule, R-JOB-1): a job whose worker was lost is failed or
+   queued again, and any stored file no job names is deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,18 +37,12 @@ from apps.assignments.models import Assignment, ProcessorAgreement
 from apps.core.errors import ServiceError
 from apps.core.private_files import private_delete, private_delete_on_commit, private_path, private_store
 from apps.imports import mapping as mapping_rules
-from apps.imports.files import FileRefused, check_file, scan_table
+from apps.imports.files import FileRefused, check_file, scan_table, sniff_encoding
 from apps.imports.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_DIR = "imports"
-
-
-def _store(upload: IO[bytes], suffix: str) -> tuple[str, Path, int]:
-    # Writing stops past the size limit at once; check_file gives the message.
-    relative, size = private_store(upload, UPLOAD_DIR, suffix=suffix, max_bytes=settings.IMPORT_MAX_BYTES)
-    return relative, private_path(relative), size
 
 
 def import_file_delete(*, job: ImportJob) -> None:
@@ -64,38 +63,102 @@ def _require_uploader(assignment: Assignment, actor: Any) -> None:
 def import_job_create(
     *, assignment: Assignment, actor: Any, upload: IO[bytes], filename: str, now: dt.datetime | None = None
 ) -> ImportJob:
-    """Check and store an uploaded file and detect its column mapping (R-IMP-1, R-IMP-6).
+    """Store an upload after the cheap checks and queue its check (R-IMP-1, R-IMP-2, R-IMP-6).
 
-    A refused file raises ServiceError with the reason; nothing is kept of it.
+    The request only streams the file to private storage and looks at it without parsing
+    (size, type by its magic bytes, the xlsx zip container, a CSV's encoding); a refusal
+    raises ServiceError and nothing is kept. The job row is created in the same transaction
+    as the file is moved into place (a rollback deletes it), so no stored file lacks its
+    row; reading the file through (headers, row count) is the worker's (`import_job_check`).
     """
     _require_uploader(assignment, actor)
     suffix = Path(filename or "").suffix.lower()
-    relative, path, size = _store(upload, suffix if suffix in (".xlsx", ".csv") else ".bin")
+    suffix = suffix if suffix in (".xlsx", ".csv") else ".bin"
+    # Written under a ".part" name first: the watchdog deletes any file no job row names.
+    partial, size = private_store(upload, UPLOAD_DIR, suffix=".part", max_bytes=settings.IMPORT_MAX_BYTES)
+    relative = partial.removesuffix(".part") + suffix
     try:
-        with open(path, "rb") as stored:
-            head = stored.read(8192)
-        file_format = check_file(filename or "", head, size, path)
-        headers = scan_table(path, file_format)
-        detected = mapping_rules.detect(headers)
-        if not mapping_rules.recognised(detected):
-            raise FileRefused(
-                _("No column of the file was recognised. Name the columns, e.g. Bedrijfsnaam, Plaats, Achternaam.")
+        with open(private_path(partial), "rb") as stored:
+            head = stored.read(64 * 1024)
+        file_format = check_file(filename or "", head, size, private_path(partial))
+        if file_format == "csv":
+            sniff_encoding(head)
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                assignment=assignment,
+                uploaded_by=actor,
+                status=ImportStatus.CHECKING,
+                file_format=file_format,
+                file_path=relative,
+                created_at=now or timezone.now(),
+                heartbeat_at=timezone.now(),
             )
+            os.replace(private_path(partial), private_path(relative))
+            transaction.on_commit(lambda: _enqueue_or_leave_to_watchdog(job.pk, check=True))
     except FileRefused as exc:
-        private_delete(relative)
+        private_delete(partial)
         raise ServiceError(str(exc)) from exc
-    except Exception:
+    except BaseException:
+        private_delete(partial)
         private_delete(relative)
         raise
-    return ImportJob.objects.create(
-        assignment=assignment,
-        uploaded_by=actor,
-        file_format=file_format,
-        file_path=relative,
-        headers=headers,
-        detected_mapping=detected,
-        created_at=now or timezone.now(),
-    )
+    return job
+
+
+def import_job_check(*, job_id: Any) -> ImportJob | None:
+    """Read an uploaded file through in the worker (R-IMP-2, R-IMP-6): readability, the row
+    and column caps, the headers and their detected mapping, the row count, with progress.
+    Then the job awaits the client's mapping; a refused file fails the job with the reason
+    and is deleted. Redelivery-safe like `import_run` (same runner lock, same attempts)."""
+    with _runner_lock(job_id) as held:
+        if not held:
+            return ImportJob.objects.filter(pk=job_id).first()
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is None or job.status != ImportStatus.CHECKING:
+                return job
+            if job.attempts >= settings.IMPORT_MAX_ATTEMPTS:
+                _fail_and_delete(job, _unreadable_message())
+                return job
+            job.attempts += 1
+            job.heartbeat_at = timezone.now()
+            job.save(update_fields=["attempts", "heartbeat_at"])
+        heartbeat = _Heartbeat(job.pk, status=ImportStatus.CHECKING)
+        error = ""
+        try:
+            headers, rows = scan_table(private_path(job.file_path), job.file_format, progress=heartbeat)
+            detected = mapping_rules.detect(headers)
+            if not mapping_rules.recognised(detected):
+                raise FileRefused(
+                    _("No column of the file was recognised. Name the columns, e.g. Bedrijfsnaam, Plaats, Achternaam.")
+                )
+        except FileRefused as exc:
+            error = str(exc)
+        except Exception:
+            logger.exception("import %s: the check failed", job.pk)
+            error = _unreadable_message()
+        finally:
+            heartbeat.close()
+        if error:
+            private_delete(job.file_path)  # the file first: it needs no database
+            _fail(job, error)
+            import_file_delete(job=job)
+        else:
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+                status=ImportStatus.MAPPING,
+                headers=headers,
+                detected_mapping=detected,
+                rows_read=rows,
+                progress=0,
+                attempts=0,
+                heartbeat_at=timezone.now(),
+            )
+    job.refresh_from_db()
+    return job
+
+
+def _unreadable_message() -> str:
+    return _("The file could not be checked; nothing was imported. Upload it again.")
 
 
 @transaction.atomic
@@ -161,8 +224,9 @@ class _Heartbeat:
     writes until it commits and the watchdog must see the job alive (R-JOB-1). Throttled:
     a write when the percentage changes or every IMPORT_HEARTBEAT_SECONDS."""
 
-    def __init__(self, job_id: Any) -> None:
+    def __init__(self, job_id: Any, status: str = ImportStatus.RUNNING) -> None:
         self.job_id = job_id
+        self.status = status
         self.percent = -1
         self.written_at = 0.0
         self.connection: Any = None
@@ -177,7 +241,7 @@ class _Heartbeat:
             with self.connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE imports_importjob SET progress = %s, heartbeat_at = %s WHERE id = %s AND status = %s",
-                    [percent, timezone.now(), self.job_id, ImportStatus.RUNNING],
+                    [percent, timezone.now(), self.job_id, self.status],
                 )
         except DatabaseError:
             # A missed heartbeat is no failure of the import; the next one reconnects.
@@ -281,23 +345,25 @@ def _fail_and_delete(job: ImportJob, message: str) -> None:
     job.status, job.error, job.file_path = ImportStatus.FAILED, message, ""
 
 
-def _enqueue(job_id: Any) -> None:
-    from apps.imports.tasks import import_run_task
+def _enqueue(job_id: Any, *, check: bool = False) -> None:
+    from apps.imports.tasks import import_check_task, import_run_task
 
-    import_run_task.delay(str(job_id))
+    (import_check_task if check else import_run_task).delay(str(job_id))
 
 
-def _enqueue_or_leave_to_watchdog(job_id: Any) -> None:
+def _enqueue_or_leave_to_watchdog(job_id: Any, *, check: bool = False) -> None:
     """Queue a committed job; with the broker down it stays queued and the watchdog queues it
     again later (R-JOB-1), rather than the client's request failing after its commit."""
     try:
-        _enqueue(job_id)
+        _enqueue(job_id, check=check)
     except Exception:
         logger.warning("import %s: not queued now (broker down?); the watchdog retries", job_id, exc_info=True)
 
 
 def import_jobs_watch(*, now: dt.datetime | None = None, dry_run: bool = False) -> Counter:
     """The watchdog (R-JOB-1): imports whose heartbeat is older than IMPORT_STALE_MINUTES.
+
+    - checking, and no worker holds its lock: the check is queued again.
 
     - running, and no worker holds its runner lock: the worker was lost (killed, its database
       connection gone). Its transaction rolled back, so the job is failed with "nothing was
@@ -323,6 +389,23 @@ def import_jobs_watch(*, now: dt.datetime | None = None, dry_run: bool = False) 
                 if job is not None:
                     _fail_and_delete(job, _lost_message())
                     counts["imports_failed"] += 1
+    for job_id in stale.filter(status=ImportStatus.CHECKING).values_list("pk", flat=True):
+        # The check writes nothing: a lost one is simply queued again (its attempts capped).
+        with _runner_lock(job_id) as held:
+            if not held:
+                counts["checks_alive"] += 1
+                continue
+            if dry_run:
+                counts["checks_to_requeue"] += 1
+                continue
+            ImportJob.objects.filter(pk=job_id, status=ImportStatus.CHECKING).update(heartbeat_at=now)
+        try:
+            _enqueue(job_id, check=True)
+        except Exception:
+            logger.warning("import %s: check not queued again (broker down?)", job_id, exc_info=True)
+            counts["checks_not_requeued"] += 1
+        else:
+            counts["checks_requeued"] += 1
     for job_id in stale.filter(status=ImportStatus.QUEUED).values_list("pk", flat=True):
         if dry_run:
             counts["imports_to_requeue"] += 1
@@ -344,7 +427,29 @@ def import_jobs_watch(*, now: dt.datetime | None = None, dry_run: bool = False) 
             counts["imports_not_requeued"] += 1
         else:
             counts["imports_requeued"] += 1
+    counts["orphan_files_to_delete" if dry_run else "orphan_files_deleted"] += _orphan_files_delete(
+        cutoff=cutoff, dry_run=dry_run
+    )
     return counts
+
+
+def _orphan_files_delete(*, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Files under the upload folder that no job names, older than the cutoff: a web process
+    that died while streaming an upload, before its row was created (R-DEL-1)."""
+    folder = private_path(UPLOAD_DIR)
+    if not folder.is_dir():
+        return 0
+    named = {Path(p).name for p in ImportJob.objects.exclude(file_path="").values_list("file_path", flat=True)}
+    count = 0
+    for path in folder.iterdir():
+        if path.name in named or not path.is_file():
+            continue
+        if dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) >= cutoff:
+            continue  # perhaps an upload still streaming, its row not yet committed
+        if not dry_run:
+            path.unlink(missing_ok=True)
+        count += 1
+    return count
 
 
 @transaction.atomic

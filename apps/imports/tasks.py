@@ -25,6 +25,12 @@ def upload_expiry() -> int:
     return run_rule("upload_expiry").pk
 
 
+@shared_task(name="imports.check", acks_late=True, reject_on_worker_lost=True)
+def import_check_task(job_id: str) -> None:
+    """Read an uploaded file through: caps, headers, row count (R-IMP-2). Idempotent."""
+    services.import_job_check(job_id=job_id)
+
+
 @shared_task(name="retention.import_watchdog")
 def import_watchdog() -> int:
     """R-JOB-1: imports whose heartbeat is stale are failed (running; their file deleted) or

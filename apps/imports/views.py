@@ -116,7 +116,8 @@ def upload(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
-    """Mapping step, then live progress (htmx polls the #status partial), then the report."""
+    """The check of the file, then the mapping step, then live progress (htmx polls the
+    #status partial while the worker checks or imports), then the report."""
     job = get_import_for_user(request.user, import_id)
     form = None
     if job.status == ImportStatus.MAPPING:
@@ -130,6 +131,11 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("portal:import", job.pk)
+        if request.htmx:
+            # The check has just finished: the whole page, now with the mapping form.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
     elif request.method == "POST":
         return redirect("portal:import", job.pk)
     context = {
@@ -137,7 +143,7 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
         "assignment": job.assignment,
         "form": form,
         "progress": import_progress(job),
-        "polling": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "polling": job.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING),
         "fields": FIELDS,
     }
     template = "imports/import.html#status" if request.htmx else "imports/import.html"

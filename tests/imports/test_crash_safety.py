@@ -6,13 +6,15 @@ in one click."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,12 +93,23 @@ def _start_worker(queue: str, tmp_path: Path) -> subprocess.Popen:
     )  # fmt: skip
 
 
+@contextmanager
+def _routed_to(queue: str) -> Iterator[None]:
+    """Every import task published meanwhile goes to this test's own worker."""
+    previous = app.conf.task_routes
+    app.conf.task_routes = {"imports.*": {"queue": queue}}
+    app.amqp.router = app.amqp.Router()  # the router is built once per process; rebuild it
+    try:
+        yield
+    finally:
+        app.conf.task_routes = previous
+        app.amqp.router = app.amqp.Router()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_leaves_nothing_changed_and_the_watchdog_fails_the_job(tmp_path) -> None:
     world = build_world()
     client = world.users["client_same_tenant"]
-    job = upload(world.assignment, client, csv_bytes(_rows(3000)))
-    path = private_path(job.file_path)
     before = _snapshot()
     queue = f"kill-test-{uuid.uuid4().hex[:8]}"
 
@@ -107,10 +120,17 @@ def test_a_worker_killed_mid_import_leaves_nothing_changed_and_the_watchdog_fail
     with blocker.cursor() as cursor:
         cursor.execute("LOCK TABLE prospects_company IN SHARE ROW EXCLUSIVE MODE")
     worker = _start_worker(queue, tmp_path)
-    routes = app.conf.task_routes
     try:
-        app.conf.task_routes = {"imports.run": {"queue": queue}}  # to this test's worker alone
-        services.import_job_confirm(job=job, actor=client)  # queued on commit, through the real broker
+        with _routed_to(queue):
+            # The whole flow through the real broker: the upload is checked by the worker…
+            job = services.import_job_create(
+                assignment=world.assignment, actor=client, upload=io.BytesIO(csv_bytes(_rows(3000))), filename="db.csv"
+            )
+            path = private_path(job.file_path)
+            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).exists(), "the check")
+            job.refresh_from_db()
+            assert job.rows_read == 3000 and job.detected_mapping["0"] == "company_name"
+            services.import_job_confirm(job=job, actor=client)  # …and the import queued on commit
 
         def waiting_backend() -> int | None:
             with connection.cursor() as cursor:
@@ -129,7 +149,6 @@ def test_a_worker_killed_mid_import_leaves_nothing_changed_and_the_watchdog_fail
         os.killpg(worker.pid, signal.SIGKILL)  # the whole worker: main process and pool child
         worker.wait(timeout=30)
     finally:
-        app.conf.task_routes = routes
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=30)
@@ -169,9 +188,10 @@ def test_a_worker_killed_mid_import_leaves_nothing_changed_and_the_watchdog_fail
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive() -> None:
+def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive(settings) -> None:  # type: ignore[no-untyped-def]
     """A stale heartbeat alone is no proof of death: a worker in one long SQL step holds the
     job's runner lock, and the watchdog leaves the job to it."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the upload's check runs on commit, here
     world = build_world()
     job = upload(world.assignment, world.users["client_same_tenant"], csv_bytes(_rows(1)))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, heartbeat_at=timezone.now())
@@ -188,9 +208,10 @@ def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_redelivered_import_whose_worker_was_lost_runs_again_then_fails_for_good() -> None:
+def test_a_redelivered_import_whose_worker_was_lost_runs_again_then_fails_for_good(settings) -> None:  # type: ignore[no-untyped-def]
     """What Celery's reject_on_worker_lost redelivers: the job is "running", no one holds its
     lock (the lost run's transaction rolled back). It runs again, up to IMPORT_MAX_ATTEMPTS."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the upload's check runs on commit, here
     world = build_world()
     client = world.users["client_same_tenant"]
     job = upload(world.assignment, client, csv_bytes(_rows(2)))
