@@ -105,13 +105,15 @@ def import_job_create(
     return job
 
 
-def import_job_check(*, job_id: Any) -> ImportJob | None:
+def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob | None:
     """Read an uploaded file through in the worker (R-IMP-2, R-IMP-6): readability, the row
     and column caps, the headers and their detected mapping, the row count, with progress.
     Then the job awaits the client's mapping; a refused file fails the job with the reason
     and is deleted. Redelivery-safe like `import_run` (same runner lock, same attempts)."""
     with _runner_lock(job_id) as held:
         if not held:
+            if raise_if_busy:
+                raise RunnerBusy(job_id)
             return ImportJob.objects.filter(pk=job_id).first()
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
@@ -197,11 +199,20 @@ def _lost_message() -> str:
 _RUNNER_LOCK_CLASS = 15001
 
 
+class RunnerBusy(Exception):
+    """Another session holds the job's runner lock: a live run, or the session of a worker
+    just killed, which PostgreSQL ends within client_connection_check_interval."""
+
+
 @contextmanager
 def _runner_lock(job_id: Any) -> Iterator[bool]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [_RUNNER_LOCK_CLASS, str(job_id)])
         held = bool(cursor.fetchone()[0])
+        if held and connection.pg_version >= 140000:
+            # A killed worker's session may sit in a lock wait or a long statement and keep
+            # holding the lock; this makes PostgreSQL notice the dead client within seconds.
+            cursor.execute("SET client_connection_check_interval = '5s'")
     try:
         yield held
     finally:
@@ -280,7 +291,7 @@ def _claim(job_id: Any, now: dt.datetime) -> tuple[ImportJob | None, bool]:
     return job, True
 
 
-def import_run(*, job_id: Any, now: dt.datetime | None = None) -> ImportJob | None:
+def import_run(*, job_id: Any, now: dt.datetime | None = None, raise_if_busy: bool = False) -> ImportJob | None:
     """Run a queued import: all or nothing (R-IMP-6, R-JOB-1).
 
     Safe to run twice and to be redelivered: a run holds the job's runner lock for its whole
@@ -293,6 +304,8 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None) -> ImportJob | No
     now = now or timezone.now()
     with _runner_lock(job_id) as held:
         if not held:
+            if raise_if_busy:
+                raise RunnerBusy(job_id)
             return ImportJob.objects.filter(pk=job_id).first()
         job, claimed = _claim(job_id, now)
         if not claimed or job is None:

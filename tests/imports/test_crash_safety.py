@@ -98,11 +98,13 @@ def _routed_to(queue: str) -> Iterator[None]:
     """Every import task published meanwhile goes to this test's own worker."""
     previous = app.conf.task_routes
     app.conf.task_routes = {"imports.*": {"queue": queue}}
-    app.amqp.router = app.amqp.Router()  # the router is built once per process; rebuild it
+    app.amqp.flush_routes()  # the routes and the router are built once per process: rebuild them
+    app.amqp.router = app.amqp.Router()
     try:
         yield
     finally:
         app.conf.task_routes = previous
+        app.amqp.flush_routes()
         app.amqp.router = app.amqp.Router()
 
 
@@ -185,6 +187,61 @@ def test_a_worker_killed_mid_import_leaves_nothing_changed_and_the_watchdog_fail
     assert response.status_code == 302 and response["Location"] == reverse("portal:upload", args=[world.assignment.pk])
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
+
+
+def _waiting_backends() -> list[int]:
+    """Sessions waiting for the lock on the companies the test holds: the worker's import."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            " AND query ILIKE '%%prospects_company%%'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_pool_child_is_redelivered_and_the_import_runs_again(tmp_path) -> None:
+    """SIGKILL of the pool child only: Celery rejects the message back to the queue
+    (reject_on_worker_lost); the redelivered run waits until PostgreSQL has ended the dead
+    session (its transaction rolled back, its lock gone), runs again and lands once."""
+    world = build_world()
+    client = world.users["client_same_tenant"]
+    companies = world.company.__class__.objects.count()
+    queue = f"kill-test-{uuid.uuid4().hex[:8]}"
+    blocker = connections.create_connection(DEFAULT_DB_ALIAS)
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:
+        cursor.execute("LOCK TABLE prospects_company IN SHARE ROW EXCLUSIVE MODE")
+    worker = _start_worker(queue, tmp_path)
+    try:
+        with _routed_to(queue):
+            job = services.import_job_create(
+                assignment=world.assignment, actor=client, upload=io.BytesIO(csv_bytes(_rows(500))), filename="db.csv"
+            )
+            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).exists(), "the check")
+            job.refresh_from_db()
+            services.import_job_confirm(job=job, actor=client)
+            first = _until(_waiting_backends, "the first run to reach its first write")[0]
+            child = int(Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()[0])
+            os.kill(child, signal.SIGKILL)
+
+            second = _until(lambda: [p for p in _waiting_backends() if p != first], "the redelivered run")[0]
+            job.refresh_from_db()
+            assert job.status == ImportStatus.RUNNING and job.attempts == 2
+            with connection.cursor() as cursor:  # the lost run's session is gone
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [first])
+                assert cursor.fetchone()[0] == 0
+            blocker.rollback()  # let the second run write
+            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DONE).exists(), "the import", 180)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+        blocker.rollback()
+        blocker.close()
+    job.refresh_from_db()
+    assert second and job.companies_new == 500 and job.file_path == ""
+    assert world.company.__class__.objects.count() == companies + 500  # landed once
 
 
 @pytest.mark.django_db(transaction=True)
