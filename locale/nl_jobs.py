@@ -12,4 +12,5 @@ NL = {
     "Checking the file…": "Het bestand wordt gecontroleerd…",
     "The file has no rows under its header row.": "Het bestand heeft geen rijen onder de kopregel.",
     "The file could not be checked; nothing was imported. Upload it again.": "Het bestand kon niet worden gecontroleerd; er is niets geïmporteerd. Upload het opnieuw.",
+    "The file is still being checked. Confirm the mapping once it is shown.": "Het bestand wordt nog gecontroleerd. Bevestig de kolommen zodra ze worden getoond.",
 }

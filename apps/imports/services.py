@@ -167,6 +167,8 @@ def _unreadable_message() -> str:
 def import_job_confirm(*, job: ImportJob, actor: Any, mapping: dict[str, str] | None = None) -> ImportJob:
     """Confirm (or change) the mapping and queue the import."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status == ImportStatus.CHECKING:
+        raise ServiceError(_("The file is still being checked. Confirm the mapping once it is shown."))
     if job.status != ImportStatus.MAPPING:
         raise ServiceError(_("This import has already been confirmed."))
     if not job.file_path:

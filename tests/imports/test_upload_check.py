@@ -66,6 +66,10 @@ def test_the_check_counts_rows_and_detects_the_mapping_with_progress(world) -> N
     response = _api_upload(world, csv_bytes(rows), "db.csv")
     job = ImportJob.objects.get(pk=response.json()["id"])
     assert job.status == ImportStatus.CHECKING and job.headers == []  # nothing parsed in the request
+    api = APIClient()
+    api.force_authenticate(world.users["client_same_tenant"])
+    early = api.post(f"/api/v1/imports/{job.pk}/confirm/", {}, format="json")
+    assert early.status_code == 400 and "still being checked" in str(early.json())
     seen: list[int] = []
     headers, count = files.scan_table(private_path(job.file_path), "csv", progress=seen.append)
     assert count == 12000 and headers[0] == "Bedrijfsnaam"
