@@ -332,15 +332,21 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None, raise_if_busy: bo
             heartbeat.close()
             # The file first: it needs no database, which may be what just failed.
             private_delete(job.file_path)
-        try:
-            if error:
-                _fail(job, error)
-            import_file_delete(job=job)
-        except DatabaseError:
-            # The database is gone: the job stays "running" with a stale heartbeat and its
-            # lock released, and the watchdog fails it once the database is back.
-            logger.exception("import %s: outcome not recorded", job.pk)
-            return job
+        for attempt in (1, 2):
+            try:
+                if error:
+                    _fail(job, error)
+                import_file_delete(job=job)
+                break
+            except DatabaseError:
+                if attempt == 1 and not connection.in_atomic_block:
+                    # The session was lost (a database restart): once more on a new one.
+                    connection.close()
+                    continue
+                # The database is still gone: the job stays "running" with a stale heartbeat
+                # and no lock, and the watchdog fails it once the database is back.
+                logger.exception("import %s: outcome not recorded", job.pk)
+                return job
     job.refresh_from_db()
     return job
 

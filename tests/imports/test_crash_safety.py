@@ -245,6 +245,46 @@ def test_a_killed_pool_child_is_redelivered_and_the_import_runs_again(tmp_path) 
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_database_session_lost_mid_import_fails_the_job_with_nothing_changed(tmp_path) -> None:
+    """What a PostgreSQL restart does to a running import, on its session alone (the server
+    is shared): the session is terminated in the middle of the import's transaction. The
+    worker records the failure on a new session, deletes the file and lives on."""
+    world = build_world()
+    client = world.users["client_same_tenant"]
+    before = _snapshot()
+    queue = f"kill-test-{uuid.uuid4().hex[:8]}"
+    blocker = connections.create_connection(DEFAULT_DB_ALIAS)
+    blocker.set_autocommit(False)
+    with blocker.cursor() as cursor:
+        cursor.execute("LOCK TABLE prospects_company IN SHARE ROW EXCLUSIVE MODE")
+    worker = _start_worker(queue, tmp_path)
+    try:
+        with _routed_to(queue):
+            job = services.import_job_create(
+                assignment=world.assignment, actor=client, upload=io.BytesIO(csv_bytes(_rows(500))), filename="db.csv"
+            )
+            path = private_path(job.file_path)
+            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).exists(), "the check")
+            job.refresh_from_db()
+            services.import_job_confirm(job=job, actor=client)
+            backend = _until(_waiting_backends, "the import to reach its first write")[0]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).exists(), "the failure")
+        assert worker.poll() is None  # the worker itself lives on
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+        blocker.rollback()
+        blocker.close()
+    job.refresh_from_db()
+    assert "niets veranderd" in job.error  # "nothing was changed", in the worker's language (Dutch)
+    assert job.file_path == "" and not path.exists()
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive(settings) -> None:  # type: ignore[no-untyped-def]
     """A stale heartbeat alone is no proof of death: a worker in one long SQL step holds the
     job's runner lock, and the watchdog leaves the job to it."""
