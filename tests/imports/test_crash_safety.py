@@ -35,6 +35,15 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("prospects_company", "prospects_person", "prospects_prospect", "prospects_prospectperson")
 
 
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    """The upload's check, queued on commit, runs here at once (nothing left on the broker)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 def _snapshot() -> dict[str, str]:
     """Every row of the tables an import writes, as one digest per table."""
     digests = {}
@@ -106,6 +115,8 @@ def _routed_to(queue: str) -> Iterator[None]:
         app.conf.task_routes = previous
         app.amqp.flush_routes()
         app.amqp.router = app.amqp.Router()
+        with app.connection_for_write() as broker:  # the test's queue goes
+            broker.default_channel.queue_delete(queue)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -285,10 +296,9 @@ def test_a_database_session_lost_mid_import_fails_the_job_with_nothing_changed(t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive(eager_celery) -> None:  # type: ignore[no-untyped-def]
     """A stale heartbeat alone is no proof of death: a worker in one long SQL step holds the
     job's runner lock, and the watchdog leaves the job to it."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # the upload's check runs on commit, here
     world = build_world()
     job = upload(world.assignment, world.users["client_same_tenant"], csv_bytes(_rows(1)))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, heartbeat_at=timezone.now())
@@ -305,10 +315,9 @@ def test_the_watchdog_leaves_a_running_import_whose_worker_is_alive(settings) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_redelivered_import_whose_worker_was_lost_runs_again_then_fails_for_good(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_redelivered_import_whose_worker_was_lost_runs_again_then_fails_for_good(eager_celery) -> None:  # type: ignore[no-untyped-def]
     """What Celery's reject_on_worker_lost redelivers: the job is "running", no one holds its
     lock (the lost run's transaction rolled back). It runs again, up to IMPORT_MAX_ATTEMPTS."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # the upload's check runs on commit, here
     world = build_world()
     client = world.users["client_same_tenant"]
     job = upload(world.assignment, client, csv_bytes(_rows(2)))
