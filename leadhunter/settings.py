@@ -374,6 +374,17 @@ CELERY_BEAT_SCHEDULE["imports-delete-unconfirmed-upload-files-hourly"] = {
     "task": "retention.upload_expiry",
     "schedule": crontab(minute=17),
 }
+# R-JOB-1: an import whose heartbeat is older than this many minutes has lost its worker
+# (killed, or its database connection gone): a running one is failed and its file deleted,
+# a queued one (the broker was down) is queued again. Checked every few minutes.
+IMPORT_STALE_MINUTES = env_int("IMPORT_STALE_MINUTES", 10, minimum=1)
+# A job redelivered after its worker was lost runs again, at most this many runs in all
+# (a file that kills its worker must not loop for ever).
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 2, minimum=1)
+CELERY_BEAT_SCHEDULE["imports-fail-or-requeue-stale-jobs"] = {
+    "task": "retention.import_watchdog",
+    "schedule": crontab(minute="*/5"),
+}
 
 # --- Logging ----------------------------------------------------------------------
 LOGGING = {

@@ -63,7 +63,10 @@ class ImportStartedOutput(serializers.Serializer):
 
 
 @extend_schema(
-    summary="Upload a file (.xlsx or .csv) into an assignment: checked, its columns mapped; confirm to run",
+    summary=(
+        "Upload a file (.xlsx or .csv) into an assignment: 202 with status 'checking'; the worker reads it "
+        "through and detects its mapping (status 'mapping'); confirm to run"
+    ),
     request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
     responses={202: ImportStartedOutput},
 )

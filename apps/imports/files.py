@@ -9,11 +9,12 @@ Every refusal is a `FileRefused` with a message for the user.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class FileRefused(Exception):
 class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (row number in the file, 1-based; values)
+    lines: int = 0  # the file's lines (CSV) or used rows (xlsx): the scale of the check's progress
 
 
 def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> str:
@@ -66,6 +68,19 @@ def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> s
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
         raise FileRefused(_("The file is in UTF-16 or is binary. Save it as CSV in UTF-8."))
     return "csv"
+
+
+def sniff_encoding(head: bytes) -> None:
+    """The web request's look at a CSV's text (R-IMP-6): UTF-8 or Windows-1252 in its first
+    bytes, or a clear refusal at once. The whole file is decoded by the check in the worker."""
+    try:
+        # Incremental: the head may end inside a character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise FileRefused(_("The text encoding of the file is not recognised. Save it as CSV in UTF-8.")) from exc
 
 
 def _check_xlsx_container(path: Path) -> None:
@@ -191,7 +206,7 @@ def _read_xlsx(path: Path) -> Table:
                 cells += [""] * (width - len(cells))
             yield cells
 
-    return Table(headers, _limited(values(), number + 1))
+    return Table(headers, _limited(values(), number + 1), lines=sheet.height)
 
 
 def _decode(data: bytes) -> str:
@@ -230,14 +245,19 @@ def _read_csv(path: Path) -> Table:
                 % {"line": reader.line_num}
             ) from exc
 
-    return Table(headers, _limited(values(), 2))
+    return Table(headers, _limited(values(), 2), lines=text.count("\n") + 1)
 
 
-def scan_table(path: Path, file_format: str) -> list[str]:
-    """Check the row cap and readability before anything is imported, and return the
-    headers: a CSV is read through once; an xlsx answers from its sheet's used range."""
+def scan_table(path: Path, file_format: str, progress: Callable[[int], None] | None = None) -> tuple[list[str], int]:
+    """The check before anything is imported, in the worker (R-IMP-2): the whole file is read
+    through once for readability and the row and column caps; returns the headers and the
+    number of data rows. A file with a header row and nothing under it is refused here."""
     table = read_table(path, file_format)
-    if file_format == "csv":
-        for _row in table.rows:
-            pass
-    return table.headers
+    count = 0
+    for number, _values in table.rows:
+        count += 1
+        if progress is not None and count % 5000 == 0:
+            progress(min(99, number * 100 // max(table.lines, 1)))
+    if count == 0:
+        raise FileRefused(_("The file has no rows under its header row."))
+    return table.headers, count

@@ -11,6 +11,8 @@ from apps.core.querysets import VisibleToQuerySet
 
 
 class ImportStatus(models.TextChoices):
+    # Stored, cheap checks passed; the worker reads it through (headers, row count) (R-IMP-2).
+    CHECKING = "checking", _("Checking the file")
     MAPPING = "mapping", _("Waiting for the column mapping")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Importing")
@@ -53,6 +55,12 @@ class ImportJob(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # The last sign of life (R-JOB-1): set when queued, when a worker claims the job and as it
+    # progresses (from a connection of its own, outside the import's transaction). The clock rule
+    # `import_watchdog` re-queues queued jobs and fails running ones whose heartbeat is stale.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Runs started; a redelivered job whose worker was lost runs again up to IMPORT_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = VisibleToQuerySet.as_manager()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/download/<str:file_format>/", views.export, name="export"),
     path("assignments/<uuid:assignment_id>/delete/", views.assignment_remove, name="assignment-delete"),
     path("imports/<uuid:import_id>/", views.import_detail, name="import"),
+    path("imports/<uuid:import_id>/retry/", views.import_retry, name="import-retry"),
     path("imports/<uuid:import_id>/report/", views.import_report, name="import-report"),
     path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.assignments.services import assignment_delete, processor_agreement_accept
 from apps.audit.models import AccessAction
@@ -47,7 +47,7 @@ from apps.imports.forms import (
 from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportStatus
 from apps.imports.records import prospect_record_update, to_verify_message
-from apps.imports.services import import_job_confirm, import_job_create, import_progress
+from apps.imports.services import import_job_confirm, import_job_create, import_job_retry, import_progress
 from apps.privacy.selectors import consent_records_of
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Person, Prospect
@@ -117,7 +117,8 @@ def upload(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
-    """Mapping step, then live progress (htmx polls the #status partial), then the report."""
+    """The check of the file, then the mapping step, then live progress (htmx polls the
+    #status partial while the worker checks or imports), then the report."""
     job = get_import_for_user(request.user, import_id)
     form = None
     if job.status == ImportStatus.MAPPING:
@@ -131,6 +132,11 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
                 form.add_error(None, exc.messages)
             else:
                 return redirect("portal:import", job.pk)
+        if request.htmx:
+            # The check has just finished: the whole page, now with the mapping form.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
     elif request.method == "POST":
         return redirect("portal:import", job.pk)
     context = {
@@ -138,11 +144,26 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
         "assignment": job.assignment,
         "form": form,
         "progress": import_progress(job),
-        "polling": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "polling": job.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING),
         "fields": FIELDS,
     }
     template = "imports/import.html#status" if request.htmx else "imports/import.html"
     return render(request, template, context)
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, import_id: str) -> HttpResponse:
+    """One click after a failure (R-JOB-1): the same job again while its file is kept, else
+    the upload page with the reason."""
+    job = get_import_for_user(request.user, import_id)
+    try:
+        import_job_retry(job=job, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+        if job.status == ImportStatus.FAILED:
+            return redirect("portal:upload", job.assignment_id)
+    return redirect("portal:import", job.pk)
 
 
 @require_GET

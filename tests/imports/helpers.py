@@ -7,8 +7,9 @@ from typing import Any
 
 import xlsxwriter
 
+from apps.core.errors import ServiceError
 from apps.imports import services
-from apps.imports.models import ImportJob
+from apps.imports.models import ImportJob, ImportStatus
 
 HEADERS = ["Bedrijfsnaam", "KvK", "Postcode", "Plaats", "Website", "Voornaam", "Achternaam", "E-mail", "Klantnummer"]
 
@@ -37,7 +38,13 @@ def xlsx_bytes(rows: list[list[Any]], headers: list[str] = HEADERS) -> bytes:
 
 
 def upload(assignment: Any, actor: Any, data: bytes, filename: str = "database.csv") -> ImportJob:
-    return services.import_job_create(assignment=assignment, actor=actor, upload=io.BytesIO(data), filename=filename)
+    """Upload and check, as the request and then the worker do (R-IMP-2); a file refused by
+    either raises ServiceError with the message the client sees (the checked job keeps it)."""
+    job = services.import_job_create(assignment=assignment, actor=actor, upload=io.BytesIO(data), filename=filename)
+    job = services.import_job_check(job_id=job.pk)
+    if job.status == ImportStatus.FAILED:
+        raise ServiceError(job.error)
+    return job
 
 
 def run_import(assignment: Any, actor: Any, data: bytes, filename: str = "database.csv", mapping=None) -> ImportJob:

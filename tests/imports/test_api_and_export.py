@@ -53,8 +53,10 @@ def test_round_trip_upload_correct_delete_download(world, django_capture_on_comm
         ],
         headers=headers,
     )
-    started = _upload_via_api(world, data)
+    with django_capture_on_commit_callbacks(execute=True):  # the check, queued on commit (eager here)
+        started = _upload_via_api(world, data)
     assert started.status_code == 202, started.content
+    assert started.json()["status"] == "checking"  # the request only stored the file (R-IMP-2)
     job_id = started.json()["id"]
     detail = _api(world).get(f"/api/v1/imports/{job_id}/").json()
     assert detail["status"] == "mapping" and detail["detected_mapping"]["0"] == "company_name"
@@ -198,7 +200,8 @@ def test_bad_upload_via_api_is_400_with_message(world) -> None:
 def test_confirm_with_a_changed_mapping(world, django_capture_on_commit_callbacks, settings) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     data = csv_bytes([["Bakker", "Utrecht"]], headers=["Naam", "Plaats"])
-    job_id = _upload_via_api(world, data, "db.csv").json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = _upload_via_api(world, data, "db.csv").json()["id"]
     bad = _api(world).post(f"/api/v1/imports/{job_id}/confirm/", {}, format="json")
     assert bad.status_code == 400 and "company name" in str(bad.json()).lower()
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessAction, AccessLogEntry
 from apps.core.private_files import private_path
+from apps.imports import services
 from apps.imports.models import ImportJob, ImportStatus
 from apps.prospects.models import Person, Prospect
 from tests import factories
@@ -46,6 +47,12 @@ def test_upload_mapping_progress_and_report_through_the_pages(
     )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("portal:import", args=[job.pk])
+    # The request only stored the file; the worker checks it (R-IMP-2), the page says so and polls.
+    checking = http.get(response["Location"])
+    assert b"Checking the file" in checking.content and b'hx-trigger="every 1s"' in checking.content
+    job = services.import_job_check(job_id=job.pk)  # what the task queued on commit does
+    partial = http.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert partial.status_code == 204 and partial["HX-Refresh"] == "true"  # the page reloads with the mapping
     mapping_page = http.get(response["Location"])
     assert b"Confirm and import" in mapping_page.content and b"Klantnummer" in mapping_page.content
     fields = {f"column-{i}": target for i, target in job.detected_mapping.items()}
@@ -60,12 +67,14 @@ def test_upload_mapping_progress_and_report_through_the_pages(
 
 
 def test_progress_partial_polls_while_running(world) -> None:
+    # The running import writes its progress to the row with its heartbeat (R-JOB-1).
     job = ImportJob.objects.create(
-        assignment=world.assignment, file_format="csv", status=ImportStatus.RUNNING, created_at=timezone.now()
+        assignment=world.assignment,
+        file_format="csv",
+        status=ImportStatus.RUNNING,
+        progress=42,
+        created_at=timezone.now(),
     )
-    from django.core.cache import cache
-
-    cache.set(f"import-progress:{job.pk}", 42)
     body = world.client_for("client_same_tenant").get(reverse("portal:import", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert b'hx-trigger="every 1s"' in body.content and b"42%" in body.content
 
@@ -146,12 +155,11 @@ def test_download_page_is_logged_and_other_tenant_gets_404(world) -> None:
 def test_unconfirmed_upload_files_expire(world, tmp_path) -> None:
     import io
 
-    from apps.imports import services
-
     job = services.import_job_create(
         assignment=world.assignment, actor=world.users["client_same_tenant"],
         upload=io.BytesIO(csv_bytes([["A"] + [""] * 8])), filename="x.csv",
     )  # fmt: skip
+    job = services.import_job_check(job_id=job.pk)  # the worker's check: now awaiting the mapping
     path = private_path(job.file_path)
     assert path.exists()
     assert services.import_expire_unconfirmed(now=timezone.now() + dt.timedelta(days=2)) == 1

@@ -61,6 +61,10 @@ ROWS: dict[str, Row] = {
     ),
     # Posting an empty mapping: the form comes back with its errors.
     "portal:import": Row(lambda w: reverse("portal:import", args=[_import(w)]), get=page(), post=page(200)),
+    # Retrying a job that has not failed: a message and back to the import page.
+    "portal:import-retry": Row(
+        lambda w: reverse("portal:import-retry", args=[_import(w)]), get=expect(405), post=page(302)
+    ),
     "portal:import-report": Row(
         lambda w: reverse("portal:import-report", args=[_import(w)]), get=page(), post=expect(405)
     ),

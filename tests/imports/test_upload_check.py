@@ -1,0 +1,104 @@
+"""The upload request does only the cheap checks; the worker reads the file through
+(R-IMP-2, R-IMP-6), and no stored file outlives or lacks its job (R-DEL-1, R-JOB-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from apps.core.private_files import private_path
+from apps.imports import files, services
+from apps.imports.models import ImportJob, ImportStatus
+from apps.retention.runner import run_rule
+from tests.imports.helpers import csv_bytes
+
+
+def _api_upload(world, data: bytes, name: str):  # type: ignore[no-untyped-def]
+    api = APIClient()
+    api.force_authenticate(world.users["client_same_tenant"])
+    return api.post(
+        f"/api/v1/assignments/{world.assignment.pk}/imports/",
+        {"file": SimpleUploadedFile(name, data)},
+        format="multipart",
+    )
+
+
+def test_a_49_mb_csv_of_blank_lines_is_a_clear_error_of_its_job(world) -> None:  # type: ignore[no-untyped-def]
+    data = b"\r\n" * (49 * 1024 * 1024 // 2)
+    started = time.monotonic()
+    response = _api_upload(world, data, "blank.csv")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 202 and response.json()["status"] == "checking"
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    path = private_path(job.file_path)
+    assert path.stat().st_size == len(data)
+    print(f"49 MB blank-line CSV: request answered in {elapsed:.2f} s")  # noqa: T201 (measured for the report)
+
+    job = services.import_job_check(job_id=job.pk)  # the worker's part
+    assert job.status == ImportStatus.FAILED and "no header row" in job.error
+    assert job.file_path == "" and not path.exists()
+    detail = APIClient()
+    detail.force_authenticate(world.users["client_same_tenant"])
+    shown = detail.get(f"/api/v1/imports/{job.pk}/").json()
+    assert shown["status"] == "failed" and "no header row" in shown["error"]
+
+
+def test_a_header_without_rows_is_refused_by_the_check(world) -> None:  # type: ignore[no-untyped-def]
+    job = services.import_job_create(
+        assignment=world.assignment,
+        actor=world.users["client_same_tenant"],
+        upload=io.BytesIO(csv_bytes([]) + b"\r\n" * 1000),
+        filename="db.csv",
+    )
+    job = services.import_job_check(job_id=job.pk)
+    assert job.status == ImportStatus.FAILED and "no rows" in job.error and job.file_path == ""
+
+
+def test_the_check_counts_rows_and_detects_the_mapping_with_progress(world) -> None:  # type: ignore[no-untyped-def]
+    rows = [[f"Bedrijf {i}", "", "", "Utrecht", "", "", f"Naam{i}", "", ""] for i in range(12000)]
+    response = _api_upload(world, csv_bytes(rows), "db.csv")
+    job = ImportJob.objects.get(pk=response.json()["id"])
+    assert job.status == ImportStatus.CHECKING and job.headers == []  # nothing parsed in the request
+    api = APIClient()
+    api.force_authenticate(world.users["client_same_tenant"])
+    early = api.post(f"/api/v1/imports/{job.pk}/confirm/", {}, format="json")
+    assert early.status_code == 400 and "still being checked" in str(early.json())
+    seen: list[int] = []
+    headers, count = files.scan_table(private_path(job.file_path), "csv", progress=seen.append)
+    assert count == 12000 and headers[0] == "Bedrijfsnaam"
+    assert seen and seen == sorted(seen) and 0 < seen[-1] < 100
+    job = services.import_job_check(job_id=job.pk)
+    assert job.status == ImportStatus.MAPPING and job.rows_read == 12000
+    assert job.detected_mapping["0"] == "company_name" and job.attempts == 0
+
+
+def test_files_no_job_names_are_deleted_by_the_watchdog(world) -> None:  # type: ignore[no-untyped-def]
+    """A web process killed while streaming leaves a ".part" file with no row: the watchdog
+    deletes it once it is older than the stale period; files of jobs stay."""
+    job = services.import_job_create(
+        assignment=world.assignment,
+        actor=world.users["client_same_tenant"],
+        upload=io.BytesIO(csv_bytes([["A"] + [""] * 8])),
+        filename="db.csv",
+    )
+    orphan = private_path("imports/abandoned.part")
+    orphan.write_bytes(b"half an upload")
+    hour_ago = time.time() - 3600
+    os.utime(orphan, (hour_ago, hour_ago))
+    os.utime(private_path(job.file_path), (hour_ago, hour_ago))
+    fresh = private_path("imports/streaming-now.part")
+    fresh.write_bytes(b"still arriving")
+
+    # A run "now": the orphan is older than the stale period, the one still streaming is not.
+    now = timezone.now()
+    assert dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES) < dt.timedelta(hours=1)
+    run = run_rule("import_watchdog", now=now)
+    assert run.counts.get("orphan_files_deleted") == 1
+    assert not orphan.exists() and fresh.exists() and private_path(job.file_path).exists()
