@@ -93,15 +93,17 @@ def test_an_upload_whose_job_row_cannot_be_written_leaves_no_file(
 ) -> None:  # type: ignore[no-untyped-def]
     """The database goes away after the file was stored and checked, before its job row."""
     world = committed_world
-    real_scan = import_services.scan_table
+    # The request only checks the file (the worker reads it through): lose the database
+    # right after that check, before the job row is written.
+    real_check = import_services.check_file
     away = database_away()
 
-    def scan_then_lose_the_database(*args, **kwargs):  # type: ignore[no-untyped-def]
-        headers = real_scan(*args, **kwargs)
+    def check_then_lose_the_database(*args, **kwargs):  # type: ignore[no-untyped-def]
+        file_format = real_check(*args, **kwargs)
         away.__enter__()
-        return headers
+        return file_format
 
-    monkeypatch.setattr(import_services, "scan_table", scan_then_lose_the_database)
+    monkeypatch.setattr(import_services, "check_file", check_then_lose_the_database)
     data = csv_bytes([["Acme", "12345678", "1234 AB", "Goes", "", "Jan", "Jansen", "", "1"]])
     try:
         with pytest.raises(OperationalError) as raised:
