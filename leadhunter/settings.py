@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: CSP, Permissions-Policy and no-store on every response, error pages and
+    # static files included (R-SEC-2).
+    "apps.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 503 instead of 500 when a view meets PostgreSQL or Redis away (R-JOB-1); failures in
     # the middleware below are caught by handler500 (leadhunter/urls.py).
@@ -221,6 +224,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable pages style with inline style="" attributes, which the
+    # CSP refuses (R-SEC-2); the API is explored at /api/docs/ (Swagger UI).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
     # DRF's scoped rates, counted by apps.core.ratelimit (Redis, or the database while it is away).
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.ScopedThrottle"],
@@ -235,7 +241,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",  # self-hosted: the CSP allows no CDN (R-SEC-2)
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

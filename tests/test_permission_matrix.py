@@ -20,6 +20,7 @@ import tests.matrix
 from apps.core.admin_site import admin_site
 from tests.conftest import ROLES, World
 from tests.matrix import Row, expect
+from tests.security_headers import security_header_problems
 
 
 def _gather(name: str) -> dict:
@@ -139,5 +140,9 @@ def test_permission_matrix(module_world: World, db: None, key: str, role: str, m
     http = world.client_for(role)
     response = getattr(http, method)(url)
     assert response.status_code == expected, f"{method.upper()} {url} as {role}: {response.status_code}"
+    # R-SEC-2: whatever the answer (a page, a download, JSON, a refusal, a redirect), it
+    # carries the strict CSP, the Permissions-Policy and no-store.
+    problems = security_header_problems(response)
+    assert not problems, f"{method.upper()} {url} as {role}: {problems}"
     if expected == 302 and role == "anonymous" and not key.startswith(("admin:", "unnamed:", "set_language")):
         assert response["Location"].startswith(reverse("accounts:login"))

@@ -43,10 +43,27 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def is_csp_violation(text: str) -> bool:
+    # Chromium reports a refused script, style, frame or eval on the console, naming the policy.
+    return "Content Security Policy" in text
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The CSP violations the browser reported so far on this test's page (R-SEC-2)."""
+    return page.csp_violations
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every browser test runs under the CSP and fails on any violation (R-SEC-2): a page
+    # that needs inline script or style would otherwise only look broken.
+    violations: list[str] = []
+    page.csp_violations = violations
+    page.on("console", lambda message: is_csp_violation(message.text) and violations.append(message.text))
     yield page
     context.close()
+    assert not violations, f"Content Security Policy violations: {violations}"
