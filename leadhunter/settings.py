@@ -191,6 +191,13 @@ if BEHIND_TLS_PROXY:
 # Failed logins per IP address per minute before the login pages and the token
 # endpoint refuse for a while (password guessing).
 LOGIN_ATTEMPTS_PER_MINUTE = env_int("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=1)
+# Per account (apps.accounts.throttle): this many failures in the window are free, then each
+# failure makes the account's login wait BASE * 2^k seconds, at most CAP; a browser that has
+# logged in to the account before is not held. The user is emailed once per window.
+LOGIN_ACCOUNT_FREE_FAILURES = env_int("LOGIN_ACCOUNT_FREE_FAILURES", 5, minimum=1)
+LOGIN_ACCOUNT_WINDOW = env_int("LOGIN_ACCOUNT_WINDOW", 15 * 60, minimum=60)
+LOGIN_ACCOUNT_BACKOFF_BASE = env_int("LOGIN_ACCOUNT_BACKOFF_BASE", 2, minimum=1)
+LOGIN_ACCOUNT_BACKOFF_CAP = env_int("LOGIN_ACCOUNT_BACKOFF_CAP", 300, minimum=1)
 
 # --- Email ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -7,21 +7,28 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Role
-from apps.accounts.throttle import login_blocked, login_failed
+from apps.accounts.throttle import account_blocked, account_failed, login_blocked, login_failed, remember_device
 from apps.assignments.selectors import assignment_list
 from apps.core.access import AssignmentPerm
 
 
 class ThrottledLoginMixin:
-    """Refuse with 429 after too many failed logins from one IP address in a minute."""
+    """Refuse with 429 after too many failed logins from one address in a minute, or while
+    the account typed waits out its back-off (apps.accounts.throttle)."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-        if login_blocked(request):
+        if login_blocked(request) or account_blocked(request, request.POST.get("username")):
             return render(request, "accounts/too_many_attempts.html", status=429)
         return super().post(request, *args, **kwargs)  # type: ignore[misc]
 
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)  # type: ignore[misc]
+        remember_device(self.request, response, form.get_user().get_username())  # type: ignore[attr-defined]
+        return response
+
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
         login_failed(self.request)  # type: ignore[attr-defined]
+        account_failed(self.request, self.request.POST.get("username"))  # type: ignore[attr-defined]
         return super().form_invalid(form)  # type: ignore[misc]
 
 

@@ -2,7 +2,10 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from apps.accounts.throttle import account_blocked, account_failed, too_many_attempts_message
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
 from apps.core.api import ScopedThrottle
@@ -16,6 +19,18 @@ class TokenApi(ObtainAuthToken):
     authentication_classes: list = []  # credentials come in the body; no session, so no CSRF
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The per-account back-off of the login pages holds here too (R-SEC-1).
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        username = username if isinstance(username, str) else None
+        if account_blocked(request, username):
+            return Response({"detail": too_many_attempts_message()}, status=429)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            account_failed(request, username)
+            raise
 
 
 urlpatterns = [

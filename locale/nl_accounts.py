@@ -1,0 +1,8 @@
+"""Dutch texts of the account hardening (issue 15 #5, #6, #8, #9)."""
+
+NL = {
+    "Too many failed logins. Please wait a minute and try again.": "Te veel mislukte inlogpogingen. Wacht een minuut en probeer het opnieuw.",
+    "Failed logins on your Leadhunter account": "Mislukte inlogpogingen op uw Leadhunter-account",
+    "Logging in to your Leadhunter account failed %(free)s times or more in a short while. Logging in to your account is slowed down for a few minutes; from a browser you have logged in with before, you can log in as usual.": "Inloggen op uw Leadhunter-account is in korte tijd %(free)s keer of vaker mislukt. Inloggen op uw account gaat daarom enkele minuten langzamer; vanuit een browser waarmee u eerder bent ingelogd, kunt u gewoon inloggen.",
+    "If this was not you, tell your administrator, and change your password if it might be known to someone else.": "Was u dit niet? Meld het dan bij uw systeembeheerder en wijzig uw wachtwoord als iemand anders het zou kunnen kennen.",
+}
