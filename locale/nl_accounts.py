@@ -5,4 +5,7 @@ NL = {
     "Failed logins on your Leadhunter account": "Mislukte inlogpogingen op uw Leadhunter-account",
     "Logging in to your Leadhunter account failed %(free)s times or more in a short while. Logging in to your account is slowed down for a few minutes; from a browser you have logged in with before, you can log in as usual.": "Inloggen op uw Leadhunter-account is in korte tijd %(free)s keer of vaker mislukt. Inloggen op uw account gaat daarom enkele minuten langzamer; vanuit een browser waarmee u eerder bent ingelogd, kunt u gewoon inloggen.",
     "If this was not you, tell your administrator, and change your password if it might be known to someone else.": "Was u dit niet? Meld het dan bij uw systeembeheerder en wijzig uw wachtwoord als iemand anders het zou kunnen kennen.",
+    "This password is a common password or the name of this site with a few characters added.": "Dit wachtwoord is een veelgebruikt wachtwoord of de naam van deze site met een paar tekens erbij.",
+    "This password is mostly digits, symbols or repeated characters.": "Dit wachtwoord bestaat vooral uit cijfers, symbolen of herhaalde tekens.",
+    "Your password cannot be a common password or this site's name with a few characters added.": "Uw wachtwoord mag geen veelgebruikt wachtwoord zijn en niet de naam van deze site met een paar tekens erbij.",
 }
