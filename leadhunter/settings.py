@@ -231,6 +231,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leadhunter <privacy@leadhunter.example>")
 
 # --- REST API ---------------------------------------------------------------------
+# Days an API token lives (apps.accounts.tokens); a password change or deactivation ends it sooner.
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 30, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call gets 401 with "WWW-Authenticate: Token".

@@ -38,8 +38,19 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>` against apps.accounts.tokens (hashed keys that end with
+    a password change, deactivation or their lifetime), not DRF's clear-text Token table."""
+
     def authenticate(self, request):  # type: ignore[override]
         return _tell_auditlog(super().authenticate(request))
+
+    def authenticate_credentials(self, key: str):  # type: ignore[no-untyped-def, override]
+        from apps.accounts.tokens import api_token_user
+
+        user = api_token_user(key=key)
+        if user is None:
+            raise drf_exceptions.AuthenticationFailed(gettext("Invalid or expired token."))
+        return (user, None)
 
 
 class HasConfidentialityAgreement(permissions.BasePermission):
