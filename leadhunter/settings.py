@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Idle and maximum session times (issue 15 #9); before the agreement check, so that an
+    # ended session goes to the login page, not to the agreement page.
+    "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.ConfidentialityAgreementMiddleware",
 ]
 
@@ -191,6 +194,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Issue 15 #9 (apps.accounts.middleware.SessionTimeoutMiddleware): staff sessions end after
+# this long without a request and at the maximum age; client users may idle longer (their
+# maximum is SESSION_COOKIE_AGE). The page warns SESSION_IDLE_WARNING_SECONDS before.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+STAFF_SESSION_MAX_AGE_SECONDS = env_int("STAFF_SESSION_MAX_AGE_SECONDS", 10 * 3600, minimum=600)
+CLIENT_SESSION_IDLE_SECONDS = env_int("CLIENT_SESSION_IDLE_SECONDS", 2 * 3600, minimum=60)
+SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 5 * 60, minimum=30)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # one working day
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -19,4 +19,7 @@ NL = {
     "The token was revoked.": "Het token is ingetrokken.",
     "Invalid or expired token.": "Ongeldig of verlopen token.",
     "Tokens for the API (POST /api/v1/auth/token/). Each ends after %(days)s days, when your password changes or when you revoke it here.": "Tokens voor de API (POST /api/v1/auth/token/). Elk token vervalt na %(days)s dagen, wanneer uw wachtwoord wijzigt of wanneer u het hier intrekt.",
+    "You will be logged out soon because you have been inactive.": "U wordt binnenkort uitgelogd omdat u een tijd niets hebt gedaan.",
+    "Stay logged in": "Ingelogd blijven",
+    "Your session has ended. Please log in again.": "Uw sessie is beëindigd. Log opnieuw in.",
 }

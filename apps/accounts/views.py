@@ -76,3 +76,10 @@ def token_revoke(request: HttpRequest, token_id: str) -> HttpResponse:
     api_token_revoke(actor=request.user, token_id=token_id)  # 404 unless it is the user's own
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+@require_POST
+@login_required
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """The warning banner's "stay logged in": a request is activity (SessionTimeoutMiddleware)."""
+    return HttpResponse(status=204)

@@ -24,6 +24,9 @@ ROWS: dict[str, Row] = {
     "accounts:logout": Row(lambda w: reverse("accounts:logout"), get=expect(405), post=expect(302)),
     # Issue 15 #8: one's own API tokens. The revoke row's token belongs to client_same_tenant
     # (made afresh per request): only its owner revokes it, anyone else meets 404.
+    "accounts:session-keep-alive": Row(
+        lambda w: reverse("accounts:session-keep-alive"), get=expect(405), post=expect(204, anonymous=302)
+    ),
     "accounts:tokens": Row(lambda w: reverse("accounts:tokens"), get=expect(200, anonymous=302), post=expect(405)),
     "accounts:token-revoke": Row(
         lambda w: reverse("accounts:token-revoke", args=[_fresh_token_id(w)]),
