@@ -92,3 +92,14 @@ class SessionTimeoutMiddleware:
             if last is None or now - last >= self.WRITE_EVERY:  # not one session write per request
                 request.session[self.LAST] = now
         return response
+
+
+def session_times_start(sender: type, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """user_logged_in: the session's clock starts at login (not at its first page, which
+    would cost that page a session write)."""
+    import time
+
+    if hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SessionTimeoutMiddleware.STARTED] = now
+        request.session[SessionTimeoutMiddleware.LAST] = now
