@@ -56,12 +56,14 @@ def test_create_user_with_role_and_client(db) -> None:  # type: ignore[no-untype
         "--client",
         "Acme BV",
         "--password",
-        "x" * 14,
+        "cobalt-river-lantern",
         stdout=open("/dev/null", "w"),
     )
     user = User.objects.get(username="new-client")
-    assert user.role == Role.CLIENT and user.client.name == "Acme BV" and user.check_password("x" * 14)
+    assert user.role == Role.CLIENT and user.client.name == "Acme BV" and user.check_password("cobalt-river-lantern")
     with pytest.raises(CommandError, match="No client named"):
-        call_command("create_user", "ghost", "--role", "client", "--client", "Nobody BV", "--password", "y" * 14)
+        call_command(
+            "create_user", "ghost", "--role", "client", "--client", "Nobody BV", "--password", "cobalt-river-lantern"
+        )
     with translation.override("en"), pytest.raises(CommandError, match="privacy-officer"):
-        call_command("create_user", "po", "--role", "agent", "--privacy-officer", "--password", "y" * 14)
+        call_command("create_user", "po", "--role", "agent", "--privacy-officer", "--password", "cobalt-river-lantern")

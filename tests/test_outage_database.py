@@ -10,8 +10,8 @@ import pytest
 from django.db import OperationalError, connection, connections
 from django.test import Client as HttpClient
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from apps.accounts.tokens import api_token_create
 from apps.core.outage import is_outage
 from apps.imports import services as import_services
 from apps.imports.models import ImportJob
@@ -47,7 +47,7 @@ def test_pages_and_api_answer_503_while_the_database_is_away(committed_world: Wo
     client.force_login(world.users["client_same_tenant"])
     agent = HttpClient(raise_request_exception=False)
     agent.force_login(world.users["agent_with_lease"])
-    token = Token.objects.create(user=world.users["client_same_tenant"]).key
+    _token, token = api_token_create(user=world.users["client_same_tenant"])
     portal = reverse("portal:assignment", args=[world.assignment.pk])
     call_screen = f"/work/prospects/{world.prospect.pk}/"
 

@@ -50,7 +50,16 @@ class UserCreateForm(UsernameIsFreeMixin, forms.ModelForm):
         data = super().clean()
         if data.get("password"):
             try:
-                validate_password(data["password"], User(username=data.get("username", "")))
+                validate_password(
+                    data["password"],
+                    # every attribute the similarity check compares, not only the name
+                    User(
+                        username=data.get("username", ""),
+                        first_name=data.get("first_name", ""),
+                        last_name=data.get("last_name", ""),
+                        email=data.get("email", ""),
+                    ),
+                )
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,3 +31,75 @@ class ConfidentialityAgreementMiddleware:
         ):
             return render(request, "accounts/no_agreement.html", status=403)
         return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """Issue 15 #9: a session ends after a spell of inactivity and at a maximum age, on
+    shared call-centre workstations above all. Staff: `STAFF_SESSION_IDLE_SECONDS` (30 min)
+    idle, `STAFF_SESSION_MAX_AGE_SECONDS` (10 h) in all; client users:
+    `CLIENT_SESSION_IDLE_SECONDS` idle, and the cookie's own age (SESSION_COOKIE_AGE).
+    The times are kept in the session (server side), so a client cannot stretch them.
+    Every request counts as activity. static/js/session-timeout.js warns
+    `SESSION_IDLE_WARNING_SECONDS` before the idle end and can keep the session alive."""
+
+    LAST = "_lh_last_activity"
+    STARTED = "_lh_session_started"
+    WRITE_EVERY = 30  # seconds: the idle time's precision
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def limits(user) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        from django.conf import settings
+
+        if user.is_staff_member:
+            return settings.STAFF_SESSION_IDLE_SECONDS, settings.STAFF_SESSION_MAX_AGE_SECONDS
+        return settings.CLIENT_SESSION_IDLE_SECONDS, settings.SESSION_COOKIE_AGE
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        now = int(time.time())
+        if user is not None and user.is_authenticated:
+            idle, max_age = self.limits(user)
+            last = request.session.get(self.LAST)
+            started = request.session.get(self.STARTED)
+            if (last is not None and now - last >= idle) or (started is not None and now - started >= max_age):
+                logout(request)  # flushes the session
+                if not request.path.startswith("/api/"):
+                    response = redirect(f"{reverse('accounts:login')}?expired=1")
+                    if request.headers.get("HX-Request"):
+                        response["HX-Redirect"] = response["Location"]
+                    return response
+            else:
+                # for the warning script (templates/accounts/idle_attributes.html)
+                request.session_idle_seconds = idle  # type: ignore[attr-defined]
+                request.session_idle_warning_seconds = min(  # type: ignore[attr-defined]
+                    settings.SESSION_IDLE_WARNING_SECONDS, idle // 2
+                )
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # A session login only (a token call sets request.user too, but must get no session).
+        if user is not None and user.is_authenticated and request.session.get(SESSION_KEY):
+            request.session.setdefault(self.STARTED, now)
+            last = request.session.get(self.LAST)
+            if last is None or now - last >= self.WRITE_EVERY:  # not one session write per request
+                request.session[self.LAST] = now
+        return response
+
+
+def session_times_start(sender: type, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """user_logged_in: the session's clock starts at login (not at its first page, which
+    would cost that page a session write)."""
+    import time
+
+    if hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SessionTimeoutMiddleware.STARTED] = now
+        request.session[SessionTimeoutMiddleware.LAST] = now

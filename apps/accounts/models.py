@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -76,3 +78,27 @@ class User(AbstractUser):
     @property
     def has_confidentiality_agreement(self) -> bool:
         return self.role == Role.CLIENT or self.confidentiality_signed_on is not None
+
+
+class ApiToken(models.Model):
+    """An API token (R-SEC-1, issue 15 #8). Only a SHA-256 of the key is stored (the key is
+    shown once, when it is made), with the user's password fingerprint at that moment: a
+    token is valid only while the user is active, before `expires_at`, and while the
+    fingerprint still matches, so any password change, by whatever path, ends every token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

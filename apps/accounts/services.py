@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,10 @@ def user_create(
     )
     if password:
         if check_password_strength:
-            validate_password(password, user)
+            try:
+                validate_password(password, user)
+            except ValidationError as error:  # a business refusal, shown as it is (no traceback)
+                raise ServiceError(error.messages) from error
         user.set_password(password)
     else:
         user.set_unusable_password()

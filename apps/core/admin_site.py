@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import ADMIN_SITE_ROLES
-from apps.accounts.throttle import login_blocked, login_failed
+from apps.accounts.throttle import account_blocked, account_failed, login_blocked, login_failed, remember_device
 from apps.core.access import may_open_client_data
 
 
@@ -24,11 +24,15 @@ class LeadhunterAdminSite(admin.AdminSite):
         return works_in_admin(request.user)
 
     def login(self, request: HttpRequest, extra_context=None):  # type: ignore[no-untyped-def]
-        if request.method == "POST" and login_blocked(request):
+        username = request.POST.get("username") if request.method == "POST" else None
+        if request.method == "POST" and (login_blocked(request) or account_blocked(request, username)):
             return render(request, "accounts/too_many_attempts.html", status=429)
         response = super().login(request, extra_context)
         if request.method == "POST" and response.status_code == 200:  # the form came back: it failed
             login_failed(request)
+            account_failed(request, username)
+        elif request.method == "POST" and request.user.is_authenticated and username:
+            remember_device(request, response, username)
         return response
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from apps.core import ratelimit
+from apps.core.net import client_ip, ip_bucket
 
 
 def _tell_auditlog(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
@@ -37,8 +38,19 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>` against apps.accounts.tokens (hashed keys that end with
+    a password change, deactivation or their lifetime), not DRF's clear-text Token table."""
+
     def authenticate(self, request):  # type: ignore[override]
         return _tell_auditlog(super().authenticate(request))
+
+    def authenticate_credentials(self, key: str):  # type: ignore[no-untyped-def, override]
+        from apps.accounts.tokens import api_token_user
+
+        user = api_token_user(key=key)
+        if user is None:
+            raise drf_exceptions.AuthenticationFailed(gettext("Invalid or expired token."))
+        return (user, None)
 
 
 class HasConfidentialityAgreement(permissions.BasePermission):
@@ -91,6 +103,10 @@ class ScopedThrottle(ScopedRateThrottle):
             return True
         key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return ratelimit.hit(key, window=self.duration) <= self.num_requests
+
+    def get_ident(self, request) -> str:  # type: ignore[no-untyped-def, override]
+        # Our proxy's entry only, and an IPv6 address by its /64 (as the login pages count).
+        return ip_bucket(client_ip(request))
 
     def wait(self) -> float | None:
         # A fixed window: at most its length (the exact rest would need another read).

@@ -1,8 +1,13 @@
 """The REST API, version 1 (SPEC §5). Paths here are the stable public surface."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from apps.accounts.throttle import account_blocked, account_failed, too_many_attempts_message
+from apps.accounts.tokens import api_token_create
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
 from apps.core.api import ScopedThrottle
@@ -10,12 +15,30 @@ from apps.imports import api as imports_api
 from apps.privacy import api as privacy_api
 
 
-class TokenApi(ObtainAuthToken):
-    """POST username and password, get a token for `Authorization: Token <token>`."""
+class TokenApi(APIView):
+    """POST username and password, get a new token for `Authorization: Token <token>` and
+    its end (`expires_at`); the key is shown only here (stored hashed)."""
 
     authentication_classes: list = []  # credentials come in the body; no session, so no CSRF
+    permission_classes: list = []
+    serializer_class = AuthTokenSerializer
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The per-account back-off of the login pages holds here too (R-SEC-1).
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        username = username if isinstance(username, str) else None
+        if account_blocked(request, username):
+            return Response({"detail": too_many_attempts_message()}, status=429)
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError:
+            account_failed(request, username)
+            raise
+        token, key = api_token_create(user=serializer.validated_data["user"])
+        return Response({"token": key, "expires_at": token.expires_at})
 
 
 urlpatterns = [

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -18,3 +20,20 @@ def client_ip(request: HttpRequest | None) -> str | None:
         if forwarded:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def ip_bucket(ip: str | None) -> str:
+    """The address a per-IP limit counts: an IPv6 address by its /64 (one subscriber's
+    network hands out many addresses, so counting each would let one caller rotate through
+    2^64 of them), an IPv4 address (also IPv4-mapped IPv6) as it is."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -9,7 +9,6 @@ reach the privacy officers, and only then does the 14-day clock run.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 import secrets
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import ratelimit
 from apps.core.errors import ServiceError
+from apps.core.net import ip_bucket
 from apps.privacy import lookup_terms
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects import normalise
@@ -55,22 +55,6 @@ class TooManyRequests(Exception):
 def _hit(key: str, limit: int, window: int = HOUR) -> bool:
     """Count one hit in a fixed window; False when the limit was already reached."""
     return ratelimit.hit(key, window=window) <= limit
-
-
-def ip_bucket(ip: str | None) -> str:
-    """The address a per-IP limit counts: an IPv6 address by its /64 (one subscriber's
-    network hands out many addresses), an IPv4 address (also IPv4-mapped IPv6) as it is."""
-    if not ip:
-        return "unknown"
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return "unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
 
 
 def _throttle_ip(ip: str | None) -> None:

@@ -9,12 +9,30 @@ from django.urls import reverse
 from tests.conftest import World
 from tests.matrix import ADMINS, SEES_TARGET_ASSIGNMENT, STAFF_IN_ADMIN, Row, expect, only, page_of_target_assignment
 
+
+def _fresh_token_id(w: World) -> object:
+    from apps.accounts.tokens import api_token_create
+
+    return api_token_create(user=w.users["client_same_tenant"])[0].pk
+
+
 ROWS: dict[str, Row] = {
     "accounts:home": Row(lambda w: reverse("accounts:home"), get=expect(200, anonymous=302), post=expect(405)),
     "accounts:login": Row(
         lambda w: reverse("accounts:login"), get=expect(302, anonymous=200), post=expect(302, anonymous=200)
     ),
     "accounts:logout": Row(lambda w: reverse("accounts:logout"), get=expect(405), post=expect(302)),
+    # Issue 15 #8: one's own API tokens. The revoke row's token belongs to client_same_tenant
+    # (made afresh per request): only its owner revokes it, anyone else meets 404.
+    "accounts:session-keep-alive": Row(
+        lambda w: reverse("accounts:session-keep-alive"), get=expect(405), post=expect(204, anonymous=302)
+    ),
+    "accounts:tokens": Row(lambda w: reverse("accounts:tokens"), get=expect(200, anonymous=302), post=expect(405)),
+    "accounts:token-revoke": Row(
+        lambda w: reverse("accounts:token-revoke", args=[_fresh_token_id(w)]),
+        get=expect(405),
+        post=expect(404, client_same_tenant=302, anonymous=302),
+    ),
     "set_language": Row(lambda w: reverse("set_language"), get=expect(302), post=expect(302)),
     "assignments:detail": Row(
         lambda w: reverse("assignments:detail", args=[w.assignment.pk]),
