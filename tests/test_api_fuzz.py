@@ -261,8 +261,11 @@ BAD_PATCH_BODIES = [
 
 
 @pytest.mark.parametrize("body", BAD_PATCH_BODIES, ids=[json.dumps(b)[:50] for b in BAD_PATCH_BODIES])
-def test_bad_patch_body_is_400_and_changes_nothing(world: World, body: Any) -> None:
+def test_bad_patch_body_is_400_and_changes_nothing(module_world: World, db: Any, body: Any) -> None:
+    world = module_world
     company = world.prospect.company
+    company.refresh_from_db()
+    world.prospect.refresh_from_db()
     before = (company.name, company.phone, company.employees, world.prospect.extra)
     http = world.client_for("client_same_tenant")
     http.raise_request_exception = False
@@ -273,7 +276,8 @@ def test_bad_patch_body_is_400_and_changes_nothing(world: World, body: Any) -> N
     assert (company.name, company.phone, company.employees, world.prospect.extra) == before
 
 
-def test_extra_takes_flat_values_as_text(world: World) -> None:
+def test_extra_takes_flat_values_as_text(module_world: World, db: Any) -> None:
+    world = module_world
     world.assignment.extra_columns = ["Branche", "Omzet", "Klant", "Leeg"]
     world.assignment.save(update_fields=["extra_columns"])
     http = world.client_for("client_same_tenant")
