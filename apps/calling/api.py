@@ -77,8 +77,8 @@ class CallScreenOutput(serializers.Serializer):
 
 
 # --- Input ---------------------------------------------------------------------------
-class CallInput(serializers.Serializer):
-    result = serializers.CharField(help_text="The code of one of the assignment's results.")
+class CallInput(StrictInput):
+    result = serializers.CharField(max_length=40, help_text="The code of one of the assignment's results.")
     text = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
     callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

@@ -3,6 +3,7 @@ the confidentiality gate, and errors that are messages, never 500s."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from auditlog.context import auditlog_value
@@ -17,6 +18,8 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from apps.core import ratelimit
 from apps.core.net import client_ip, ip_bucket
+
+logger = logging.getLogger(__name__)
 
 
 def _tell_auditlog(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
@@ -64,15 +67,30 @@ class HasConfidentialityAgreement(permissions.BasePermission):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Business-rule errors become 400 with their message; everything else as DRF does it."""
+    """Business-rule errors (ServiceError, Django's ValidationError) become 400 with their
+    message; everything else as DRF does it. A ValueError or TypeError that a service raises
+    on input the serializer let through is answered 400 too (R-SEC-4: bad input never gets a
+    500), but logged with its traceback as an error: it means a serializer is too lax, and
+    that is to be fixed there, not hidden here."""
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, (ValueError, TypeError)) and _is_bad_input(context):
+        view = context.get("view")
+        logger.error("Input the serializer let through failed in %s", type(view).__name__, exc_info=exc)
+        exc = drf_exceptions.ValidationError({"detail": [gettext("Some values could not be used. Check them.")]})
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     # Imported here: rest_framework.views imports the authentication classes above.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     return drf_exception_handler(exc, context)
+
+
+def _is_bad_input(context: dict[str, Any]) -> bool:
+    """Only requests that carry input can have bad input: a ValueError while answering a
+    plain read is a bug and stays a 500."""
+    request = context.get("request")
+    return request is not None and request.method in {"POST", "PUT", "PATCH"}
 
 
 class StrictInput(serializers.Serializer):
@@ -85,6 +103,25 @@ class StrictInput(serializers.Serializer):
             raise drf_exceptions.ValidationError(
                 {"non_field_errors": [gettext("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}]}
             )
+        return super().to_internal_value(data)
+
+
+class BoundedDictField(serializers.DictField):
+    """A flat object of named values with a bound on its size and on its keys' length: a
+    DictField alone takes any number of keys of any length (R-SEC-4)."""
+
+    def __init__(self, *, max_items: int, max_key_length: int, **kwargs: Any) -> None:
+        self.max_items, self.max_key_length = max_items, max_key_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            if len(data) > self.max_items:
+                raise drf_exceptions.ValidationError(gettext("At most %(max)s entries.") % {"max": self.max_items})
+            if any(len(str(key)) > self.max_key_length for key in data):
+                raise drf_exceptions.ValidationError(
+                    gettext("A name has at most %(max)s characters.") % {"max": self.max_key_length}
+                )
         return super().to_internal_value(data)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -29,12 +31,12 @@ from apps.core.access import (
     get_prospect_to_manage,
     may_download,
 )
-from apps.core.api import StrictInput
+from apps.core.api import BoundedDictField, StrictInput
 from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
 from apps.imports.services import import_job_confirm, import_job_create, import_progress
-from apps.prospects.models import Person, Prospect
+from apps.prospects.models import CompanyStatus, Person, Prospect
 from apps.prospects.selectors import Audience, audience_of
 from apps.prospects.serializers import CompanyOutput, PersonOutput, database_context
 from apps.prospects.services import prospect_delete
@@ -88,8 +90,16 @@ class ImportDetailApi(APIView):
         return Response(ImportOutput(get_import_for_user(request.user, import_id)).data)
 
 
-class ImportConfirmInput(serializers.Serializer):
-    mapping = serializers.DictField(child=serializers.CharField(allow_blank=False), required=False)
+class ImportConfirmInput(StrictInput):
+    """The file's column headers → Leadhunter's fields; the service checks both against the
+    file and the field list (R-IMP-1). Bounded here so that no body reaches it unchecked."""
+
+    mapping = BoundedDictField(
+        child=serializers.CharField(allow_blank=False, max_length=100),
+        max_items=500,
+        max_key_length=255,
+        required=False,
+    )
 
 
 @extend_schema(
@@ -263,10 +273,83 @@ def _record_response(request: Any, prospect: Prospect) -> Response:
     return Response(body)
 
 
-class ProspectPatchInput(serializers.Serializer):
-    company = serializers.DictField(required=False)
+class CompanyPatchInput(StrictInput):
+    """Corrections of the record's company, each field typed (R-SEC-4): a number, a list or an
+    object where text belongs is a 400 here, never a 500 in the service. Lengths are those of
+    the columns; the KvK number, phone and postcode are normalised by the service (spaces and
+    dots go), so they may come in a little longer."""
+
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    kvk_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    street = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    house_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    city = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    country = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    website = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    industry = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    employees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2_147_483_647)
+    status = serializers.ChoiceField(choices=CompanyStatus.choices, required=False)
+
+
+EXTRA_MAX_COLUMNS = 100
+EXTRA_MAX_KEY = 100
+EXTRA_MAX_VALUE = 1000
+
+
+class ExtraValueField(serializers.Field):
+    """One extra column's value: text, a number, true/false or null (stored as text, null as
+    empty); an object or a list is a 400."""
+
+    default_error_messages = {
+        "invalid": _("An extra column holds text, a number, true/false or nothing."),
+        "max_length": _("An extra column holds at most {max} characters."),
+    }
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool):
+            return str(data)
+        if isinstance(data, (int, float)) and math.isfinite(data):
+            return str(data)
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if len(data) > EXTRA_MAX_VALUE:
+            self.fail("max_length", max=EXTRA_MAX_VALUE)
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "maxProperties": EXTRA_MAX_COLUMNS,
+        "propertyNames": {"maxLength": EXTRA_MAX_KEY},
+        "additionalProperties": {
+            "oneOf": [{"type": "string", "maxLength": EXTRA_MAX_VALUE}, {"type": "number"}, {"type": "boolean"}],
+            "nullable": True,
+        },
+    }
+)
+class ExtraInputField(BoundedDictField):
+    """The record's extra columns by name (R-SEC-4): a flat object, bounded in size."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=ExtraValueField(allow_null=True), max_items=EXTRA_MAX_COLUMNS, max_key_length=EXTRA_MAX_KEY, **kwargs
+        )
+
+    def to_internal_value(self, data: Any) -> dict[str, str]:
+        # DRF hands a null past the child: it is "nothing", stored as empty text.
+        return {key: "" if value is None else value for key, value in super().to_internal_value(data).items()}
+
+
+class ProspectPatchInput(StrictInput):
+    company = CompanyPatchInput(required=False)
     persons = PersonPatchInput(many=True, required=False)
-    extra = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    extra = ExtraInputField(required=False)
 
 
 @extend_schema(

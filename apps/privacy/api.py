@@ -28,7 +28,7 @@ class RequestInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     # The form's honeypot: leave empty. A filled one gets the same answer; nothing is stored.
-    website = serializers.CharField(required=False, allow_blank=True, default="")
+    website = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class RequestAccepted(serializers.Serializer):
