@@ -89,7 +89,8 @@ class NoteRedaction(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        # Named, not "+": a hidden relation is missed by code that walks `_meta.related_objects`.
+        related_name="note_redactions",
         verbose_name=_("data-subject request"),
     )
     redacted_by = models.ForeignKey(
@@ -97,7 +98,7 @@ class NoteRedaction(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="note_redactions",
         verbose_name=_("redacted by"),
     )
     # Set by the database (transaction time): the trigger matches it to the note's UPDATE.
