@@ -23,7 +23,7 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
 from apps.core.access import get_confirmed_request_for_officer, require_privacy_officer
 from apps.core.errors import ServiceError
-from apps.core.net import client_ip
+from apps.core.net import client_ip, site_url
 from apps.privacy import selectors, services
 from apps.privacy.forms import AnswerForm, RefuseForm, RequestForm
 from apps.privacy.models import DataSubjectRequest, RequestKind
@@ -57,6 +57,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
                 honeypot=form.cleaned_data.get("website", ""),
                 language=getattr(request, "LANGUAGE_CODE", "nl"),
+                site=site_url(request),
             )
         except services.TooManyRequests:
             return too_many(request)
