@@ -272,7 +272,10 @@ def requests_blank(*, request_ids: Sequence[uuid.UUID], now: dt.datetime) -> int
     with translation.override(settings.LANGUAGE_CODE):
         closed_text = _("Closed without a further answer: the person's details were erased at their own request.")
         blank_text = _("Details removed: the person's details were erased at their own request.")
-    blank = {"name": "", "email": "", "mailbox_hash": "", "phone": "", "company": "", "message": "", "submitted_ip": None}
+    blank = {
+        **dict.fromkeys(["name", "email", "mailbox_hash", "phone", "company", "message"], ""),
+        "submitted_ip": None,
+    }
     blanked = requests.filter(status__in=[RequestStatus.ANSWERED, RequestStatus.REFUSED]).update(
         outcome=blank_text, erased_at=now, **blank
     )

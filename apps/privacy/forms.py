@@ -13,9 +13,7 @@ from apps.privacy.services import RequestInput, request_clean
 
 
 class RequestForm(forms.Form):
-    name = forms.CharField(
-        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     # type=email and type=tel bring up a phone's keyboard for them; the service still checks.
     email = forms.CharField(
         label=_("Your email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})

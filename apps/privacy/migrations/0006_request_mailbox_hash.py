@@ -5,24 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0005_suppression_in_ledger_schema'),
+        ("privacy", "0005_suppression_in_ledger_schema"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='datasubjectrequest',
-            name='dsr_email_idx',
+            model_name="datasubjectrequest",
+            name="dsr_email_idx",
         ),
         migrations.AddField(
-            model_name='datasubjectrequest',
-            name='mailbox_hash',
+            model_name="datasubjectrequest",
+            name="mailbox_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddIndex(
-            model_name='datasubjectrequest',
-            index=models.Index(fields=['mailbox_hash', 'submitted_at'], name='dsr_mailbox_idx'),
+            model_name="datasubjectrequest",
+            index=models.Index(fields=["mailbox_hash", "submitted_at"], name="dsr_mailbox_idx"),
         ),
     ]
