@@ -171,6 +171,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # --- Language: Dutch first, English second ------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# "en" is shown in the British form (dates 27/11/2026, weeks from Monday): leadhunter/formats/en.
+FORMAT_MODULE_PATH = ["leadhunter.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"

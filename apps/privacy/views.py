@@ -13,10 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
@@ -148,6 +150,8 @@ def request_take(request: HttpRequest, request_id: UUID) -> HttpResponse:
         services.request_take(dsr=dsr, actor=request.user)
     except ServiceError:
         pass  # closed already: the page shows it
+    else:
+        messages.success(request, _("You are now handling this request."))
     return redirect("privacy:request-detail", request_id=dsr.pk)
 
 
