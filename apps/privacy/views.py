@@ -39,7 +39,19 @@ def _periods() -> dict[str, Any]:
 # --- Public pages (R-DSR-1) -------------------------------------------------------------
 @require_GET
 def statement(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/statement.html", {"periods": _periods(), "contact": services.contact()})
+    from apps.privacy import statement as text
+
+    return render(
+        request,
+        "privacy/statement.html",
+        {
+            "periods": _periods(),
+            "contact": services.contact(),
+            "version": text.STATEMENT_VERSION,
+            "dated": text.STATEMENT_DATE,
+            "cookies": text.cookies(),
+        },
+    )
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
