@@ -454,6 +454,14 @@ CELERY_BEAT_SCHEDULE["registers-remind-breaches-72-hours"] = {
     "task": "retention.breach_deadline_reminder",
     "schedule": crontab(minute="*/15"),
 }
+# Issue 14 #6: affected clients not yet told of a breach within BREACH_CLIENT_INFORM_HOURS
+# (the processor agreement's "without undue delay"): mailed to the privacy officers when
+# the term ends within a quarter of it, and once it has passed; every 15 minutes.
+BREACH_CLIENT_INFORM_HOURS = env_int("BREACH_CLIENT_INFORM_HOURS", 24)
+CELERY_BEAT_SCHEDULE["registers-remind-breach-client-notices"] = {
+    "task": "retention.breach_client_notice_reminder",
+    "schedule": crontab(minute="7,22,37,52"),
+}
 # R-REG-1: processor agreements whose retention terms now exceed our own periods (after
 # they were shortened) are mailed to the privacy officers, daily.
 CELERY_BEAT_SCHEDULE["registers-check-subprocessor-terms-daily"] = {
