@@ -171,6 +171,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # --- Language: Dutch first, English second ------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# "en" is shown in the British form (dates 27/11/2026, weeks from Monday): leadhunter/formats/en.
+FORMAT_MODULE_PATH = ["leadhunter.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
@@ -451,6 +453,14 @@ CELERY_BEAT_SCHEDULE["hr-delete-applicants-1-year-after-rejection"] = {
 CELERY_BEAT_SCHEDULE["registers-remind-breaches-72-hours"] = {
     "task": "retention.breach_deadline_reminder",
     "schedule": crontab(minute="*/15"),
+}
+# Issue 14 #6: affected clients not yet told of a breach within BREACH_CLIENT_INFORM_HOURS
+# (the processor agreement's "without undue delay"): mailed to the privacy officers when
+# the term ends within a quarter of it, and once it has passed; every 15 minutes.
+BREACH_CLIENT_INFORM_HOURS = env_int("BREACH_CLIENT_INFORM_HOURS", 24)
+CELERY_BEAT_SCHEDULE["registers-remind-breach-client-notices"] = {
+    "task": "retention.breach_client_notice_reminder",
+    "schedule": crontab(minute="7,22,37,52"),
 }
 # R-REG-1: processor agreements whose retention terms now exceed our own periods (after
 # they were shortened) are mailed to the privacy officers, daily.

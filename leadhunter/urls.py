@@ -1,7 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.admin_site import admin_site
+from apps.core.views import ApiDocsView
 
 urlpatterns = [
     path("", include("apps.accounts.urls")),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start script from this same URL (?script=) instead of inline:
     # the docs run under the same strict CSP as every page (R-SEC-2).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # R-JOB-1: PostgreSQL or Redis away answers 503, also when a middleware met it.

@@ -203,7 +203,7 @@ with psycopg.connect(make_conninfo(**{**params, "dbname": "postgres"}), autocomm
 def create_database(url: str) -> None:
     result = subprocess.run([str(VENV_PYTHON), "-c", _CREATE_DB, url], cwd=ROOT)
     if result.returncode != 0:
-        raise DevError(f"Could not create database {DB_NAME!r} at {redact(url)}.")
+        raise DevError(f"Could not create the database at {redact(url)}.")
 
 
 def pick_database(stack: contextlib.ExitStack) -> str:
@@ -211,6 +211,7 @@ def pick_database(stack: contextlib.ExitStack) -> str:
     if os.environ.get("DATABASE_URL"):
         url = os.environ["DATABASE_URL"]
         say(f"Using PostgreSQL at {redact(url)} (from DATABASE_URL)")
+        create_database(url)  # the database it names may not exist yet on a fresh server
         return url
     if port_open(*LOCAL_PG):
         say(f"Using PostgreSQL at {LOCAL_PG_URL}")
@@ -405,6 +406,8 @@ def command_run(args: argparse.Namespace) -> int:
         redis_url = pick_redis(stack)
         VAR.mkdir(exist_ok=True)
         env = venv_env({"DEBUG": "1", "DATABASE_URL": database_url, "REDIS_URL": redis_url})
+        # Links in emails (request confirmation, consent withdrawal) point at this server.
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
         manage(env, "migrate", "--noinput")
         if not args.no_seed:
             manage(env, "seed_demo")

@@ -212,7 +212,12 @@ def test_a_linked_client_contact_stays_and_is_listed_for_manual_handling(
     # Acme's record and Globex's record of the same person (R-IMP-4)
     assert result.persons == 2 and {c.client_name for c in result.clients} == {"Acme BV", "Globex BV"}
     dsr.refresh_from_db()
-    assert "1 client contact records to be handled by hand" in dsr.outcome
+    # In words the requester reads, singular and plural right (issue 14 #10).
+    assert "Your details were deleted from 2 lists we held for clients." in dsr.outcome
+    assert "We asked 2 clients to leave you out of future lists." in dsr.outcome
+    assert "1 record of you as a contact person of one of our clients is part of a contract" in dsr.outcome
+    for internal in ("suppression list", "records erased", "clients told"):
+        assert internal not in dsr.outcome
     assert contact.__class__.objects.filter(pk=contact.pk).exists()
     (to_requester,) = [m for m in mail.outbox if m.to == [EMAIL]]
     assert to_requester.subject == "Your request for erasure has been carried out"
@@ -229,7 +234,8 @@ def test_the_officer_may_delete_linked_client_contacts_too(world: World) -> None
     assert response.status_code == 302
     assert not contact.__class__.objects.filter(pk=contact.pk).exists()
     dsr.refresh_from_db()
-    assert "1 contactpersonen van opdrachtgevers verwijderd" in dsr.outcome
+    assert "Wij hebben 1 vermelding van u als contactpersoon van een van onze opdrachtgevers verwijderd." in dsr.outcome
+    assert "0 lijsten" not in dsr.outcome  # no sentence about what did not happen
 
 
 def test_without_a_linked_record_only_the_requesters_verified_email_is_suppressed(world: World) -> None:

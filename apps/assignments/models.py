@@ -140,4 +140,40 @@ class ProcessorAgreement(models.Model):
 
     @property
     def is_accepted(self) -> bool:
+        """Accepted at all (some version): enough to run the assignment."""
         return self.accepted_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        """Accepted in the version in force: needed before new uploads (issue 14 #7)."""
+        return self.is_accepted and self.text_version == settings.PROCESSOR_AGREEMENT_VERSION
+
+
+class ProcessorAgreementAcceptance(models.Model):
+    """One acceptance of a processor agreement, kept as proof (issue 14 #7, GDPR Art. 28(9)):
+    the exact text the client user was shown — rendered, in their language — with its
+    SHA-256, the template version, who, when and from where. Written once, never changed
+    (only the IP address is removed after 4 weeks, R-RET-6); shown back to the client."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    agreement = models.ForeignKey(
+        ProcessorAgreement, on_delete=models.CASCADE, related_name="acceptances", verbose_name=_("processor agreement")
+    )
+    text_version = models.CharField(_("text version"), max_length=20)
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("text as accepted"))
+    text_sha256 = models.CharField(_("SHA-256 of the text"), max_length=64)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("accepted by")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"))
+    accepted_ip = models.GenericIPAddressField(_("accepted from IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance of a processor agreement")
+        verbose_name_plural = _("acceptances of processor agreements")
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.text_version} {self.accepted_at:%Y-%m-%d}"

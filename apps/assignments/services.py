@@ -4,17 +4,25 @@ assignment (R-NTK-4); these functions are the only place that grants or revokes 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.accounts.models import Role, User
-from apps.assignments.models import Assignment, CallResult, Outcome, ProcessorAgreement
+from apps.assignments.models import (
+    Assignment,
+    CallResult,
+    Outcome,
+    ProcessorAgreement,
+    ProcessorAgreementAcceptance,
+)
 from apps.clients.models import Client
 from apps.core.access import AGENT_PERMS, SUPERVISOR_PERMS
 from apps.core.errors import ServiceError
@@ -57,22 +65,64 @@ def assignment_create(
     return assignment
 
 
+def processor_agreement_template(version: str) -> str:
+    """The template of a version of the agreement's text: templates/assignments/agreements/<version>.html."""
+    return f"assignments/agreements/{version}.html"
+
+
+def processor_agreement_render(*, assignment: Assignment, version: str | None = None) -> str:
+    """The agreement's text for this assignment, in the active language, as shown and accepted."""
+    version = version or settings.PROCESSOR_AGREEMENT_VERSION
+    return render_to_string(processor_agreement_template(version), {"assignment": assignment}).strip()
+
+
 @transaction.atomic
 def processor_agreement_accept(
-    *, assignment: Assignment, actor: User, ip_address: str | None, now: dt.datetime | None = None
+    *,
+    assignment: Assignment,
+    actor: User,
+    ip_address: str | None,
+    now: dt.datetime | None = None,
+    user_agent: str = "",
+    shown_sha256: str | None = None,
 ) -> ProcessorAgreement:
-    """A client user accepts the processor agreement of their own assignment (policy §5)."""
+    """A client user accepts the processor agreement of their own assignment (policy §5;
+    issue 14 #7): in the version in force, once per version. The text is rendered once more
+    here and kept with its SHA-256; when the page sent the hash of the text it showed
+    (`shown_sha256`) and the two differ — the text changed while the page was open — the
+    acceptance is refused, so that what is kept is exactly what was read."""
     agreement = ProcessorAgreement.objects.select_for_update().get(assignment=assignment)
     if actor.role != Role.CLIENT or actor.client_id != assignment.client_id:
         raise ServiceError(_("Only a user of the client can accept its processor agreement."))
-    if agreement.is_accepted:
+    if agreement.is_current:
         raise ServiceError(_("The processor agreement has already been accepted."))
+    version = settings.PROCESSOR_AGREEMENT_VERSION
+    text = processor_agreement_render(assignment=assignment, version=version)
+    digest = processor_agreement_sha256(text)
+    if shown_sha256 is not None and shown_sha256 != digest:
+        raise ServiceError(_("The text of the agreement changed while you were reading it. Please read it again."))
+    now = now or timezone.now()
+    ProcessorAgreementAcceptance.objects.create(
+        agreement=agreement,
+        text_version=version,
+        language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+        text=text,
+        text_sha256=digest,
+        accepted_by=actor,
+        accepted_at=now,
+        accepted_ip=ip_address,
+        user_agent=(user_agent or "")[:300],
+    )
     agreement.accepted_by = actor
-    agreement.accepted_at = now or timezone.now()
+    agreement.accepted_at = now
     agreement.accepted_ip = ip_address
-    agreement.text_version = settings.PROCESSOR_AGREEMENT_VERSION
+    agreement.text_version = version
     agreement.save(update_fields=["accepted_by", "accepted_at", "accepted_ip", "text_version"])
     return agreement
+
+
+def processor_agreement_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _require_accepted_agreement(assignment: Assignment) -> None:

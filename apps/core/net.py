@@ -37,3 +37,23 @@ def ip_bucket(ip: str | None) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, 64), strict=False))
     return str(address)
+
+
+def site_url(request: HttpRequest | None = None) -> str:
+    """The base address for links we email (no trailing slash).
+
+    A link emailed in answer to a request points where the user actually is — the address
+    they opened, so `dev.py run --port N` and a second hostname both give working links —
+    but only when that host is named exactly in ALLOWED_HOSTS (or in development): a
+    wildcard would let anyone send our email with a link to a host of their choosing
+    (host-header poisoning). Otherwise, and outside a request, SITE_URL.
+    """
+    if request is not None:
+        try:
+            host = request.get_host()  # validated against ALLOWED_HOSTS
+        except Exception:  # DisallowedHost: never reached by a request the middleware let in
+            host = ""
+        named = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if host and (settings.DEBUG or named in settings.ALLOWED_HOSTS):
+            return f"{request.scheme}://{host}"
+    return settings.SITE_URL.rstrip("/")

@@ -86,6 +86,7 @@ def employee_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         employee = _save(form, lambda: services.employee_create(actor=request.user, **form.cleaned_data))
         if employee is not None:
+            messages.success(request, _("The employee file is saved."))
             return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("New employee"), "hr:employees")
 
@@ -112,6 +113,7 @@ def employee_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(form, lambda: services.employee_update(employee=employee, actor=request.user, **data)):
+            messages.success(request, _("The changes to the employee file are saved."))
             return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("Edit employee"), "hr:employees")
 
@@ -124,6 +126,7 @@ def employee_entry_new(request: HttpRequest, employee_id: str) -> HttpResponse:
     form = EmployeeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.employee_entry_create(employee=employee, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The entry is added to the employee file."))
         return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("New entry"), "hr:employees")
 
@@ -136,6 +139,7 @@ def employee_document_new(request: HttpRequest, employee_id: str) -> HttpRespons
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         services.hr_document_create(upload=form.cleaned_data["file"], employee=employee, actor=request.user)
+        messages.success(request, _("The document is added to the employee file."))
         return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("Add a document"), "hr:employees", files=True)
 
@@ -162,6 +166,7 @@ def applicant_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         applicant = _save(form, lambda: services.applicant_create(actor=request.user, **form.cleaned_data))
         if applicant is not None:
+            messages.success(request, _("The applicant is saved."))
             return redirect("hr:applicant", applicant.pk)
     return _form_page(request, form, _("New applicant"), "hr:applicants")
 
@@ -188,6 +193,7 @@ def applicant_edit(request: HttpRequest, applicant_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _save(form, lambda: services.applicant_update(applicant=applicant, actor=request.user, **data)):
+            messages.success(request, _("The changes to the applicant are saved."))
             return redirect("hr:applicant", applicant.pk)
     return _form_page(request, form, _("Edit applicant"), "hr:applicants")
 
@@ -200,6 +206,7 @@ def applicant_report_new(request: HttpRequest, applicant_id: str) -> HttpRespons
     form = InterviewReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.interview_report_create(applicant=applicant, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The interview report is saved."))
         return redirect("hr:applicant", applicant.pk)
     return _form_page(request, form, _("New interview report"), "hr:applicants")
 
@@ -212,6 +219,7 @@ def applicant_document_new(request: HttpRequest, applicant_id: str) -> HttpRespo
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         services.hr_document_create(upload=form.cleaned_data["file"], applicant=applicant, actor=request.user)
+        messages.success(request, _("The document is added to the applicant's file."))
         return redirect("hr:applicant", applicant.pk)
     return _form_page(request, form, _("Add a document"), "hr:applicants", files=True)
 
@@ -230,6 +238,7 @@ def applicant_hire_view(request: HttpRequest, applicant_id: str) -> HttpResponse
             ),
         )
         if employee is not None:
+            messages.success(request, _("The applicant is hired: their employee file is open."))
             return redirect("hr:employee", employee.pk)
     return _form_page(request, form, _("Hire applicant"), "hr:applicants")
 

@@ -57,8 +57,14 @@ def import_file_delete(*, job: ImportJob) -> None:
 def _require_uploader(assignment: Assignment, actor: Any) -> None:
     if getattr(actor, "role", None) not in (Role.CLIENT, Role.SUPERVISOR, Role.ADMINISTRATOR):
         raise ServiceError(_("Only the client and its supervisors can upload a database."))
-    if not ProcessorAgreement.objects.filter(assignment=assignment, accepted_at__isnull=False).exists():
+    # Accepted in the version in force (issue 14 #7): a new version is accepted before new uploads.
+    agreement = ProcessorAgreement.objects.filter(assignment=assignment).first()
+    if agreement is None or not agreement.is_accepted:
         raise ServiceError(_("Accept the processor agreement of this assignment before uploading data."))
+    if not agreement.is_current:
+        raise ServiceError(
+            _("The processor agreement has a new version. Accept it on the agreement page before uploading data.")
+        )
 
 
 def import_job_create(

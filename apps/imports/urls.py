@@ -6,6 +6,11 @@ app_name = "portal"
 urlpatterns = [
     path("assignments/<uuid:assignment_id>/", views.assignment_portal, name="assignment"),
     path("assignments/<uuid:assignment_id>/agreement/", views.agreement, name="agreement"),
+    path(
+        "assignments/<uuid:assignment_id>/agreement/acceptances/<uuid:acceptance_id>/",
+        views.agreement_acceptance,
+        name="agreement-acceptance",
+    ),
     path("assignments/<uuid:assignment_id>/upload/", views.upload, name="upload"),
     path("assignments/<uuid:assignment_id>/database/", views.database, name="database"),
     path("assignments/<uuid:assignment_id>/download/<str:file_format>/", views.export, name="export"),

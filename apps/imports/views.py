@@ -10,17 +10,24 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.assignments.services import assignment_delete, processor_agreement_accept
+from apps.assignments.models import ProcessorAgreementAcceptance
+from apps.assignments.services import (
+    assignment_delete,
+    processor_agreement_accept,
+    processor_agreement_render,
+    processor_agreement_sha256,
+)
 from apps.audit.models import AccessAction
 from apps.audit.selectors import access_rows, prospect_access_history
 from apps.audit.services import access_log_shown
@@ -81,21 +88,53 @@ def assignment_portal(request: HttpRequest, assignment_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def agreement(request: HttpRequest, assignment_id: str) -> HttpResponse:
-    """The processor agreement to read and accept (policy §5): who, when, from where, which version."""
+    """The processor agreement to read and accept (policy §5; issue 14 #7): the version in
+    force to accept, and every acceptance with the exact text that was accepted."""
     assignment = _manage(request, assignment_id)
     if request.method == "POST":
         try:
-            processor_agreement_accept(assignment=assignment, actor=request.user, ip_address=client_ip(request))
+            processor_agreement_accept(
+                assignment=assignment,
+                actor=request.user,
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+                shown_sha256=request.POST.get("sha256") or None,
+            )
         except ServiceError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("You accepted the processor agreement."))
         return redirect("portal:agreement", assignment.pk)
+    agreement = getattr(assignment, "processor_agreement", None)
+    acceptances = list(agreement.acceptances.select_related("accepted_by")) if agreement else []
+    current = acceptances[0] if agreement and agreement.is_current and acceptances else None
+    text = current.text if current else processor_agreement_render(assignment=assignment)
     return render(
         request,
         "imports/agreement.html",
-        {"assignment": assignment, "agreement": getattr(assignment, "processor_agreement", None)},
+        {
+            "assignment": assignment,
+            "agreement": agreement,
+            "version": current.text_version if current else settings.PROCESSOR_AGREEMENT_VERSION,
+            "current": current,
+            "text": text,
+            "sha256": processor_agreement_sha256(text),
+            "acceptances": acceptances,
+        },
     )
+
+
+@require_GET
+@login_required
+def agreement_acceptance(request: HttpRequest, assignment_id: str, acceptance_id: str) -> HttpResponse:
+    """One acceptance shown back exactly as it was accepted: its text, hash, who, when."""
+    assignment = _manage(request, assignment_id)
+    acceptance = get_object_or_404(
+        ProcessorAgreementAcceptance.objects.select_related("accepted_by"),
+        pk=acceptance_id,
+        agreement__assignment=assignment,
+    )
+    return render(request, "imports/agreement_acceptance.html", {"assignment": assignment, "acceptance": acceptance})
 
 
 @require_http_methods(["GET", "POST"])

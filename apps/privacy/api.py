@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ServiceError
-from apps.core.net import client_ip
+from apps.core.net import client_ip, site_url
 from apps.privacy import services
 from apps.privacy.models import RequestKind
 
@@ -71,7 +71,11 @@ class RequestCreateApi(APIView):
             raise ApiValidationError(exc.message_dict) from exc
         try:
             services.request_submit(
-                data=cleaned, ip=client_ip(request), honeypot=data["website"], language=(get_language() or "nl")[:2]
+                data=cleaned,
+                ip=client_ip(request),
+                honeypot=data["website"],
+                language=(get_language() or "nl")[:2],
+                site=site_url(request),
             )
         except services.TooManyRequests as exc:
             raise Throttled(wait=services.HOUR, detail=_("Too many requests. Please try again in an hour.")) from exc

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.clients.models import ClientContact
 from apps.clients.services import client_contacts_delete
@@ -272,7 +273,10 @@ def requests_blank(*, request_ids: Sequence[uuid.UUID], now: dt.datetime) -> int
     with translation.override(settings.LANGUAGE_CODE):
         closed_text = _("Closed without a further answer: the person's details were erased at their own request.")
         blank_text = _("Details removed: the person's details were erased at their own request.")
-    blank = {"name": "", "email": "", "phone": "", "company": "", "message": "", "submitted_ip": None}
+    blank = {
+        **dict.fromkeys(["name", "email", "mailbox_hash", "phone", "company", "message"], ""),
+        "submitted_ip": None,
+    }
     blanked = requests.filter(status__in=[RequestStatus.ANSWERED, RequestStatus.REFUSED]).update(
         outcome=blank_text, erased_at=now, **blank
     )
@@ -434,19 +438,63 @@ def request_erase(
     result.notes_redacted = notes_redacted
 
     with translation.override(dsr.language or settings.LANGUAGE_CODE):
-        outcome = [
-            _("%(count)d contact person records erased and added to the suppression list.") % {"count": result.persons},
-            _("%(count)d clients told to leave the person out of future lists.") % {"count": len(result.clients)},
-        ]
-        if contacts_deleted:
-            outcome.append(_("%(count)d client contact records deleted.") % {"count": contacts_deleted})
+        # Plain language for the requester (issue 14 #10): what happened to them, in words
+        # without our internal terms, each count with its own singular and plural.
+        outcome = []
+        if result.persons:
+            outcome.append(
+                ngettext(
+                    "Your details were deleted from %(count)d list we held for a client.",
+                    "Your details were deleted from %(count)d lists we held for clients.",
+                    result.persons,
+                )
+                % {"count": result.persons}
+            )
         outcome.append(
-            _("%(count)d call notes: the name replaced by a note that it was removed at your request.")
-            % {"count": notes_redacted}
+            _(
+                "We keep only a coded trace of your email address and phone number, so that we never "
+                "call or email you again, even if a client sends us your details once more."
+            )
         )
+        if result.clients:
+            outcome.append(
+                ngettext(
+                    "We asked %(count)d client to leave you out of future lists.",
+                    "We asked %(count)d clients to leave you out of future lists.",
+                    len(result.clients),
+                )
+                % {"count": len(result.clients)}
+            )
+        if contacts_deleted:
+            outcome.append(
+                ngettext(
+                    "We deleted %(count)d record of you as a contact person of one of our clients.",
+                    "We deleted %(count)d records of you as a contact person of our clients.",
+                    contacts_deleted,
+                )
+                % {"count": contacts_deleted}
+            )
+        if notes_redacted:
+            outcome.append(
+                ngettext(
+                    "In %(count)d note of a phone call, your name was replaced by a remark that it was "
+                    "removed at your request.",
+                    "In %(count)d notes of phone calls, your name was replaced by a remark that it was "
+                    "removed at your request.",
+                    notes_redacted,
+                )
+                % {"count": notes_redacted}
+            )
         if contact_count:
             outcome.append(
-                _("%(count)d client contact records to be handled by hand (contract data).") % {"count": contact_count}
+                ngettext(
+                    "%(count)d record of you as a contact person of one of our clients is part of a contract "
+                    "with that client; we handle it by hand and will let you know.",
+                    "%(count)d records of you as a contact person of our clients are part of a contract "
+                    "with those clients; we handle them by hand and will let you know.",
+                    contact_count,
+                )
+                % {"count": contact_count}
             )
         outcome_text = " ".join(outcome)
         subject = _("Your request for erasure has been carried out")
@@ -479,7 +527,7 @@ def request_erase(
     dsr.handled_by = actor
     dsr.outcome = outcome_text
     dsr.erased_at = now
-    dsr.name = dsr.email = dsr.phone = dsr.company = dsr.message = ""
+    dsr.name = dsr.email = dsr.mailbox_hash = dsr.phone = dsr.company = dsr.message = ""
     dsr.submitted_ip = None
     dsr.save(
         update_fields=[
@@ -490,6 +538,7 @@ def request_erase(
             "erased_at",
             "name",
             "email",
+            "mailbox_hash",
             "phone",
             "company",
             "message",

@@ -13,9 +13,17 @@ from apps.privacy.services import RequestInput, request_clean
 
 
 class RequestForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.CharField(label=_("Your email address"), max_length=254)
-    phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    # type=email and type=tel bring up a phone's keyboard for them; the service still checks.
+    email = forms.CharField(
+        label=_("Your email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
     company = forms.CharField(label=_("Company (optional)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("What do you ask for?"), choices=RequestKind.choices, widget=forms.RadioSelect)
     message = forms.CharField(

@@ -77,6 +77,10 @@ class DataSubjectRequest(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # Normalised (lower-cased) so that the lookup and the per-address limits match.
     email = models.EmailField(_("email address"), max_length=254)
+    # Keyed hash of the mailbox the address delivers to (`services.mailbox_of`): the cap on
+    # confirmation emails counts one mailbox however the address is spelled (Gmail dots,
+    # +tags, googlemail.com). Blanked with the address.
+    mailbox_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone = models.CharField(_("phone number"), max_length=32, blank=True)  # E.164 when given
     company = models.CharField(_("company"), max_length=200, blank=True)
     message = models.TextField(_("message"), max_length=5000, blank=True)
@@ -139,8 +143,8 @@ class DataSubjectRequest(models.Model):
             models.Index(fields=["due_at"], condition=Q(status="open"), name="dsr_open_due_idx"),
             # Expiry of unconfirmed requests: WHERE status = 'unconfirmed' AND confirm_before < now
             models.Index(fields=["confirm_before"], condition=Q(status="unconfirmed"), name="dsr_unconfirmed_idx"),
-            # Per-address cap on confirmation emails: WHERE email = ? AND submitted_at > ?
-            models.Index(fields=["email", "submitted_at"], name="dsr_email_idx"),
+            # Per-mailbox cap on confirmation emails: WHERE mailbox_hash = ? AND submitted_at > ?
+            models.Index(fields=["mailbox_hash", "submitted_at"], name="dsr_mailbox_idx"),
         ]
 
     def __str__(self) -> str:

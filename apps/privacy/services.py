@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import ratelimit
 from apps.core.errors import ServiceError
-from apps.core.net import ip_bucket
+from apps.core.net import ip_bucket, site_url
 from apps.privacy import lookup_terms
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects import normalise
@@ -62,12 +62,35 @@ def _throttle_ip(ip: str | None) -> None:
         raise TooManyRequests
 
 
-def _throttle_email(email: str) -> None:
-    # The address's hash keeps it out of the cache keys (R-DEL-1: no copy in caches).
+# Providers whose addresses ignore dots in the local part; googlemail.com is gmail.com.
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_of(email: str) -> str:
+    """The mailbox an address delivers to, so that one person cannot pass a per-address cap
+    by respelling it: lower case, the `+tag` dropped (sub-addressing, which every large
+    provider honours), and for Gmail the dots dropped and googlemail.com read as gmail.com.
+    Only for counting: the address itself is stored and written to as given."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    if not local:
+        return email.strip().lower()
+    local = local.split("+", 1)[0] or local
+    if domain in _DOTLESS_DOMAINS:
+        domain = _DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def mailbox_hash(email: str) -> str:
+    """Keyed hash of `mailbox_of(email)`: the cache key and the table count use it, never
+    the address (R-DEL-1: no copy in caches)."""
     from apps.privacy.hashing import IdentifierHashes
 
-    digest = IdentifierHashes.of(email=email).email
-    if not _hit(f"privacy-request:email:{digest}", settings.PRIVACY_REQUESTS_PER_EMAIL_PER_HOUR):
+    return IdentifierHashes.of(email=mailbox_of(email)).email
+
+
+def _throttle_email(email: str) -> None:
+    if not _hit(f"privacy-request:mailbox:{mailbox_hash(email)}", settings.PRIVACY_REQUESTS_PER_EMAIL_PER_HOUR):
         raise TooManyRequests
 
 
@@ -115,22 +138,31 @@ def request_clean(
 
 
 def request_submit(
-    *, data: RequestInput, ip: str | None, honeypot: str = "", language: str = "nl", now: dt.datetime | None = None
+    *,
+    data: RequestInput,
+    ip: str | None,
+    honeypot: str = "",
+    language: str = "nl",
+    now: dt.datetime | None = None,
+    site: str | None = None,
 ) -> DataSubjectRequest | None:
     """File a request and email its confirmation link (R-DSR-1, R-DSR-2).
 
     Returns the request, or None when nothing was stored: the honeypot was filled (a bot),
     or the address already received PRIVACY_CONFIRM_EMAILS_PER_DAY confirmation emails in
-    24 hours. Callers answer the same in every case; only the rate limits answer
-    differently (TooManyRequests → 429), and those do not depend on who the person is.
+    24 hours (counted per mailbox: `mailbox_of`). Callers answer the same in every case;
+    only the rate limits answer differently (TooManyRequests → 429), and those do not
+    depend on who the person is. `site` is the address the requester opened
+    (`apps.core.net.site_url(request)`): the confirmation link points there.
     """
     now = now or timezone.now()
     _throttle_ip(ip)
     if honeypot.strip():
         return None
     _throttle_email(data.email)
-    # Counted from the table (index dsr_email_idx), so the cap holds across cache restarts.
-    recent = DataSubjectRequest.objects.filter(email=data.email, submitted_at__gt=now - dt.timedelta(hours=24))
+    # Counted from the table (index dsr_mailbox_idx), so the cap holds across cache restarts.
+    mailbox = mailbox_hash(data.email)
+    recent = DataSubjectRequest.objects.filter(mailbox_hash=mailbox, submitted_at__gt=now - dt.timedelta(hours=24))
     if recent.count() >= settings.PRIVACY_CONFIRM_EMAILS_PER_DAY:
         return None
     with transaction.atomic():
@@ -138,6 +170,7 @@ def request_submit(
             kind=data.kind,
             name=data.name,
             email=data.email,
+            mailbox_hash=mailbox,
             phone=data.phone,
             company=data.company,
             message=data.message,
@@ -147,7 +180,7 @@ def request_submit(
             confirm_nonce=secrets.token_urlsafe(24),
             confirm_before=now + dt.timedelta(hours=settings.LEADHUNTER_PERIODS["REQUEST_CONFIRM_HOURS"]),
         )
-    _send_confirmation_email(dsr)
+    _send_confirmation_email(dsr, site=site)
     return dsr
 
 
@@ -159,21 +192,21 @@ def confirm_path(dsr: DataSubjectRequest) -> str:
     return reverse("privacy:confirm", args=[dsr.pk, confirm_token(dsr)])
 
 
-def _send_confirmation_email(dsr: DataSubjectRequest) -> None:
+def _send_confirmation_email(dsr: DataSubjectRequest, *, site: str | None = None) -> None:
     """Sent in the request, the same way for everyone. A mail server that is down must not
     turn into a 500 or a different answer: the failure is logged (the request id only) and
     the unconfirmed request lapses like any other."""
     try:
-        _send_confirmation_email_now(dsr)
+        _send_confirmation_email_now(dsr, site=site)
     except OSError:  # smtplib.SMTPException and connection errors
         logger.exception("confirmation email for data-subject request %s could not be sent", dsr.pk)
 
 
-def _send_confirmation_email_now(dsr: DataSubjectRequest) -> None:
+def _send_confirmation_email_now(dsr: DataSubjectRequest, *, site: str | None = None) -> None:
     with translation.override(dsr.language):
         context = {
             "dsr": dsr,
-            "link": settings.SITE_URL.rstrip("/") + confirm_path(dsr),
+            "link": (site or site_url()) + confirm_path(dsr),
             "hours": settings.LEADHUNTER_PERIODS["REQUEST_CONFIRM_HOURS"],
             "answer_days": settings.LEADHUNTER_PERIODS["REQUEST_ANSWER_DAYS"],
             "legal_months": settings.REQUEST_LEGAL_MAX_MONTHS,

@@ -13,17 +13,19 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
 from apps.core.access import get_confirmed_request_for_officer, require_privacy_officer
 from apps.core.errors import ServiceError
-from apps.core.net import client_ip
+from apps.core.net import client_ip, site_url
 from apps.privacy import selectors, services
 from apps.privacy.forms import AnswerForm, RefuseForm, RequestForm
 from apps.privacy.models import DataSubjectRequest, RequestKind
@@ -37,7 +39,19 @@ def _periods() -> dict[str, Any]:
 # --- Public pages (R-DSR-1) -------------------------------------------------------------
 @require_GET
 def statement(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/statement.html", {"periods": _periods(), "contact": services.contact()})
+    from apps.privacy import statement as text
+
+    return render(
+        request,
+        "privacy/statement.html",
+        {
+            "periods": _periods(),
+            "contact": services.contact(),
+            "version": text.STATEMENT_VERSION,
+            "dated": text.STATEMENT_DATE,
+            "cookies": text.cookies(),
+        },
+    )
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -57,6 +71,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
                 honeypot=form.cleaned_data.get("website", ""),
                 language=getattr(request, "LANGUAGE_CODE", "nl"),
+                site=site_url(request),
             )
         except services.TooManyRequests:
             return too_many(request)
@@ -147,6 +162,8 @@ def request_take(request: HttpRequest, request_id: UUID) -> HttpResponse:
         services.request_take(dsr=dsr, actor=request.user)
     except ServiceError:
         pass  # closed already: the page shows it
+    else:
+        messages.success(request, _("You are now handling this request."))
     return redirect("privacy:request-detail", request_id=dsr.pk)
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.clients.models import Client
-from apps.registers.models import Breach, Subprocessor, SubprocessorAgreement
+from apps.registers.models import Breach, BreachClientNotice, BreachSource, Subprocessor, SubprocessorAgreement
 from apps.registers.services import category_label
 from apps.registers.terms import DataCategory, Term, TermUnit, our_limit
 
@@ -132,6 +132,9 @@ class BreachForm(forms.ModelForm):
             "occurred_at",
             "discovered_at",
             "categories",
+            "source",
+            "subprocessor",
+            "subprocessor_reported_at",
             "clients",
             "persons_affected",
             "consequences",
@@ -146,6 +149,7 @@ class BreachForm(forms.ModelForm):
         widgets = {
             "occurred_at": DateTimeInput(),
             "discovered_at": DateTimeInput(),
+            "subprocessor_reported_at": DateTimeInput(),
             "reported_at": DateTimeInput(),
             "subjects_informed_at": DateTimeInput(),
             "closed_at": DateTimeInput(),
@@ -155,10 +159,27 @@ class BreachForm(forms.ModelForm):
             "not_reported_reason": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = False  # our own finding unless said otherwise
+
+    def clean_source(self) -> str:
+        return self.cleaned_data.get("source") or BreachSource.OWN
+
     def _post_clean(self) -> None:
         # The service checks the rules between the fields and reports them all at once
         # (a clearer message than the database constraints the model would otherwise run).
         pass
+
+
+class BreachClientNoticeForm(forms.ModelForm):
+    class Meta:
+        model = BreachClientNotice
+        fields = ["informed_at", "channel", "informed_whom", "note"]
+        widgets = {"informed_at": DateTimeInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        pass  # the service checks the fields together (`breach_client_informed`)
 
 
 class SuppressionCheckForm(forms.Form):

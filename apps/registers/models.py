@@ -142,6 +142,11 @@ class ReportDecision(models.TextChoices):
     NOT_REPORTED = "not_reported", _("Not reported")
 
 
+class BreachSource(models.TextChoices):
+    OWN = "own", _("Found by us")
+    SUBPROCESSOR = "subprocessor", _("Reported to us by a subprocessor")
+
+
 class Breach(models.Model):
     """A personal-data breach (GDPR Art. 33/34; SPEC R-REG-2)."""
 
@@ -156,6 +161,18 @@ class Breach(models.Model):
         default=list,
         blank=True,
     )
+    # Where we learnt of it (issue 14 #6): our own finding, or a subprocessor's report to us
+    # (Art. 33(2) binds them as it binds us), with when they reported it.
+    source = models.CharField(_("source"), max_length=16, choices=BreachSource.choices, default=BreachSource.OWN)
+    subprocessor = models.ForeignKey(
+        Subprocessor,
+        verbose_name=_("reporting subprocessor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaches_reported",
+    )
+    subprocessor_reported_at = models.DateTimeField(_("reported to us by the subprocessor at"), null=True, blank=True)
     clients = models.ManyToManyField("clients.Client", verbose_name=_("clients affected"), blank=True, related_name="+")
     persons_affected = models.PositiveIntegerField(_("approximate number of persons"), null=True, blank=True)
     consequences = models.TextField(_("likely consequences"), blank=True)
@@ -201,6 +218,13 @@ class Breach(models.Model):
                 condition=~Q(decision="not_reported") | ~Q(not_reported_reason=""),
                 name="registers_breach_reason_when_not_reported",
             ),
+            models.CheckConstraint(
+                condition=(Q(source="own") & Q(subprocessor__isnull=True) & Q(subprocessor_reported_at__isnull=True))
+                | (
+                    Q(source="subprocessor") & Q(subprocessor__isnull=False) & Q(subprocessor_reported_at__isnull=False)
+                ),
+                name="registers_breach_subprocessor_iff_reported_by_one",
+            ),
         ]
         indexes = [
             # The reminder rule: WHERE decision = 'pending' AND closed_at IS NULL
@@ -222,3 +246,59 @@ class Breach(models.Model):
     def awaiting_report(self) -> bool:
         """Open and not decided: the 72-hour clock still matters."""
         return self.decision == ReportDecision.PENDING and self.closed_at is None
+
+
+class InformChannel(models.TextChoices):
+    EMAIL = "email", _("By email")
+    PHONE = "phone", _("By phone")
+    LETTER = "letter", _("By letter")
+    MEETING = "meeting", _("In a meeting")
+
+
+class BreachClientNotice(models.Model):
+    """That, when and how an affected client was told of a breach (issue 14 #6).
+
+    The processor agreement promises each client word "without undue delay": a clock of its
+    own per client (`CLIENT_INFORM_WITHIN`, BREACH_CLIENT_INFORM_HOURS), with reminders to
+    the privacy officers (rule breach_client_notice_reminder). One row per breach and client,
+    kept in step with the breach's clients; a row once informed is never removed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="client_notices")
+    client = models.ForeignKey("clients.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="+")
+    informed_at = models.DateTimeField(_("informed at"), null=True, blank=True)
+    channel = models.CharField(_("how"), max_length=10, choices=InformChannel.choices, blank=True)
+    informed_whom = models.CharField(_("whom (role or team at the client)"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    due_soon_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("client informed of a breach")
+        verbose_name_plural = _("clients informed of breaches")
+        ordering = ["client__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["breach", "client"], name="registers_breach_notice_once_per_client"),
+            models.CheckConstraint(
+                condition=Q(informed_at__isnull=True) | ~Q(channel=""), name="registers_breach_notice_informed_how"
+            ),
+        ]
+        indexes = [
+            # The reminder rule: WHERE informed_at IS NULL
+            models.Index(fields=["breach"], condition=Q(informed_at__isnull=True), name="registers_notice_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"breach notice {self.pk}"
+
+    @property
+    def deadline(self) -> dt.datetime:
+        return self.breach.discovered_at + client_inform_within()
+
+
+def client_inform_within() -> dt.timedelta:
+    """How soon an affected client is to be told of a breach (BREACH_CLIENT_INFORM_HOURS)."""
+    return dt.timedelta(hours=settings.BREACH_CLIENT_INFORM_HOURS)

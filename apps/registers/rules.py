@@ -19,8 +19,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from apps.registers.models import REPORT_WITHIN, AgreementTerm, Breach, ReportDecision
+from apps.registers.models import (
+    REPORT_WITHIN,
+    AgreementTerm,
+    Breach,
+    BreachClientNotice,
+    ReportDecision,
+    client_inform_within,
+)
 from apps.registers.selectors import excessive_terms
 from apps.registers.services import category_label, mail_privacy_officers
 from apps.retention.runner import RuleContext, retention_rule
@@ -70,6 +78,69 @@ def breach_deadline_reminder(ctx: RuleContext) -> None:
         mail_privacy_officers(_("Breaches to report to the Autoriteit Persoonsgegevens"), "\n".join(parts))
         Breach.objects.filter(pk__in=[b.pk for b in overdue]).update(overdue_mailed_at=ctx.now)
         Breach.objects.filter(pk__in=[b.pk for b in soon]).update(due_soon_mailed_at=ctx.now)
+    ctx.batch_done()
+
+
+def _notice_line(notice: BreachClientNotice) -> str:
+    deadline = timezone.localtime(notice.deadline)
+    link = settings.SITE_URL.rstrip("/") + reverse("registers:breach", args=[notice.breach_id])
+    return f"- {notice.client.name}: {notice.breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M}): {link}"
+
+
+@retention_rule("breach_client_notice_reminder")
+def breach_client_notice_reminder(ctx: RuleContext) -> None:
+    """Affected clients not yet told of a breach, near or past their term
+    (BREACH_CLIENT_INFORM_HOURS, the processor agreement's "without undue delay"), are mailed
+    to the privacy officers, each notice once when due soon and once when overdue (issue 14 #6)."""
+    within = client_inform_within()
+    soon_window = within / 4
+    open_ = BreachClientNotice.objects.filter(informed_at__isnull=True).select_related("breach", "client")
+    with transaction.atomic():
+        overdue = list(
+            open_.filter(breach__discovered_at__lte=ctx.now - within, overdue_mailed_at__isnull=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("breach__discovered_at", "client__name")[: ctx.batch_size]
+        )
+        soon = list(
+            open_.filter(
+                breach__discovered_at__gt=ctx.now - within,
+                breach__discovered_at__lte=ctx.now + soon_window - within,
+                due_soon_mailed_at__isnull=True,
+                overdue_mailed_at__isnull=True,
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("breach__discovered_at", "client__name")[: ctx.batch_size]
+        )
+        key = "client_notices_to_mail" if ctx.dry_run else "client_notices_mailed"
+        ctx.counts[key] += len(overdue) + len(soon)
+        if ctx.dry_run or not (overdue or soon):
+            return
+        hours = settings.BREACH_CLIENT_INFORM_HOURS
+        parts = []
+        if overdue:
+            parts.append(
+                ngettext(
+                    "These clients were to be told of a breach within %(hours)d hour, and have not been yet:",
+                    "These clients were to be told of a breach within %(hours)d hours, and have not been yet:",
+                    hours,
+                )
+                % {"hours": hours}
+            )
+            parts += [_notice_line(n) for n in overdue]
+        if soon:
+            parts.append(
+                ngettext(
+                    "The %(hours)d hour for telling these clients of a breach ends soon:",
+                    "The %(hours)d hours for telling these clients of a breach end soon:",
+                    hours,
+                )
+                % {"hours": hours}
+            )
+            parts += [_notice_line(n) for n in soon]
+        parts.append(_("Record on the breach when and how each client was informed."))
+        mail_privacy_officers(_("Clients to inform of a breach"), "\n".join(parts))
+        BreachClientNotice.objects.filter(pk__in=[n.pk for n in overdue]).update(overdue_mailed_at=ctx.now)
+        BreachClientNotice.objects.filter(pk__in=[n.pk for n in soon]).update(due_soon_mailed_at=ctx.now)
     ctx.batch_done()
 
 

@@ -16,7 +16,14 @@ from django.utils import timezone
 from apps.core.access import scope
 from apps.privacy.models import SuppressionEntry
 from apps.prospects.services import DeletionReason
-from apps.registers.models import AgreementTerm, Breach, ReportDecision, Subprocessor, SubprocessorAgreement
+from apps.registers.models import (
+    AgreementTerm,
+    Breach,
+    ReportDecision,
+    Subprocessor,
+    SubprocessorAgreement,
+    client_inform_within,
+)
 from apps.registers.terms import Term, exceeds, our_limit
 from apps.retention.models import ErasureLedgerEntry, LedgerAction, LedgerRecord
 
@@ -106,6 +113,22 @@ def breach_clock(breach: Breach, now: dt.datetime) -> dict[str, Any]:
         "hours": hours,
         "minutes": rest // 60,
         "soon": not overdue and remaining <= dt.timedelta(hours=24),
+    }
+
+
+def notice_clock(notice: Any, now: dt.datetime) -> dict[str, Any]:
+    """The clock of telling one affected client (issue 14 #6), shown like the 72 hours."""
+    remaining = notice.deadline - now
+    overdue = remaining <= dt.timedelta(0)
+    span = -remaining if overdue else remaining
+    hours, rest = divmod(int(span.total_seconds()), 3600)
+    return {
+        "deadline": notice.deadline,
+        "relevant": notice.informed_at is None,
+        "overdue": overdue,
+        "hours": hours,
+        "minutes": rest // 60,
+        "soon": not overdue and remaining <= client_inform_within() / 4,
     }
 
 

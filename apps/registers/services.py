@@ -22,7 +22,15 @@ from apps.core.private_files import private_delete, private_delete_on_commit, pr
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import SuppressionEntry
 from apps.privacy.selectors import is_suppressed
-from apps.registers.models import AgreementTerm, Breach, ReportDecision, Subprocessor, SubprocessorAgreement
+from apps.registers.models import (
+    AgreementTerm,
+    Breach,
+    BreachClientNotice,
+    BreachSource,
+    ReportDecision,
+    Subprocessor,
+    SubprocessorAgreement,
+)
 from apps.registers.terms import DataCategory, Term, TermUnit, exceeds, our_limit
 
 SUBPROCESSOR_FIELDS = ("name", "service", "country", "location", "contact", "categories")
@@ -36,6 +44,9 @@ BREACH_FIELDS = (
     "occurred_at",
     "discovered_at",
     "categories",
+    "source",
+    "subprocessor",
+    "subprocessor_reported_at",
     "persons_affected",
     "consequences",
     "measures",
@@ -212,6 +223,18 @@ def _check_breach(breach: Breach, now: dt.datetime) -> list[str]:
             errors.append(_("A breach cannot be closed before it was discovered."))
     if set(breach.categories) - set(DataCategory.values):
         errors.append(_("Unknown data category."))
+    if breach.source == BreachSource.SUBPROCESSOR:
+        if breach.subprocessor_id is None:
+            errors.append(_("Choose the subprocessor that reported the breach to us."))
+        if breach.subprocessor_reported_at is None:
+            errors.append(_("Enter when the subprocessor reported the breach to us."))
+        elif breach.subprocessor_reported_at > now:
+            errors.append(_("The subprocessor's report cannot lie in the future."))
+        elif breach.discovered_at and breach.subprocessor_reported_at > breach.discovered_at:
+            errors.append(_("We discovered the breach when the subprocessor reported it, not before."))
+    else:
+        breach.subprocessor = None
+        breach.subprocessor_reported_at = None
     return errors
 
 
@@ -230,7 +253,7 @@ def breach_create(*, actor: Any, now: dt.datetime | None = None, **data: Any) ->
     _apply_breach(breach, data, now=now or timezone.now())
     breach.save()
     if "clients" in data:
-        breach.clients.set(data["clients"])
+        _set_clients(breach, data["clients"])
     return breach
 
 
@@ -239,8 +262,50 @@ def breach_update(*, breach: Breach, actor: Any, now: dt.datetime | None = None,
     _apply_breach(breach, data, now=now or timezone.now())
     breach.save()
     if "clients" in data:
-        breach.clients.set(data["clients"])
+        _set_clients(breach, data["clients"])
     return breach
+
+
+def _set_clients(breach: Breach, clients: Any) -> None:
+    """The clients affected, and a notice row for each to record when they were told
+    (issue 14 #6). A client taken off the list loses its row unless it was told already:
+    that it was informed stays on record."""
+    breach.clients.set(clients)
+    client_ids = {c.pk for c in breach.clients.all()}
+    breach.client_notices.exclude(client_id__in=client_ids).filter(informed_at__isnull=True).delete()
+    have = set(breach.client_notices.values_list("client_id", flat=True))
+    BreachClientNotice.objects.bulk_create(
+        [BreachClientNotice(breach=breach, client_id=client_id) for client_id in client_ids - have]
+    )
+
+
+NOTICE_FIELDS = ("informed_at", "channel", "informed_whom", "note")
+
+
+@transaction.atomic
+def breach_client_informed(
+    *, notice: BreachClientNotice, actor: Any, now: dt.datetime | None = None, **data: Any
+) -> BreachClientNotice:
+    """Record that, when and how a client was told of a breach (issue 14 #6)."""
+    now = now or timezone.now()
+    notice = BreachClientNotice.objects.select_for_update().select_related("breach").get(pk=notice.pk)
+    for field in NOTICE_FIELDS:
+        if field in data:
+            setattr(notice, field, data[field] if data[field] is not None else ("" if field != "informed_at" else None))
+    errors = []
+    if notice.informed_at is None:
+        errors.append(_("Enter when the client was informed."))
+    elif notice.informed_at > now:
+        errors.append(_("The moment the client was informed cannot lie in the future."))
+    elif notice.informed_at < notice.breach.discovered_at:
+        errors.append(_("A client cannot have been informed before the breach was discovered."))
+    if not notice.channel:
+        errors.append(_("Choose how the client was informed."))
+    if errors:
+        raise ServiceError(errors)
+    notice.recorded_by = actor if getattr(actor, "pk", None) else None
+    notice.save()
+    return notice
 
 
 # --- Mail to the privacy officers ---------------------------------------------------

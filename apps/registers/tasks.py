@@ -19,3 +19,12 @@ def subprocessor_terms_check() -> int:
     from apps.retention.runner import run_rule
 
     return run_rule("subprocessor_terms_check").pk
+
+
+@shared_task(name="retention.breach_client_notice_reminder")
+def breach_client_notice_reminder() -> int:
+    """Issue 14 #6: every 15 minutes, affected clients not yet told of a breach near or past
+    BREACH_CLIENT_INFORM_HOURS are mailed to the privacy officers, once each."""
+    from apps.retention.runner import run_rule
+
+    return run_rule("breach_client_notice_reminder").pk

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class DataCategory(models.TextChoices):
@@ -43,11 +44,14 @@ class Term:
     unit: str
 
     def __str__(self) -> str:
-        # Plain gettext, not ngettext: the project's Dutch table (locale/nl.py) has no plurals.
-        one = {TermUnit.DAYS: _("1 day"), TermUnit.MONTHS: _("1 month"), TermUnit.YEARS: _("1 year")}
-        many = {TermUnit.DAYS: _("%(n)d days"), TermUnit.MONTHS: _("%(n)d months"), TermUnit.YEARS: _("%(n)d years")}
         unit = TermUnit(self.unit)
-        return str(one[unit]) if self.number == 1 else str(many[unit]) % {"n": self.number}
+        if unit == TermUnit.DAYS:
+            text = ngettext("%(n)d day", "%(n)d days", self.number)
+        elif unit == TermUnit.MONTHS:
+            text = ngettext("%(n)d month", "%(n)d months", self.number)
+        else:
+            text = ngettext("%(n)d year", "%(n)d years", self.number)
+        return text % {"n": self.number}
 
     @property
     def key(self) -> str:

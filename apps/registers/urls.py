@@ -15,6 +15,11 @@ urlpatterns = [
     path("breaches/new/", views.breach_new, name="breach-create"),
     path("breaches/<uuid:breach_id>/", views.breach_detail, name="breach"),
     path("breaches/<uuid:breach_id>/edit/", views.breach_edit, name="breach-edit"),
+    path(
+        "breaches/<uuid:breach_id>/clients/<uuid:notice_id>/",
+        views.breach_client_notice,
+        name="breach-client-notice",
+    ),
     path("suppression/", views.suppression, name="suppression"),
     path("erasures/", views.erasure_ledger, name="erasures"),
 ]

@@ -8,6 +8,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +29,14 @@ from apps.core.access import (
 from apps.core.errors import ServiceError
 from apps.core.private_files import private_path
 from apps.registers import selectors, services
-from apps.registers.forms import AgreementForm, BreachForm, SubprocessorForm, SuppressionCheckForm
+from apps.registers.forms import (
+    AgreementForm,
+    BreachClientNoticeForm,
+    BreachForm,
+    SubprocessorForm,
+    SuppressionCheckForm,
+)
+from apps.registers.models import BreachClientNotice
 from apps.registers.terms import exceeds, our_limit
 
 
@@ -198,11 +207,42 @@ def breach_detail(request: HttpRequest, breach_id: str) -> HttpResponse:
     breach = get_breach_for_officer(request.user, breach_id)
     # Its free texts may describe persons: a consultation is logged like any other (R-LOG-1).
     access_log_record(actor=request.user, action=AccessAction.VIEW, obj=breach, request=request)
+    now = timezone.now()
+    notices = [
+        (notice, selectors.notice_clock(notice, now))
+        for notice in breach.client_notices.select_related("client", "recorded_by").order_by("client__name")
+    ]
     return render(
         request,
         "registers/breach.html",
-        {"breach": breach, "clock": selectors.breach_clock(breach, timezone.now()), "clients": breach.clients.all()},
+        {
+            "breach": breach,
+            "clock": selectors.breach_clock(breach, now),
+            "clients": breach.clients.all(),
+            "notices": notices,
+            "inform_hours": settings.BREACH_CLIENT_INFORM_HOURS,
+        },
     )
+
+
+@officers_only
+@require_http_methods(["GET", "POST"])
+def breach_client_notice(request: HttpRequest, breach_id: str, notice_id: str) -> HttpResponse:
+    """Record when and how an affected client was told of the breach (issue 14 #6)."""
+    breach = get_breach_for_officer(request.user, breach_id)
+    try:
+        notice = breach.client_notices.select_related("client").get(pk=notice_id)
+    except BreachClientNotice.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {"informed_at": timezone.localtime().replace(second=0, microsecond=0)} if not notice.informed_at else {}
+    form = BreachClientNoticeForm(request.POST or None, instance=notice, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data.get(field) for field in services.NOTICE_FIELDS}
+        if _save(form, lambda: services.breach_client_informed(notice=notice, actor=request.user, **data)):
+            messages.success(request, _("Recorded how %(client)s was informed.") % {"client": notice.client.name})
+            return redirect("registers:breach", breach.pk)
+    title = _("Informing %(client)s of the breach") % {"client": notice.client.name}
+    return _form_page(request, form, title, "registers:breaches")
 
 
 @officers_only

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 
-from apps.assignments.models import ProcessorAgreement
+from apps.assignments.models import ProcessorAgreement, ProcessorAgreementAcceptance
 from apps.audit.models import AccessLogEntry
 from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
@@ -174,6 +174,11 @@ def ip_removal(ctx: RuleContext) -> None:
         (
             "processor_agreements",
             ProcessorAgreement.objects.filter(accepted_at__lt=cutoff, accepted_ip__isnull=False),
+            {"accepted_ip": None},
+        ),
+        (
+            "processor_agreement_acceptances",
+            ProcessorAgreementAcceptance.objects.filter(accepted_at__lt=cutoff, accepted_ip__isnull=False),
             {"accepted_ip": None},
         ),
         (

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.assignments.models import Assignment, AssignmentUserObjectPermission
 from apps.core.access import AssignmentPerm
@@ -94,18 +95,30 @@ def client_notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.d
 
 
 def notice_text(notice: Notice, assignment_name: str) -> str:
+    values = {"count": notice.count, "assignment": assignment_name}
     if notice.kind == NoticeKind.PERSONS_ERASED:
-        text = _(
+        text = ngettext(
+            "%(count)d contact person of assignment %(assignment)s was erased at their own request. "
+            "Please remove them from the lists you send us for future assignments.",
             "%(count)d contact persons of assignment %(assignment)s were erased at their own request. "
-            "Please remove them from the lists you send us for future assignments."
+            "Please remove them from the lists you send us for future assignments.",
+            notice.count,
         )
-        return text % {"count": notice.count, "assignment": assignment_name}
+        return text % values
+    values["months"] = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
     if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
-        text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.")
+        text = ngettext(
+            "%(count)d contact person of assignment %(assignment)s has not been verified for %(months)d months.",
+            "%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.",
+            notice.count,
+        )
     else:
-        text = _("%(count)d companies of assignment %(assignment)s have not been verified for %(months)d months.")
-    months = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
-    return text % {"count": notice.count, "assignment": assignment_name, "months": months}
+        text = ngettext(
+            "%(count)d company of assignment %(assignment)s has not been verified for %(months)d months.",
+            "%(count)d companies of assignment %(assignment)s have not been verified for %(months)d months.",
+            notice.count,
+        )
+    return text % values
 
 
 def notices_email(*, now: dt.datetime) -> int:

@@ -35,6 +35,24 @@ def _import(w: World) -> str:
     return str(job.pk)
 
 
+def _acceptance(w: World) -> str:
+    agreement = w.assignment.processor_agreement
+    acceptance = agreement.acceptances.first()
+    if acceptance is None:  # the world's agreement predates acceptance records: record one
+        from apps.assignments.models import ProcessorAgreementAcceptance
+
+        acceptance = ProcessorAgreementAcceptance.objects.create(
+            agreement=agreement,
+            text_version=agreement.text_version,
+            language="nl",
+            text="<p>Verwerkersovereenkomst</p>",
+            text_sha256="0" * 64,
+            accepted_by=w.users["client_same_tenant"],
+            accepted_at=timezone.now(),
+        )
+    return str(acceptance.pk)
+
+
 def page(ok: int = 200) -> dict[str, int]:
     return only(HOLDERS, ok, 404, anonymous=302)
 
@@ -49,6 +67,12 @@ ROWS: dict[str, Row] = {
     ),
     # Accepting twice (or as staff) is refused with a message and a redirect.
     "portal:agreement": Row(lambda w: reverse("portal:agreement", args=[w.assignment.pk]), get=page(), post=page(302)),
+    # One acceptance shown back as accepted (issue 14 #7); another tenant's is 404.
+    "portal:agreement-acceptance": Row(
+        lambda w: reverse("portal:agreement-acceptance", args=[w.assignment.pk, _acceptance(w)]),
+        get=page(),
+        post=expect(405),
+    ),
     # An empty upload form is shown again with its error.
     "portal:upload": Row(lambda w: reverse("portal:upload", args=[w.assignment.pk]), get=page(), post=page(200)),
     "portal:database": Row(lambda w: reverse("portal:database", args=[w.assignment.pk]), get=page(), post=expect(405)),

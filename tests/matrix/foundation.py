@@ -51,7 +51,7 @@ ROWS: dict[str, Row] = {
         post=expect(405, anonymous=401),
     ),
     "api-schema": Row(lambda w: reverse("api-schema"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
-    "api-docs": Row(lambda w: reverse("api-docs"), get=expect(200, anonymous=401), post=expect(405, anonymous=401)),
+    "api-docs": Row(lambda w: reverse("api-docs"), get=expect(200, anonymous=302), post=expect(405, anonymous=401)),
     # --- Admin site pages (model pages follow from ADMIN_RIGHTS below) ------------------
     "admin:index": Row(
         lambda w: reverse("admin:index"),

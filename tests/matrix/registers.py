@@ -45,6 +45,14 @@ def _breach(w: World) -> Breach:
     )
 
 
+def _notice(w: World) -> tuple[str, str]:
+    from apps.registers.models import BreachClientNotice
+
+    breach = _breach(w)
+    notice, _ = BreachClientNotice.objects.get_or_create(breach=breach, client=w.acme)
+    return str(breach.pk), str(notice.pk)
+
+
 def _page(url, *, post_ok: int) -> Row:  # type: ignore[no-untyped-def]
     return Row(url, get=only(OFFICERS, 200, 404, anonymous=302), post=only(OFFICERS, post_ok, 404, anonymous=302))
 
@@ -72,6 +80,10 @@ ROWS: dict[str, Row] = {
     "registers:breach-create": _page(lambda w: reverse("registers:breach-create"), post_ok=200),
     "registers:breach": _page(lambda w: reverse("registers:breach", args=[_breach(w).pk]), post_ok=405),
     "registers:breach-edit": _page(lambda w: reverse("registers:breach-edit", args=[_breach(w).pk]), post_ok=200),
+    # Posting an empty form re-renders it with "enter when the client was informed".
+    "registers:breach-client-notice": _page(
+        lambda w: reverse("registers:breach-client-notice", args=_notice(w)), post_ok=200
+    ),
     # Posting an empty check re-renders the page with "enter an email address, ...".
     "registers:suppression": _page(lambda w: reverse("registers:suppression"), post_ok=200),
     "registers:erasures": _page(lambda w: reverse("registers:erasures"), post_ok=405),
