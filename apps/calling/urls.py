@@ -8,7 +8,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/next/", views.next_prospect, name="next"),
     path("assignments/<uuid:assignment_id>/contacts/", views.contacts, name="contacts"),
     path("assignments/<uuid:assignment_id>/notes/", views.notes, name="notes"),
-    path("assignments/<uuid:assignment_id>/progress/", views.progress, name="progress"),
+    path("assignments/<uuid:assignment_id>/progress/", views_supervisor.progress, name="progress"),
     # The supervisor's live board (R-SUP-1) and its two acts.
     path("assignments/<uuid:assignment_id>/board/", views_supervisor.board, name="board"),
     path("assignments/<uuid:assignment_id>/board/release/", views_supervisor.board_release, name="board-release"),
