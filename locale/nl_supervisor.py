@@ -70,3 +70,10 @@ NL |= {
     "No prospects yet.": "Nog geen prospects.",
 }
 NL["choose an agent"] = "kies een callagent"
+NL |= {
+    "callback by": "terugbellen door",
+    "Model name": "Modelnaam",
+    "Add link": "Link om toe te voegen",
+    "Change or view list link": "Link naar de lijst om te wijzigen of te bekijken",
+    "After you’ve created a user, you’ll be able to edit more user options.": "Nadat u een gebruiker hebt aangemaakt, kunt u meer gebruikersopties bewerken.",
+}
