@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.assignments.models import Assignment, CallResult, Outcome
@@ -23,17 +23,13 @@ from apps.prospects.models import Lease, ProspectStatus
 # --- What counts as an appointment, and where handle time lives ----------------------
 # An appointment is, for now, a call whose result has the code "appointment" (the default
 # result "Appointment made", apps.assignments.services.DEFAULT_RESULTS). When appointments
-# become records of their own (R-APPT-1), change these two and nothing else.
+# become records of their own (R-APPT-1), change `is_appointment` and the `appointment`
+# condition of `_breakdowns` below, and nothing else.
 APPOINTMENT_RESULT_CODE = "appointment"
 
 
 def is_appointment(result: CallResult) -> bool:
     return result.code == APPOINTMENT_RESULT_CODE
-
-
-def appointment_filter() -> Q:
-    """The notes that made an appointment, as a filter on CallNote."""
-    return Q(result__code=APPOINTMENT_RESULT_CODE)
 
 
 # The call's handle time in seconds, stored with the note (R-DIAL-1). Until the note has
@@ -126,43 +122,81 @@ class Figures:
         return [(_("Calls"), self.calls), (_("Reached"), self.reached), (_("Appointments"), self.appointments)]
 
 
-def assignment_figures(*, assignment: Assignment, period: Period, now: dt.datetime | None = None) -> Figures:
-    """Everything the progress page shows, in eight queries whatever the size."""
-    now = now or timezone.now()
-    notes = CallNote.objects.filter(assignment=assignment, created_at__gte=period.start, created_at__lt=period.end)
-    recorded = handle_time_recorded()
+# One scan of the period's notes for every breakdown (GROUPING SETS): by hour of the day,
+# by day, by result, by agent, and the totals. Hours and days on the Amsterdam wall clock.
+_BREAKDOWNS_SQL = """
+SELECT GROUPING(n.hour, n.day, n.result_id, n.agent_id) AS grouping_bits, n.hour, n.day, n.result_id, n.agent_id,
+       max(u.username) AS username, count(*) AS calls,
+       count(*) FILTER (WHERE {appointment}) AS appointments, {handle} AS handle
+FROM (
+    SELECT EXTRACT(hour FROM c.created_at AT TIME ZONE %(tz)s)::int AS hour,
+           (c.created_at AT TIME ZONE %(tz)s)::date AS day, c.result_id, c.agent_id{handle_column}
+    FROM callnotes_callnote c
+    WHERE c.assignment_id = %(assignment)s AND c.created_at >= %(start)s AND c.created_at < %(end)s
+) n
+JOIN assignments_callresult r ON r.id = n.result_id
+JOIN accounts_user u ON u.id = n.agent_id
+GROUP BY GROUPING SETS ((n.hour), (n.day), (n.result_id), (n.agent_id), ())
+"""
+# GROUPING(hour, day, result_id, agent_id): a bit per column left out of the row's set.
+_BY_HOUR, _BY_DAY, _BY_RESULT, _BY_AGENT, _TOTAL = 0b0111, 0b1011, 0b1101, 0b1110, 0b1111
 
-    totals = notes.aggregate(
-        calls=Count("id"),
-        prospects=Count("prospect", distinct=True),
-        **({"handle": Avg(HANDLE_TIME_FIELD)} if recorded else {}),
+
+def _breakdowns(assignment: Assignment, period: Period, recorded: bool) -> list[dict[str, Any]]:
+    sql = _BREAKDOWNS_SQL.format(
+        appointment="r.code = %(appointment_code)s",
+        handle="avg(n.handle_seconds)" if recorded else "NULL::float",
+        handle_column=f", c.{HANDLE_TIME_FIELD} AS handle_seconds" if recorded else "",
     )
-    hours = dict(notes.annotate(hour=ExtractHour("created_at")).values_list("hour").annotate(n=Count("id")).order_by())
-    days = dict(notes.annotate(day=TruncDate("created_at")).values_list("day").annotate(n=Count("id")).order_by())
-    by_result = dict(notes.values_list("result_id").annotate(n=Count("id")).order_by())
+    params = {
+        "tz": timezone.get_current_timezone_name(),
+        "assignment": assignment.pk,
+        "start": period.start,
+        "end": period.end,
+        "appointment_code": APPOINTMENT_RESULT_CODE,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def assignment_figures(*, assignment: Assignment, period: Period, now: dt.datetime | None = None) -> Figures:
+    """Everything the progress page shows, in six queries whatever the size."""
+    now = now or timezone.now()
+    recorded = handle_time_recorded()
+    rows = _breakdowns(assignment, period, recorded)
+    by = {bits: [r for r in rows if r["grouping_bits"] == bits] for bits in (_BY_HOUR, _BY_DAY, _BY_RESULT, _BY_AGENT)}
+    total = next((r for r in rows if r["grouping_bits"] == _TOTAL), {"calls": 0, "handle": None})
+    hours = {r["hour"]: r["calls"] for r in by[_BY_HOUR]}
+    days = {r["day"]: r["calls"] for r in by[_BY_DAY]}
+    by_result = {r["result_id"]: r["calls"] for r in by[_BY_RESULT]}
+    agents = sorted(
+        (
+            AgentFigures(
+                username=r["username"],
+                calls=r["calls"],
+                appointments=r["appointments"],
+                handle_seconds=float(r["handle"]) if r["handle"] is not None else None,
+            )
+            for r in by[_BY_AGENT]
+        ),
+        key=lambda a: a.username,
+    )
+    prospects_called = CallNote.objects.filter(
+        assignment=assignment, created_at__gte=period.start, created_at__lt=period.end
+    ).aggregate(n=Count("prospect", distinct=True))["n"]
     results = list(CallResult.objects.filter(assignment=assignment))
-    per_agent_values: dict[str, Any] = {"calls": Count("id"), "appointments": Count("id", filter=appointment_filter())}
-    if recorded:
-        per_agent_values["handle"] = Avg(HANDLE_TIME_FIELD)
-    agents = [
-        AgentFigures(
-            username=row["agent__username"],
-            calls=row["calls"],
-            appointments=row["appointments"],
-            handle_seconds=row.get("handle"),
-        )
-        for row in notes.values("agent__username").annotate(**per_agent_values).order_by("agent__username")
-    ]
     status = dict(assignment.prospects.values_list("status").annotate(n=Count("id")).order_by())
     leased = Lease.objects.filter(assignment=assignment, expires_at__gt=now).count()
 
     return Figures(
         period=period,
-        calls=totals["calls"],
-        prospects_called=totals["prospects"],
+        calls=total["calls"],
+        prospects_called=prospects_called,
         reached=sum(by_result.get(r.pk, 0) for r in results if is_reached(r)),
         appointments=sum(by_result.get(r.pk, 0) for r in results if is_appointment(r)),
-        handle_seconds=totals.get("handle"),
+        handle_seconds=float(total["handle"]) if total["handle"] is not None else None,
         per_hour=[(h, hours.get(h, 0)) for h in range(24)],
         per_day=[(d, days.get(d, 0)) for d in period.days],
         per_result=[(r, by_result.get(r.pk, 0)) for r in results],
