@@ -403,6 +403,13 @@ CELERY_BEAT_SCHEDULE["privacy-remind-officers-of-request-deadlines-daily"] = {
     "schedule": crontab(hour=7, minute=0),
 }
 
+# R-NTK-3: active assignments whose end date has passed are set inactive (agents revoked) and
+# their supervisors notified. Hourly, so a missed midnight costs an hour, not a day.
+CELERY_BEAT_SCHEDULE["assignments-end-on-their-end-date-hourly"] = {
+    "task": "retention.assignment_end",
+    "schedule": crontab(minute=7),
+}
+
 # --- Upload limits (R-IMP-6) -----------------------------------------------------------
 # Checked before any parsing: the file size, then for .xlsx the number of zip entries and
 # the sum of their uncompressed sizes (zip bombs), then rows and columns.

@@ -76,7 +76,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     list_display = ["username", "role", "client", "is_privacy_officer", "confidentiality_signed_on", "is_active"]
     list_filter = ["role", "is_privacy_officer", "is_active"]
-    search_fields = ["username"]
+    search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Role"), {"fields": ["role", "client", "is_privacy_officer", "confidentiality_signed_on", "is_active"]}),

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
@@ -24,7 +24,7 @@ from apps.assignments.models import (
     ProcessorAgreementAcceptance,
 )
 from apps.clients.models import Client
-from apps.core.access import AGENT_PERMS, SUPERVISOR_PERMS
+from apps.core.access import AGENT_PERMS, SUPERVISOR_PERMS, AssignmentPerm
 from apps.core.errors import ServiceError
 
 # The results a new assignment starts with; supervisors adapt the list per assignment.
@@ -142,12 +142,86 @@ def assignment_set_active(*, assignment: Assignment, active: bool, actor: Any = 
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if active:
         _require_accepted_agreement(assignment)
+        if assignment.ends_on is not None and assignment.ends_on < timezone.localdate():
+            # The clock rule would end it again within the hour (`assignment_end`).
+            raise ServiceError(_("This assignment ended on its end date; set a later end date first."))
     else:
         Lease.objects.filter(assignment=assignment).delete()
     if assignment.is_active != active:
         assignment.is_active = active
         assignment.save(update_fields=["is_active"])
     return assignment
+
+
+def assignment_ended_text(*, assignment_name: str, ended_on: dt.date) -> str:
+    """The notice to the supervisors of an assignment the clock rule ended (in the app and by email)."""
+    return _(
+        "Assignment %(assignment)s reached its end date (%(date)s) and is now inactive: its agents no "
+        "longer have access to it. Set a later end date and activate it again to continue."
+    ) % {"assignment": assignment_name, "date": formats.date_format(ended_on, "SHORT_DATE_FORMAT")}
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, now: dt.datetime, actor: Any = None) -> bool:
+    """End an active assignment whose end date has passed (the clock rule `assignment_end`):
+    set it inactive, which revokes its agents at once (R-NTK-3), and notify its supervisors,
+    in the app and by email (after the commit). Returns False when there was nothing to do
+    (not active, or its end date moved meanwhile): safe to run twice."""
+    from apps.assignments.selectors import assignment_users_with
+    from apps.assignments.tasks import assignment_ended_notify
+    from apps.core.enqueue import enqueue_on_commit
+    from apps.retention.models import Notice, NoticeKind
+
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    today = timezone.localdate(now)
+    if not locked.is_active or locked.ends_on is None or locked.ends_on >= today:
+        return False
+    assignment_set_active(assignment=locked, active=False, actor=actor)
+    supervisors = assignment_users_with(assignment=locked, perm=AssignmentPerm.SUPERVISE).filter(is_active=True)
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                recipient=user,
+                assignment=locked,
+                kind=NoticeKind.ASSIGNMENT_ENDED,
+                day=locked.ends_on,
+                count=1,
+                created_at=now,
+            )
+            for user in supervisors
+        ],
+        ignore_conflicts=True,  # one notice per end date, however often the rule runs
+    )
+    enqueue_on_commit(assignment_ended_notify, str(locked.pk))
+    return True
+
+
+def assignment_ended_notices_email(*, assignment_id: Any, now: dt.datetime | None = None) -> int:
+    """Email the supervisors their not yet emailed "assignment ended" notices of one
+    assignment, in the site's language; return the number of messages. Each notice is
+    marked in the transaction that sends it (at least once: a crash between sending and
+    marking sends it again)."""
+    from django.core.mail import send_mail
+
+    from apps.retention.models import Notice, NoticeKind
+
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.select_for_update(of=("self",))
+            .filter(assignment_id=assignment_id, kind=NoticeKind.ASSIGNMENT_ENDED, emailed_at__isnull=True)
+            .select_related("recipient", "assignment")
+            .order_by("recipient_id")
+        )
+        for notice in notices:
+            if notice.recipient.email and notice.recipient.is_active:
+                with translation.override(settings.LANGUAGE_CODE):
+                    body = assignment_ended_text(assignment_name=notice.assignment.name, ended_on=notice.day)
+                    send_mail(_("Assignment ended"), body, None, [notice.recipient.email])
+                sent += 1
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
+    return sent
 
 
 @transaction.atomic

@@ -26,6 +26,8 @@ def assignment_detail(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "results": assignment.results.all(),
         "can_supervise": AssignmentPerm.SUPERVISE in perms,
         "can_download": AssignmentPerm.DOWNLOAD in perms,  # the client's users only (policy §3)
+        # The live board is the staff's (access.get_assignment_to_oversee, R-SUP-1).
+        "can_oversee": AssignmentPerm.SUPERVISE in perms and request.user.role != Role.CLIENT,
     }
     if AssignmentPerm.SUPERVISE in perms:
         counts = dict(assignment.prospects.values_list("status").annotate(n=Count("id")))

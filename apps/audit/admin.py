@@ -12,4 +12,6 @@ class AccessLogEntryAdmin(AdministratorsReadOnlyAdmin):
     list_display = ["at", "actor_id", "action", "object_type", "object_id", "object_count", "assignment_id"]
     list_filter = ["action", "object_type"]
     date_hierarchy = "at"
+    # Ids are searched whole: a user, an object (a prospect's or person's id), a page.
+    search_fields = ["=actor_id", "=object_id", "object_type", "via"]
     ordering = ["-at"]

@@ -12,6 +12,9 @@ class AccessAction(models.TextChoices):
     LIST = "list", _("Listed")
     DOWNLOAD = "download", _("Downloaded")
     ADMIN_VIEW = "admin_view", _("Viewed in the admin")
+    # A supervisor's acts on the live board (R-SUP-1): ids of the prospects concerned.
+    RELEASE = "release", _("Lease released by a supervisor")
+    REASSIGN = "reassign", _("Callbacks reassigned by a supervisor")
 
 
 class AccessLogEntry(models.Model):

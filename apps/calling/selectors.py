@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, QuerySet
-from django.db.models.functions import JSONObject, TruncDate
+from django.db.models import OuterRef, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,43 +119,6 @@ def call_note_list(*, user: Any, assignment: Assignment, ordering: str | None = 
         .filter(assignment=assignment)
         .select_related("company", "result", "agent")
         .order_by(*NOTE_ORDERINGS[ordering], "id")
-    )
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    by_status: list[tuple[str, int]]
-    by_result: list[tuple[str, int]]
-    calls_per_agent_per_day: list[dict[str, Any]]
-    leased: int
-
-
-def assignment_progress(*, assignment: Assignment, days: int = 31) -> Progress:
-    """A supervisor's view of an assignment: prospects by status and by last result, and
-    calls per agent per day over the last `days`. Aggregates only: five queries whatever the size."""
-    since = timezone.now() - dt.timedelta(days=days)
-    by_status = dict(assignment.prospects.values_list("status").annotate(n=Count("id")).order_by())
-    by_result = dict(
-        assignment.prospects.filter(last_result__isnull=False)
-        .values_list("last_result")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    results = list(CallResult.objects.filter(assignment=assignment))
-    calls = (
-        CallNote.objects.filter(assignment=assignment, created_at__gte=since)
-        .annotate(day=TruncDate("created_at"))
-        .values("day", "agent__username")
-        .annotate(calls=Count("id"))
-        .order_by("-day", "agent__username")
-    )
-    return Progress(
-        total=sum(by_status.values()),
-        by_status=[(label, by_status.get(value, 0)) for value, label in ProspectStatus.choices],
-        by_result=[(r.label, by_result.get(r.pk, 0)) for r in results],
-        calls_per_agent_per_day=list(calls),
-        leased=Lease.objects.filter(assignment=assignment, expires_at__gt=timezone.now()).count(),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.calling import views
+from apps.calling import views, views_supervisor
 
 app_name = "calling"
 urlpatterns = [
@@ -8,7 +8,11 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/next/", views.next_prospect, name="next"),
     path("assignments/<uuid:assignment_id>/contacts/", views.contacts, name="contacts"),
     path("assignments/<uuid:assignment_id>/notes/", views.notes, name="notes"),
-    path("assignments/<uuid:assignment_id>/progress/", views.progress, name="progress"),
+    path("assignments/<uuid:assignment_id>/progress/", views_supervisor.progress, name="progress"),
+    # The supervisor's live board (R-SUP-1) and its two acts.
+    path("assignments/<uuid:assignment_id>/board/", views_supervisor.board, name="board"),
+    path("assignments/<uuid:assignment_id>/board/release/", views_supervisor.board_release, name="board-release"),
+    path("assignments/<uuid:assignment_id>/board/reassign/", views_supervisor.board_reassign, name="board-reassign"),
     path("prospects/<uuid:prospect_id>/", views.screen, name="screen"),
     path("prospects/<uuid:prospect_id>/call/", views.record_call, name="call"),
     path("prospects/<uuid:prospect_id>/callback/", views.callback_take, name="callback-take"),

@@ -25,7 +25,7 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.forms import CallForm, PersonForm
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
-from apps.calling.selectors import NOTE_ORDERINGS, assignment_progress, call_note_list, call_screen, own_callbacks
+from apps.calling.selectors import NOTE_ORDERINGS, call_note_list, call_screen, own_callbacks
 from apps.calling.services import call_note_create, person_add_to_prospect, person_left_company
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
@@ -336,19 +336,4 @@ def notes(request: HttpRequest, assignment_id: str) -> HttpResponse:
     sorts = [(key, reverse("calling:notes", args=[assignment.pk]) + f"?ordering={key}") for key in NOTE_ORDERINGS]
     return render(
         request, "calling/notes.html", {"assignment": assignment, "page": page, "ordering": ordering, "sorts": sorts}
-    )
-
-
-@require_GET
-@login_required
-def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
-    """Progress of an assignment for those who supervise it: counts only."""
-    assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.SUPERVISE)
-    access_log_record(
-        actor=request.user, action=AccessAction.VIEW, obj=assignment, assignment_id=assignment.pk, request=request
-    )
-    return render(
-        request,
-        "calling/progress.html",
-        {"assignment": assignment, "progress": assignment_progress(assignment=assignment)},
     )

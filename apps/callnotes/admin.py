@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.callnotes.models import CallNote
-from apps.core.admin import ScopedModelAdmin
+from apps.core.admin import AssignmentListFilter, ScopedModelAdmin
 from apps.core.admin_site import admin_site
 
 
@@ -18,6 +18,9 @@ class CallNoteAdmin(ScopedModelAdmin):
     list_display = ["created_at", "company_name", "result_label", "agent", "assignment"]
     list_select_related = ["company", "result", "agent", "assignment"]
     sortable_by = ["created_at", "company_name", "result_label"]
+    list_filter = [AssignmentListFilter]
+    # The company's name only: the note's text is never searched (R-NOTE-1).
+    search_fields = ["company__name"]
     ordering = ["-created_at"]
     fields = ["assignment", "company", "agent", "result", "created_at", "text"]
 

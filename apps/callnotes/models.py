@@ -67,6 +67,9 @@ class CallNote(models.Model):
             models.Index(fields=["assignment", "-created_at"], name="callnote_assignment_date_idx"),
             # Earlier notes on the call screen: WHERE prospect_id = ? ORDER BY created_at
             models.Index(fields=["prospect", "created_at"], name="callnote_prospect_idx"),
+            # The live board's last call of each agent (R-SUP-1):
+            # WHERE agent_id = ? AND assignment_id = ? ORDER BY created_at DESC LIMIT 1
+            models.Index(fields=["agent", "assignment", "-created_at"], name="callnote_agent_last_call_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from apps.core.admin_site import admin_site
 @admin.register(Client, site=admin_site)
 class ClientAdmin(ScopedModelAdmin):
     list_display = ["name", "kvk_number", "created_at"]
-    search_fields = ["name"]
+    search_fields = ["name", "kvk_number"]
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[str], dict[str, int], set, list]:
         """The client's assignments go the way R-EXP-3 says (the service owns the cascade)."""
@@ -39,6 +39,7 @@ class ClientContactAdmin(ScopedModelAdmin):
     list_display = ["last_name", "first_name", "job_title", "client"]
     list_select_related = ["client"]
     list_filter = ["client"]
+    search_fields = ["last_name", "first_name", "email", "client__name"]
     fields = [
         "client",
         "first_name",

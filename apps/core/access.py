@@ -376,6 +376,21 @@ def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm 
     return get_for_user(Assignment.objects.select_related("client"), user, assignment_id, perm=perm)
 
 
+def get_assignment_to_oversee(user: Any, assignment_id: Any, *, act: bool = False) -> Any:
+    """An assignment whose live board (who holds which prospect, idle agents; R-SUP-1) the
+    user may see: the staff who supervise it—its own supervisors and the administrators.
+    Its client's users hold "supervise" on their assignments, but the board shows our
+    staff's working day, not their data: 404 for them, as for everyone else outside.
+    Acting on the board (releasing a lease, reassigning callbacks: `act=True`) is for the
+    assignment's own supervisors: administrators, who look but do not run the floor, get 403."""
+    assignment = get_assignment_for_user(user, assignment_id, perm=AssignmentPerm.SUPERVISE)
+    if user.role not in (Role.SUPERVISOR, Role.ADMINISTRATOR):
+        raise Http404
+    if act and user.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    return assignment
+
+
 def get_assignment_to_download(user: Any, assignment_id: Any) -> Any:
     """An assignment whose database the user may download as a file: its client's users
     only. 404 for whoever may not see the database at all (the same as a missing id);

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.audit.models import AccessAction
@@ -23,6 +25,29 @@ class _DeclaredOrderingChangeList(ChangeList):
         if sortable is not None and field_name not in sortable:
             return None
         return super().get_ordering_field(field_name)
+
+
+class AssignmentListFilter(admin.SimpleListFilter):
+    """Filter by assignment, offering only the assignments the user may see (a plain
+    foreign-key filter would list every client's assignments: R-NTK-1). A value outside
+    them shows nothing, the same as an assignment without rows."""
+
+    title = _("assignment")
+    parameter_name = "assignment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from apps.assignments.models import Assignment
+
+        visible = Assignment.objects.visible_to(request.user).select_related("client").order_by("client__name", "name")
+        return [(str(a.pk), f"{a.client.name} – {a.name}") for a in visible]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {key for key, _label in self.lookup_choices}:
+            return queryset.none()
+        return queryset.filter(assignment_id=value)
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -52,6 +77,10 @@ class ScopedModelAdmin(admin.ModelAdmin):
         declared = {f for f in self.list_filter if isinstance(f, str)}
         if self.date_hierarchy:
             declared.add(self.date_hierarchy)
+        # A filter class of our own (AssignmentListFilter) reads its one parameter itself.
+        own = {f.parameter_name for f in self.list_filter if isinstance(f, type) and issubclass(f, SimpleListFilter)}
+        if lookup in own:
+            return True
         parts = lookup.split("__")
         if parts[0] not in declared:
             return False

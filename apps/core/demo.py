@@ -165,7 +165,8 @@ def _assignment(spec: DemoAssignment, client: Client, client_user: User) -> Assi
             description=spec.description,
             briefing=f"Stel je voor namens {client.name}.\nVraag naar de beslisser en peil de interesse.",
             starts_on=dt.date(2026, 1, 1) if spec.active else dt.date(2025, 3, 1),
-            ends_on=dt.date(2026, 12, 31) if spec.active else dt.date(2025, 12, 31),
+            # The active one has no end date: the clock rule would end it (R-NTK-3, assignment_end).
+            ends_on=None if spec.active else dt.date(2025, 12, 31),
         )
         assignment_services.processor_agreement_accept(assignment=assignment, actor=client_user, ip_address=None)
     if assignment.is_active != spec.active:

@@ -176,7 +176,12 @@ class Prospect(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ProspectStatus.choices, default=ProspectStatus.NEW)
     callback_at = models.DateTimeField(_("callback at"), null=True, blank=True)
     callback_agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("callback by"),
     )
     last_result = models.ForeignKey(
         "assignments.CallResult",

@@ -14,5 +14,6 @@ class JobRunAdmin(AdministratorsReadOnlyAdmin):
     list_display = ["rule", "started_at", "finished_at", "now", "dry_run", "status", "counts"]
     list_filter = ["rule", "status", "dry_run"]
     date_hierarchy = "started_at"
+    search_fields = ["rule"]
     ordering = ["-started_at"]
     readonly_fields = ["rule", "started_at", "finished_at", "now", "dry_run", "status", "counts", "error"]

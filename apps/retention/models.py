@@ -72,6 +72,9 @@ class NoticeKind(models.TextChoices):
     # To a client's users (R-DSR-4, R-CON-1): persons of an assignment erased on request
     # or after withdrawing consent. A count only: no copy of the person remains.
     PERSONS_ERASED = "persons_erased", _("Contact persons erased")
+    # To the supervisors of an assignment that reached its end date and was set inactive
+    # (`apps.assignments.rules.assignment_end`); emailed by its own task, not the flag job's.
+    ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
 
 
 class Notice(models.Model):

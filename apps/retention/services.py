@@ -95,6 +95,10 @@ def client_notices_add(*, kind: NoticeKind, counts: Mapping[Any, int], now: dt.d
 
 
 def notice_text(notice: Notice, assignment_name: str) -> str:
+    if notice.kind == NoticeKind.ASSIGNMENT_ENDED:
+        from apps.assignments.services import assignment_ended_text
+
+        return assignment_ended_text(assignment_name=assignment_name, ended_on=notice.day)
     values = {"count": notice.count, "assignment": assignment_name}
     if notice.kind == NoticeKind.PERSONS_ERASED:
         text = ngettext(
@@ -126,14 +130,19 @@ def notices_email(*, now: dt.datetime) -> int:
     number of messages. A notice is marked once its message is sent (at least once: a
     crash between sending and marking sends it again the next run)."""
     sent = 0
+    # The verification notices only: other kinds are emailed by their own senders.
+    to_verify = [NoticeKind.PERSONS_TO_VERIFY, NoticeKind.COMPANIES_TO_VERIFY]
     recipient_ids = (
-        Notice.objects.filter(emailed_at__isnull=True).values_list("recipient_id", flat=True).distinct().order_by()
+        Notice.objects.filter(emailed_at__isnull=True, kind__in=to_verify)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
     for recipient_id in list(recipient_ids):
         with transaction.atomic():
             notices = list(
                 Notice.objects.select_for_update(of=("self",))
-                .filter(recipient_id=recipient_id, emailed_at__isnull=True)
+                .filter(recipient_id=recipient_id, emailed_at__isnull=True, kind__in=to_verify)
                 .select_related("recipient")
                 .order_by("assignment_id", "kind")
             )

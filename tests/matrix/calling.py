@@ -13,6 +13,7 @@ from tests.matrix import ADMINS, SEES_TARGET_ASSIGNMENT, Row, expect, only, page
 AGENTS_ON_TARGET = {"agent_with_lease", "agent_without_lease"}
 SUPERVISES_TARGET = {"client_same_tenant", "supervisor"} | ADMINS
 LEASE_HOLDER = {"agent_with_lease"}
+OVERSEES_TARGET = {"supervisor"} | ADMINS
 # SPEC §5: verify / left-company by the agent holding the lease, the client and the supervisor.
 EDITS_TARGET_PERSON = {"agent_with_lease", "client_same_tenant", "supervisor"}
 
@@ -46,6 +47,25 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("calling:progress", args=[w.assignment.pk]),
         get=only(SUPERVISES_TARGET, 200, 404, anonymous=302),
         post=expect(405),
+    ),
+    # The live board (R-SUP-1): the staff who supervise the assignment look (its supervisor,
+    # the administrators); the client's users hold "supervise" but not the staff's working
+    # day: 404 like everyone else outside. Only the assignment's supervisor acts: an empty
+    # form is refused with 400; administrators, who may look, get 403.
+    "calling:board": Row(
+        lambda w: reverse("calling:board", args=[w.assignment.pk]),
+        get=only(OVERSEES_TARGET, 200, 404, anonymous=302),
+        post=expect(405),
+    ),
+    "calling:board-release": Row(
+        lambda w: reverse("calling:board-release", args=[w.assignment.pk]),
+        get=expect(405),
+        post=only({"supervisor"}, 400, 404, anonymous=302) | dict.fromkeys(ADMINS, 403),
+    ),
+    "calling:board-reassign": Row(
+        lambda w: reverse("calling:board-reassign", args=[w.assignment.pk]),
+        get=expect(405),
+        post=only({"supervisor"}, 400, 404, anonymous=302) | dict.fromkeys(ADMINS, 403),
     ),
     "calling:screen": Row(
         lambda w: reverse("calling:screen", args=[w.prospect.pk]),
