@@ -499,6 +499,21 @@ def _cluster(cursor: Any, clusters: _Clusters) -> None:
         copy.write("".join(batch))
     cursor.execute("UPDATE import_staging s SET cluster = m.root FROM import_cluster m WHERE s.node = m.node")
     cursor.execute("DROP TABLE import_cluster")
+    # A row with nothing but the name joins the file's company of that name when the file
+    # has exactly one (with a postcode, a website, …); with several, the name alone cannot say.
+    name_only = "s.kvk = '' AND s.website_domain = '' AND s.postcode = '' AND (s.address_key = '' OR s.city_key = '')"
+    only_one = f"""(SELECT s.name_normalised, min(s.cluster) AS cluster FROM import_staging s WHERE NOT ({name_only})
+                    GROUP BY s.name_normalised HAVING count(DISTINCT s.cluster) = 1)"""  # noqa: S608
+    cursor.execute(
+        f"""SELECT count(DISTINCT s.cluster) FROM import_staging s JOIN {only_one} t
+            ON t.name_normalised = s.name_normalised WHERE {name_only}"""  # noqa: S608
+    )
+    if joined := cursor.fetchone()[0]:
+        clusters.merged["name"] += joined
+        cursor.execute(
+            f"""UPDATE import_staging s SET cluster = t.cluster FROM {only_one} t
+                WHERE t.name_normalised = s.name_normalised AND {name_only}"""  # noqa: S608
+        )
     # Rows of a company without a KvK number of their own carry their company's (one at most).
     cursor.execute(
         """UPDATE import_staging s SET cluster_kvk = t.kvk

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.assignments.models import Assignment
 from apps.imports.models import ImportIssue, ImportJob, IssueKind
@@ -120,33 +121,21 @@ def import_merge_lines(*, job: ImportJob) -> list[str]:
     def why(counts: dict[str, int]) -> str:
         return ", ".join(f"{MERGE_KEYS[k]} {counts[k]}" for k in MERGE_KEYS if counts.get(k))
 
+    # Plain gettext, no plurals (the Dutch table, locale/nl.py, has none): "label: count".
     in_file = merges.get("file") or {}
     if total := sum(in_file.values()):
         lines.append(
-            ngettext(
-                "%(count)d row merged with another row of this file (the same company): %(why)s.",
-                "%(count)d rows merged with another row of this file (the same company): %(why)s.",
-                total,
-            )
+            _("Rows merged with another row of this file (the same company): %(count)d (%(why)s).")
             % {"count": total, "why": why(in_file)}
         )
     existing = merges.get("existing") or {}
     if total := sum(existing.values()):
         lines.append(
-            ngettext(
-                "%(count)d row merged into a company already known: %(why)s.",
-                "%(count)d rows merged into companies already known: %(why)s.",
-                total,
-            )
-            % {"count": total, "why": why(existing)}
+            _("Rows merged into companies already known: %(count)d (%(why)s).") % {"count": total, "why": why(existing)}
         )
     if total := merges.get("assignment") or 0:
         lines.append(
-            ngettext(
-                "%(count)d row named a company already in this assignment; its record was completed, not doubled.",
-                "%(count)d rows named companies already in this assignment; their records were completed, not doubled.",
-                total,
-            )
+            _("Rows naming a company already in this assignment, its record completed and not doubled: %(count)d.")
             % {"count": total}
         )
     return lines

@@ -36,7 +36,7 @@ from apps.core.access import (
 from apps.core.errors import ServiceError
 from apps.core.net import client_ip
 from apps.imports import mapping as mapping_rules
-from apps.imports import selectors
+from apps.imports import pipeline, selectors
 from apps.imports.api import export_response
 from apps.imports.forms import (
     ConfirmDeleteForm,
@@ -48,7 +48,6 @@ from apps.imports.forms import (
 )
 from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportJob, ImportStatus
-from apps.imports.pipeline import ROW_ERRORS_SHOWN
 from apps.imports.records import prospect_record_update, to_verify_message
 from apps.imports.services import (
     import_job_confirm,
@@ -207,11 +206,11 @@ def import_report(request: HttpRequest, import_id: str) -> HttpResponse:
     writer.writerow([])
     writer.writerow([_("Row"), _("Column"), _("Remark"), _("Reason")])
     shown = 0
-    for issue in selectors.import_issues(job=job, limit=ROW_ERRORS_SHOWN):
+    for issue in selectors.import_issues(job=job, limit=pipeline.ROW_ERRORS_SHOWN):
         writer.writerow([issue.row_number, issue.column, issue.kind, issue.reason])
         shown += 1
     if (more := max(0, (job.issues_total or len(job.row_errors)) - shown)) > 0:
-        writer.writerow([_("and %(count)d more (download the whole list)") % {"count": more}])
+        writer.writerow([_("… and %(count)d more (download the whole list)") % {"count": more}])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-report-{str(job.pk)[:8]}.csv"'
     return response

@@ -82,6 +82,21 @@ def test_six_rows_of_one_company_with_different_partial_keys_become_one_company(
     assert job.merges["file"] == {"kvk": 1, "domain": 1, "name_postcode": 1, "name_address": 1}
 
 
+def test_a_row_with_only_the_name_joins_the_one_company_of_that_name_in_the_file(world) -> None:
+    rows = [
+        ["Molen", "", "", "", "", "", "", "Jan", "Jansen"],
+        ["Molen BV", "", "", "", "", "1234 AB", "", "Jan", "Jansen"],
+        ["Kade", "", "", "", "", "", "", "", ""],
+        ["Kade", "", "", "", "", "1111 AA", "", "", ""],
+        ["Kade", "", "", "", "", "2222 BB", "", "", ""],  # two Kades with a postcode: the name cannot say
+    ]
+    job = run_import(world.assignment, _client(world), csv_bytes(rows, ADDRESS))
+    molen = Company.objects.get(name="Molen")
+    assert molen.postcode == "1234 AB" and Prospect.objects.get(company=molen).persons.count() == 1
+    assert Company.objects.filter(name="Kade").count() == 3
+    assert job.merges["file"] == {"name": 1}
+
+
 def test_rows_are_matched_to_the_shared_record_by_every_key_they_have(world) -> None:
     """An existing company known by its address only is found by a row with a KvK number
     and that address (the KvK number is filled in), and the report says why."""
@@ -119,11 +134,13 @@ def test_the_report_page_says_how_many_rows_were_merged_and_why(world) -> None:
     job = run_import(world.assignment, _client(world), csv_bytes(rows[:1], ADDRESS))
     http = world.client_for("client_same_tenant")
     page = http.get(f"/portal/imports/{job.pk}/").content.decode()
-    assert "1 row merged into a company already known: same KvK number 1" in page
-    assert "1 row named a company already in this assignment; its record was completed, not doubled." in page
+    assert "Rows merged into companies already known: 1 (same KvK number 1)." in page
+    assert "Rows naming a company already in this assignment, its record completed and not doubled: 1." in page
     first = world.assignment.imports.order_by("created_at").first()
     page = http.get(f"/portal/imports/{first.pk}/").content.decode()
-    assert "2 rows merged with another row of this file (the same company): same KvK number 1, same website 1" in page
+    assert (
+        "Rows merged with another row of this file (the same company): 2 (same KvK number 1, same website 1)." in page
+    )
 
 
 @pytest.mark.parametrize(
