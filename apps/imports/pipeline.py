@@ -49,7 +49,7 @@ from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 from apps.prospects.services import PersonCorrection, PersonIdentity, person_correction_share
 
 STAGING_COLUMNS = (
-    "row_number", "node", "name", "name_normalised", "kvk", "street", "house_number", "address_key", "postcode",
+    "row_number", "node", "cluster", "cluster_kvk", "name", "name_normalised", "kvk", "street", "house_number", "address_key", "postcode",
     "city", "city_key", "country", "company_phone", "website", "website_domain", "industry", "employees",
     "first_name", "tussenvoegsel", "last_name", "surname_key", "job_title", "email", "person_phone", "has_person",
     "person_key", "email_hash", "phone_hash", "name_hash", "extra",
@@ -461,7 +461,8 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                 if warning:
                     issues.append((number, None, IssueKind.WARNING, warning))
                 node = clusters.add(keys, row[2])
-                lines.append(_copy_line(number, (node, *row)))
+                # Each row starts as its own company (cluster = node) with its own KvK number.
+                lines.append(_copy_line(number, (node, node, row[2], *row)))
                 if len(lines) == CHUNK:
                     copy.write("".join(lines))
                     lines.clear()
@@ -487,7 +488,6 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
 
 def _cluster(cursor: Any, clusters: _Clusters) -> None:
     """Every row gets its company's first row as `cluster` (the file's own merging)."""
-    cursor.execute("UPDATE import_staging SET cluster = node")
     cursor.execute("CREATE TEMP TABLE import_cluster (node int PRIMARY KEY, root int) ON COMMIT DROP")
     with cursor.copy("COPY import_cluster (node, root) FROM STDIN") as copy:
         batch: list[str] = []
@@ -518,7 +518,7 @@ def _cluster(cursor: Any, clusters: _Clusters) -> None:
     cursor.execute(
         """UPDATE import_staging s SET cluster_kvk = t.kvk
            FROM (SELECT cluster, max(kvk) AS kvk FROM import_staging GROUP BY cluster HAVING max(kvk) <> '') t
-           WHERE s.cluster = t.cluster"""
+           WHERE s.kvk = '' AND s.cluster = t.cluster"""
     )
 
 
