@@ -49,10 +49,10 @@ from apps.prospects.models import Company, Person, Prospect, ProspectPerson
 from apps.prospects.services import PersonCorrection, PersonIdentity, person_correction_share
 
 STAGING_COLUMNS = (
-    "row_number", "node", "cluster", "cluster_kvk", "name", "name_normalised", "kvk", "street", "house_number", "address_key", "postcode",
-    "city", "city_key", "country", "company_phone", "website", "website_domain", "industry", "employees",
-    "first_name", "tussenvoegsel", "last_name", "surname_key", "job_title", "email", "person_phone", "has_person",
-    "person_key", "email_hash", "phone_hash", "name_hash", "extra",
+    "row_number", "node", "cluster", "cluster_kvk", "name", "name_normalised", "kvk", "street", "house_number",
+    "address_key", "postcode", "city", "city_key", "country", "company_phone", "website", "website_domain",
+    "industry", "employees", "first_name", "tussenvoegsel", "last_name", "surname_key", "job_title", "email",
+    "person_phone", "has_person", "person_key", "email_hash", "phone_hash", "name_hash", "extra",
 )  # fmt: skip
 
 MAX_LENGTHS = {
