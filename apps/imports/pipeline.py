@@ -626,18 +626,19 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
         run(propagate)
     # The name alone, only among the companies already in this assignment (never a second
     # record of the client's own company; too weak a key for the shared records), unless a
-    # KvK number, postcode or website says it is another.
+    # KvK number, postcode, website or city says it is another.
     if run(f"""UPDATE import_staging s SET company_id = m.id, company_match = 'name'
-            FROM (SELECT DISTINCT ON (c.name_normalised) c.name_normalised, c.id, c.kvk_number, c.postcode,
-                         c.website_domain
-                  FROM {prospect} pr JOIN {company} c ON c.id = pr.company_id
-                  WHERE pr.assignment_id = %(assignment)s AND c.name_normalised IN (
-                      SELECT name_normalised FROM import_staging WHERE company_id IS NULL)
-                  ORDER BY c.name_normalised, pr.created_at, c.id) m
-            WHERE s.company_id IS NULL AND s.name_normalised = m.name_normalised
-              AND (s.cluster_kvk = '' OR m.kvk_number = '')
-              AND (s.postcode = '' OR m.postcode = '' OR s.postcode = m.postcode)
-              AND (s.website_domain = '' OR m.website_domain = '' OR s.website_domain = m.website_domain)"""):  # noqa: S608
+            FROM (SELECT DISTINCT ON (u.node) u.node, c.id
+                  FROM import_staging u JOIN {company} c ON c.name_normalised = u.name_normalised
+                  JOIN {prospect} pr ON pr.company_id = c.id AND pr.assignment_id = %(assignment)s
+                  WHERE u.company_id IS NULL
+                    AND (u.cluster_kvk = '' OR c.kvk_number = '')
+                    AND (u.postcode = '' OR c.postcode = '' OR u.postcode = c.postcode)
+                    AND (u.website_domain = '' OR c.website_domain = '' OR u.website_domain = c.website_domain)
+                    AND (u.city_key = '' OR c.city = ''
+                         OR u.city_key = regexp_replace(lower(c.city), '[^a-z0-9]+', '', 'g'))
+                  ORDER BY u.node, pr.created_at, c.id) m
+            WHERE s.node = m.node"""):  # noqa: S608
         run(propagate)
     # New ids derived from the cluster (not gen_random_uuid(), which a nested loop would
     # evaluate once per row): every row of one company gets the same new company.

@@ -57,7 +57,14 @@ def test_the_name_alone_never_matches_another_assignments_or_a_different_company
     other = csv_bytes([["Visser", "1111 AA", ""]], ["Bedrijfsnaam", "Postcode", "Website"])
     job = run_import(world.assignment, _client(world), other)
     assert (job.companies_new, job.companies_matched) == (1, 0)  # another postcode: another Visser
-    assert Prospect.objects.filter(assignment=world.assignment, company__name="Visser").count() == 2
+    Company.objects.filter(name="Visser", postcode="1111 AA").update(city="Delft")
+    elsewhere = csv_bytes([["Visser", "Zwolle"]], ["Bedrijfsnaam", "Plaats"])
+    job = run_import(world.assignment, _client(world), elsewhere)
+    assert (job.companies_new, job.companies_matched) == (0, 1)  # the Visser without a city: filled in
+    elsewhere = csv_bytes([["Visser", "Arnhem"]], ["Bedrijfsnaam", "Plaats"])
+    job = run_import(world.assignment, _client(world), elsewhere)
+    assert (job.companies_new, job.companies_matched) == (1, 0)  # another city: another Visser
+    assert Prospect.objects.filter(assignment=world.assignment, company__name="Visser").count() == 3
     assert Company.objects.filter(name="Visser", postcode="9999 ZZ", website_domain="visser.nl").count() == 1
 
 
