@@ -223,8 +223,11 @@ def _prepare(
     dropped: list[ValueDropped] = []
 
     def keep(field: str, check: Callable[[str], Any], default: Any = "") -> Any:
+        value = values.get(field, "")
+        if not value:
+            return default
         try:
-            return check(values.get(field, ""))
+            return check(value)
         except ValueDropped as exc:
             dropped.append(exc)
         except ValueError:
@@ -247,10 +250,8 @@ def _prepare(
     postcode = keep("postcode", lambda v: normalise.postcode(v, country or "NL"))
     company_phone = keep("company_phone", lambda v: _phone(v, "company_phone"))
     person_phone = keep("person_phone", lambda v: _phone(v, "person_phone"))
-    website = values.get("website", "")
-    domain = keep("website", lambda v: _domain(website))
-    if not domain:
-        website = ""
+    domain = keep("website", _domain)
+    website = values.get("website", "") if domain else ""
     employees = keep("employees", _employees, None)
     email = keep("email", _email)
     first_name = _collapse(values.get("first_name", ""))

@@ -225,9 +225,14 @@ def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None,
     person.verified_at = now
     person.save()
     Difference.objects.filter(person=person).delete()
+    # "de Vries" split into tussenvoegsel "de" and last name "Vries" is the same name: no
+    # correction of another client's "de Vries" (which would lose its "de").
+    same_surname = before.last_name.strip().lower() == person.surname.lower()
     person_correction_share(
         corrections=[
-            PersonCorrection(before, field, old[field], getattr(person, field)) for field in SHARED_PERSON_FIELDS
+            PersonCorrection(before, field, old[field], getattr(person, field))
+            for field in SHARED_PERSON_FIELDS
+            if not (same_surname and field in ("last_name", "tussenvoegsel"))
         ],
         now=now,
     )

@@ -171,3 +171,44 @@ def test_the_api_reports_merges_and_the_count_of_all_remarks(world) -> None:
     assert data["merges"] == {"file": {"kvk": 1}, "existing": {}, "assignment": 0}
     assert (data["issues_total"], data["values_dropped"], data["rows_rejected"]) == (1, 1, 0)
     assert Prospect.objects.filter(assignment=world.assignment, company__kvk_number="12345678").count() == 1
+
+
+def test_the_privacy_lookup_and_suppression_know_the_tussenvoegsel(world) -> None:
+    """The privacy officer finds "Jan van der Berg" typed as one name (R-DSR-3), and the
+    erasure suppresses the full name so that a later file with "van der Berg" in one column
+    is refused (R-IMP-5)."""
+    from apps.privacy.hashing import IdentifierHashes
+    from apps.privacy.models import SuppressionEntry
+    from apps.prospects.services import DeletionReason, person_delete
+
+    prospect = factories.ProspectFactory(assignment=world.assignment)
+    person = factories.PersonFactory(
+        client=world.acme, company=prospect.company, first_name="Jan", tussenvoegsel="van der", last_name="Berg",
+        email="", phone="",
+    )  # fmt: skip
+    prospect.persons.add(person)
+    dsr = factories.DataSubjectRequestFactory(confirmed=True, name="Jan van der Berg", email="jvdb@x.example", phone="")
+    found = world.client_for("privacy_officer").get(reverse("privacy_case:lookup", args=[dsr.pk])).context["found"]
+    assert person in found.persons.rows
+    hashes = IdentifierHashes.of(first_name="Jan", last_name="van der Berg", company_name=prospect.company.name)
+    SuppressionEntry.objects.create(name_company_hash=hashes.name_company, reason="erasure")
+    person_delete(person=person, reason=DeletionReason.LEFT_COMPANY)
+    row = [[prospect.company.name, prospect.company.kvk_number, "Jan", "Van der Berg"]]
+    job = run_import(
+        world.assignment, _client(world), csv_bytes(row, ["Bedrijfsnaam", "KvK", "Voornaam", "Achternaam"])
+    )
+    assert (job.persons_suppressed, job.persons_new) == (1, 0)
+
+
+def test_an_agent_adding_a_person_with_tussenvoegsel_finds_the_clients_own_record(world) -> None:
+    from apps.calling.services import person_add_to_prospect
+
+    existing = factories.PersonFactory(
+        client=world.acme, company=world.prospect.company, first_name="Els", tussenvoegsel="", last_name="de Vries",
+        email="",
+    )  # fmt: skip
+    person = person_add_to_prospect(
+        prospect=world.prospect, actor=world.users["agent_with_lease"], first_name="els", tussenvoegsel="de",
+        last_name="Vries", job_title="Inkoper",
+    )  # fmt: skip
+    assert person.pk == existing.pk and person.job_title == "Inkoper"
