@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.assignments.services import assignment_delete, processor_agreement_accept
 from apps.audit.models import AccessAction
 from apps.audit.selectors import access_rows, prospect_access_history
-from apps.audit.services import access_log_shown
+from apps.audit.services import access_log_record, access_log_shown
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -228,6 +228,10 @@ def import_issues(request: HttpRequest, import_id: str) -> HttpResponse:
     client's users only, like every download (policy §3). Row numbers, columns and reasons;
     no value of the file (R-DEL-1)."""
     job = get_import_to_download(request.user, import_id)
+    # Every download is logged (R-LOG-1), this one too though it holds no personal data.
+    access_log_record(
+        actor=request.user, action=AccessAction.DOWNLOAD, obj=job, assignment_id=job.assignment_id, request=request
+    )
     writer = csv.writer(_Echo(), delimiter=";")
 
     def lines():  # type: ignore[no-untyped-def]
