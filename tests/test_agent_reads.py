@@ -71,6 +71,7 @@ def test_the_verify_api_answers_each_audience_its_own_view(world: World) -> None
     assert agent.json() == {
         "id": str(person.pk),
         "first_name": person.first_name,
+        "tussenvoegsel": person.tussenvoegsel,
         "last_name": person.last_name,
         "job_title": person.job_title,
         "email": person.email,  # verified just now: no longer hidden
@@ -79,7 +80,8 @@ def test_the_verify_api_answers_each_audience_its_own_view(world: World) -> None
     }
     client = _api(world, "client_same_tenant").post(reverse("api:person-verify", args=[person.pk]), {}, format="json")
     assert set(client.json()) == {
-        "id", "first_name", "last_name", "job_title", "email", "phone", "legal_basis", "verified_at",
+        "id", "first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone", "legal_basis",
+        "verified_at",
     }  # fmt: skip
 
 

@@ -52,6 +52,7 @@ def test_flagged_person_contact_details_are_absent_from_the_api_until_verified(w
     assert response.json()["persons"][0] == {
         "id": str(person.pk),
         "first_name": person.first_name,
+        "tussenvoegsel": person.tussenvoegsel,
         "last_name": person.last_name,
         "job_title": person.job_title,
         "email": None,

@@ -17,7 +17,7 @@ def test_bad_postcode_is_a_clear_error() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("020-1234567", "+31201234567"), ("06 12345678", "+31612345678"), ("+32 2 123 45 67", "+3221234567")],
+    [("020-1234567", "+31201234567"), ("06 12345678", "+31612345678"), ("+32 2 555 12 12", "+3225551212")],
 )
 def test_phone_to_e164_with_region_nl(raw: str, expected: str) -> None:
     assert normalise.phone(raw) == expected
@@ -34,6 +34,20 @@ def test_kvk_gets_its_leading_zeros_back() -> None:
     assert normalise.kvk("12.34.56.78") == "12345678"
     with pytest.raises(ValueError):
         normalise.kvk("123456789")
+
+
+@pytest.mark.parametrize("short", ["123456", "12345", "1"])
+def test_kvk_numbers_shorter_than_seven_digits_are_refused_not_padded(short: str) -> None:
+    """Issue 12 #9: only one lost leading zero is restored; padding more names another company."""
+    with pytest.raises(ValueError):
+        normalise.kvk(short)
+
+
+@pytest.mark.parametrize("invalid", ["12345", "0123456789", "+31 6 1234", "+32 2 123 45 67"])
+def test_phone_numbers_must_be_valid_numbers(invalid: str) -> None:
+    """Issue 12 #9: `phonenumbers.is_valid_number`, not merely a possible length."""
+    with pytest.raises(ValueError):
+        normalise.phone(invalid)
 
 
 def test_company_name_key_ignores_legal_form_case_and_accents() -> None:

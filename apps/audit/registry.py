@@ -20,7 +20,7 @@ AUDITED: dict[str, dict] = {
     "assignments.CallResult": {},
     "assignments.ProcessorAgreement": {"mask_fields": ["accepted_ip"]},
     "prospects.Company": {},
-    "prospects.Person": {"mask_fields": [*PERSON_FIELDS, "source"]},
+    "prospects.Person": {"mask_fields": [*PERSON_FIELDS, "tussenvoegsel", "source"]},
     # The client's extra columns may hold anything, personal data included.
     "prospects.Prospect": {"mask_fields": ["extra"]},
     "prospects.ProspectPerson": {},

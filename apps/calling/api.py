@@ -88,6 +88,7 @@ class PersonInput(StrictInput):
     Any other field (a legal basis among them) is refused, not ignored."""
 
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    tussenvoegsel = serializers.CharField(required=False, allow_blank=True, max_length=30)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     job_title = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)

@@ -33,6 +33,7 @@ class PersonForm(forms.Form):
     flagged person can be confirmed without their hidden details ever being shown."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
     email = forms.CharField(label=_("Direct email"), max_length=254, required=False)

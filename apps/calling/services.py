@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from apps.core.errors import ServiceError
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.selectors import is_suppressed
 from apps.prospects import normalise
-from apps.prospects.models import Lease, Person, Prospect, ProspectPerson, ProspectStatus
+from apps.prospects.models import Lease, Person, Prospect, ProspectPerson, ProspectStatus, full_name
 from apps.prospects.services import (
     DeletionReason,
     PersonIdentity,
@@ -94,6 +93,7 @@ def person_add_to_prospect(
     job_title: str = "",
     email: str = "",
     phone: str = "",
+    tussenvoegsel: str = "",
     now: dt.datetime | None = None,
 ) -> Person:
     """A contact person gathered during the call (R-CALL-2): linked to this prospect, hence
@@ -102,6 +102,8 @@ def person_add_to_prospect(
     are never looked at (R-IMP-4); refused when the person is on the suppression list."""
     now = now or timezone.now()
     first_name, last_name, job_title = first_name.strip(), last_name.strip(), job_title.strip()
+    tussenvoegsel = " ".join(tussenvoegsel.split())
+    surname = full_name("", tussenvoegsel, last_name)
     try:
         email = normalise.email(email) if email.strip() else ""
     except ValueError as exc:
@@ -113,19 +115,30 @@ def person_add_to_prospect(
     if not last_name and not email:
         raise ServiceError(_("A contact person needs at least a last name or an email address."))
     hashes = IdentifierHashes.of(
-        email=email, phone=phone, first_name=first_name, last_name=last_name, company_name=prospect.company.name
+        email=email, phone=phone, first_name=first_name, last_name=surname, company_name=prospect.company.name
     )
     if is_suppressed(hashes):
         raise ServiceError(_("This person asked not to be contacted. They cannot be added."))
 
-    match = (
-        Q(email=email)
-        if email
-        else Q(company=prospect.company, last_name__iexact=last_name, first_name__iexact=first_name)
-    )
     client_id = prospect.assignment.client_id
-    person = Person.objects.select_for_update().filter(match, client_id=client_id).order_by("created_at", "id").first()
-    given = {"first_name": first_name, "last_name": last_name, "job_title": job_title, "email": email, "phone": phone}
+    if email:
+        person = Person.objects.select_for_update().filter(email=email, client_id=client_id)
+        person = person.order_by("created_at", "id").first()
+    else:  # the full name at this company, the tussenvoegsel with the last name ("van der Berg")
+        candidates = Person.objects.select_for_update().filter(
+            company=prospect.company, client_id=client_id, first_name__iexact=first_name
+        )
+        person = next(
+            (p for p in candidates.order_by("created_at", "id") if p.surname.lower() == surname.lower()), None
+        )
+    given = {
+        "first_name": first_name,
+        "tussenvoegsel": tussenvoegsel,
+        "last_name": last_name,
+        "job_title": job_title,
+        "email": email,
+        "phone": phone,
+    }
     if person is None:
         person = Person.objects.create(
             client_id=client_id, company=prospect.company, source="call", verified_at=now, **given

@@ -453,6 +453,16 @@ def get_import_for_user(user: Any, import_id: Any) -> Any:
     return get_for_user(ImportJob.objects.select_related("assignment", "assignment__client"), user, import_id)
 
 
+def get_import_to_download(user: Any, import_id: Any) -> Any:
+    """An import whose whole list of remarks the user may take away as a file: as
+    `get_assignment_to_download`, the client's users only (404 for whoever cannot see the
+    import, 403 for the staff who see it in the application)."""
+    job = get_import_for_user(user, import_id)
+    if not may_download(user, job.assignment):
+        raise PermissionDenied
+    return job
+
+
 def get_prospect_to_manage(user: Any, prospect_id: Any) -> Any:
     """A prospect the user may edit or delete: the database holders of its assignment
     (client, supervisors, administrators), never an agent, even one holding the lease."""

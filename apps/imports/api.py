@@ -42,17 +42,33 @@ from apps.prospects.serializers import CompanyOutput, PersonOutput, database_con
 from apps.prospects.services import prospect_delete
 
 
+class ImportMergesOutput(serializers.Serializer):
+    """Rows that named a company another row or a known record already named (issue 12 #1),
+    counted by the key that joined them: kvk, domain, name_postcode, name_address, name."""
+
+    file = serializers.DictField(
+        child=serializers.IntegerField(), required=False, help_text="Rows merged with an earlier row of the file."
+    )
+    existing = serializers.DictField(
+        child=serializers.IntegerField(), required=False, help_text="Rows matched to a company already known."
+    )
+    assignment = serializers.IntegerField(
+        required=False, help_text="Rows naming a company already in this assignment (completed, not doubled)."
+    )
+
+
 class ImportOutput(serializers.ModelSerializer):
     assignment = serializers.UUIDField(source="assignment_id")
     progress = serializers.SerializerMethodField()
+    merges = ImportMergesOutput(read_only=True)
 
     class Meta:
         model = ImportJob
         fields = [
             "id", "assignment", "status", "file_format", "headers", "detected_mapping", "mapping", "progress",
             "rows_read", "rows_rejected", "companies_new", "companies_matched", "persons_new", "persons_matched",
-            "persons_conflicting", "persons_suppressed", "row_errors", "error", "created_at", "started_at",
-            "finished_at",
+            "persons_conflicting", "persons_suppressed", "row_errors", "issues_total", "values_dropped", "merges",
+            "error", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
 
     def get_progress(self, obj: ImportJob) -> int:
@@ -252,6 +268,7 @@ class PersonPatchInput(StrictInput):
 
     id = serializers.UUIDField()
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    tussenvoegsel = serializers.CharField(required=False, allow_blank=True, max_length=30)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     job_title = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)

@@ -51,7 +51,7 @@ def prospect_headers(assignment: Assignment) -> list[str]:
     return [
         _("Company name"), _("KvK number"), _("Street"), _("House number"), _("Postcode"), _("City"), _("Country"),
         _("Company phone"), _("Website"), _("Industry"), _("Number of employees"), _("Company status"),
-        _("First name"), _("Last name"), _("Job title"), _("Email"), _("Direct phone"),
+        _("First name"), _("Tussenvoegsel"), _("Last name"), _("Job title"), _("Email"), _("Direct phone"),
         _("Prospect status"), _("Callback at"), _("Last result"), _("Last called at"),
         *assignment.extra_columns,
     ]  # fmt: skip
@@ -66,6 +66,7 @@ def prospect_rows(assignment: Assignment) -> Iterator[list[str]]:
         Prospect.objects.filter(assignment=assignment)
         .annotate(
             p_first=F("person_links__person__first_name"),
+            p_tussenvoegsel=F("person_links__person__tussenvoegsel"),
             p_last=F("person_links__person__last_name"),
             p_title=F("person_links__person__job_title"),
             p_email=F("person_links__person__email"),
@@ -74,7 +75,8 @@ def prospect_rows(assignment: Assignment) -> Iterator[list[str]]:
         .values_list(
             "company__name", "company__kvk_number", "company__street", "company__house_number", "company__postcode",
             "company__city", "company__country", "company__phone", "company__website", "company__industry",
-            "company__employees", "company__status", "p_first", "p_last", "p_title", "p_email", "p_phone",
+            "company__employees", "company__status", "p_first", "p_tussenvoegsel", "p_last", "p_title", "p_email",
+            "p_phone",
             "status", "callback_at", "last_result__label", "last_called_at", "extra",
         )
         .order_by("company__name", "id", "p_last", "p_first")
@@ -84,7 +86,7 @@ def prospect_rows(assignment: Assignment) -> Iterator[list[str]]:
         values = list(row)
         extra = values.pop() or {}
         values[11] = str(company_status.get(values[11], values[11]))
-        values[17] = str(prospect_status.get(values[17], values[17]))
+        values[18] = str(prospect_status.get(values[18], values[18]))
         yield [_text(v) for v in values] + [str(extra.get(h, "")) for h in extra_columns]
 
 

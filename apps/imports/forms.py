@@ -42,6 +42,7 @@ class ProspectFilterForm(forms.Form):
 
 class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    tussenvoegsel = forms.CharField(label=_("Tussenvoegsel"), max_length=30, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
     email = forms.CharField(label=_("Email"), max_length=254, required=False)

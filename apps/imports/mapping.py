@@ -29,12 +29,16 @@ FIELDS: dict[str, object] = {
     "industry": gettext_lazy("Industry"),
     "employees": gettext_lazy("Number of employees"),
     "first_name": gettext_lazy("First name"),
+    "tussenvoegsel": gettext_lazy("Tussenvoegsel (van der, de)"),
     "last_name": gettext_lazy("Last name"),
     "job_title": gettext_lazy("Job title"),
     "email": gettext_lazy("Email"),
     "person_phone": gettext_lazy("Direct phone"),
 }
 
+# Headers as Dutch and English files name them, and as the common CRM exports do (HubSpot,
+# Salesforce, Pipedrive, Exact Online, AFAS); compared after `_key` (lower case, accents and
+# punctuation gone: "Billing Zip/Postal Code" is "billing zip postal code").
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "company_name": (
         "bedrijfsnaam",
@@ -50,27 +54,134 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "naam bedrijf",
         "account",
         "account name",
+        "statutaire naam",
+        "naam organisatie",
+        "relatie",
+        "naam relatie",
+        "relatienaam",
+        "klantnaam",
+        "organization name",
+        "organization organization name",
+        "organisation name",
+        "organization name organization",
+        "organisatie naam",
+        "associated company",
+        "company name company",
     ),
-    "kvk_number": ("kvk", "kvk nummer", "kvknummer", "kvk nr", "coc", "coc number", "chamber of commerce"),
-    "street": ("straat", "straatnaam", "street", "adres", "address", "bezoekadres", "visiting address"),
-    "house_number": ("huisnummer", "huisnr", "nummer", "house number", "number", "nr"),
-    "postcode": ("postcode", "postal code", "zip", "zipcode", "zip code", "post code"),
-    "city": ("plaats", "stad", "woonplaats", "vestigingsplaats", "city", "town", "place"),
-    "country": ("land", "country"),
+    "kvk_number": (
+        "kvk",
+        "kvk nummer",
+        "kvknummer",
+        "kvk nr",
+        "coc",
+        "coc number",
+        "chamber of commerce",
+        "chamber of commerce number",
+        "kamer van koophandel",
+        "kamer van koophandel nummer",
+        "kvk number",
+        "kvk registratienummer",
+        "handelsregisternummer",
+    ),
+    "street": (
+        "straat",
+        "straatnaam",
+        "street",
+        "adres",
+        "address",
+        "bezoekadres",
+        "visiting address",
+        "street address",
+        "billing street",
+        "mailing street",
+        "shipping street",
+        "adres regel 1",
+        "adresregel 1",
+        "address line 1",
+        "bezoekadres straat",
+        "vestigingsadres",
+        "organization address street road name",
+        "organization address",
+        "straat bezoekadres",
+    ),
+    "house_number": (
+        "huisnummer",
+        "huisnr",
+        "nummer",
+        "house number",
+        "number",
+        "nr",
+        "huisnummer toevoeging",
+        "organization address house number",
+        "huisnr bezoekadres",
+    ),
+    "postcode": (
+        "postcode",
+        "postal code",
+        "zip",
+        "zipcode",
+        "zip code",
+        "post code",
+        "billing zip postal code",
+        "billing postal code",
+        "mailing zip postal code",
+        "zip postal code",
+        "postcode bezoekadres",
+        "organization address zip postal code",
+        "postcode vestigingsadres",
+    ),
+    "city": (
+        "plaats",
+        "stad",
+        "woonplaats",
+        "vestigingsplaats",
+        "city",
+        "town",
+        "place",
+        "billing city",
+        "mailing city",
+        "plaats bezoekadres",
+        "organization address city town village locality",
+        "plaatsnaam",
+    ),
+    "country": (
+        "land",
+        "country",
+        "billing country",
+        "mailing country",
+        "country region",
+        "landcode",
+        "organization address country",
+    ),
     "company_phone": (
-        "telefoon",
-        "telefoonnummer",
-        "tel",
-        "phone",
-        "telephone",
-        "phone number",
+        "telefoon bedrijf",
         "algemeen telefoonnummer",
         "company phone",
-        "telefoon bedrijf",
         "general phone",
+        "account phone",
+        "telefoonnummer bedrijf",
+        "bedrijfstelefoon",
+        "organization phone",
+        "algemeen nummer",
+        "hoofdnummer",
+        "telefoon algemeen",
     ),
-    "website": ("website", "web", "url", "site", "internet", "webadres", "homepage"),
-    "industry": ("branche", "sector", "industry", "industrie"),
+    "website": (
+        "website",
+        "web",
+        "url",
+        "site",
+        "internet",
+        "webadres",
+        "homepage",
+        "website url",
+        "company domain name",
+        "domain",
+        "domein",
+        "organization website",
+        "internetadres",
+    ),
+    "industry": ("branche", "sector", "industry", "industrie", "sbi omschrijving", "branchecode omschrijving"),
     "employees": (
         "aantal medewerkers",
         "medewerkers",
@@ -81,10 +192,45 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "number of employees",
         "number of employees fte",
         "aantal medewerkers fte",
+        "no of employees",
+        "aantal fte",
+        "personeel",
+        "organization number of employees",
     ),
-    "first_name": ("voornaam", "first name", "firstname", "given name", "roepnaam"),
-    "last_name": ("achternaam", "last name", "lastname", "surname", "family name", "naam contactpersoon"),
-    "job_title": ("functie", "job title", "jobtitle", "title", "function", "position", "functietitel"),
+    "first_name": ("voornaam", "first name", "firstname", "given name", "roepnaam", "person first name"),
+    "tussenvoegsel": (
+        "tussenvoegsel",
+        "tussenvoegsels",
+        "tussenv",
+        "voorvoegsel",
+        "voorvoegsels",
+        "infix",
+        "name prefix",
+        "middle name",
+        "prefix achternaam",
+        "voorv",
+    ),
+    "last_name": (
+        "achternaam",
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "naam contactpersoon",
+        "person last name",
+        "geslachtsnaam",
+    ),
+    "job_title": (
+        "functie",
+        "job title",
+        "jobtitle",
+        "title",
+        "function",
+        "position",
+        "functietitel",
+        "functieomschrijving",
+        "person job title",
+    ),
     "email": (
         "email",
         "e mail",
@@ -95,19 +241,48 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "mail",
         "direct email",
         "direct e mail",
+        "e mail werk",
+        "email werk",
+        "person email",
+        "person email work",
+        "e mail adres",
+        "emailadres contactpersoon",
+        "e mail contactpersoon",
     ),
     "person_phone": (
         "direct telefoonnummer",
         "directe telefoon",
+        "direct nummer",
+        "directnummer",
+        "direct phone",
         "mobiel",
         "mobiel nummer",
+        "mobielnummer",
+        "mobiel werk",
         "mobile",
         "mobile phone",
-        "direct phone",
+        "mobile phone number",
         "telefoon contactpersoon",
+        "telefoonnummer contactpersoon",
         "contact phone",
         "gsm",
+        "person phone",
+        "person phone work",
+        "person phone mobile",
+        "telefoonnr werk",
+        "telefoon werk",
+        "doorkiesnummer",
     ),
+}
+# A bare "phone" header is the company's next to company columns and the person's next to
+# person columns (a CRM's contact export: Voornaam, Achternaam, Telefoonnummer).
+GENERIC_PHONE = ("telefoon", "telefoonnummer", "tel", "phone", "telephone", "phone number", "telefoonnr", "nummer tel")
+PERSON_FIELDS = frozenset({"first_name", "tussenvoegsel", "last_name", "job_title", "email", "person_phone"})
+# What an import needs (shown on the mapping page): the company name; a person comes in
+# with a last name or an email address.
+NEEDED = {
+    "required": (FIELDS["company_name"],),
+    "person": (FIELDS["last_name"], FIELDS["email"]),
 }
 _LOOKUP = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}
 
@@ -119,17 +294,49 @@ def _key(header: str) -> str:
 
 
 def detect(headers: list[str]) -> dict[str, str]:
-    """{column index (as text): field | EXTRA}: each field at most once, first column wins."""
+    """{column index (as text): field | EXTRA}: each field at most once, first column wins;
+    a bare phone column is the person's when it stands among person columns."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
+    generic: list[int] = []
     for index, header in enumerate(headers):
-        field = _LOOKUP.get(_key(header))
+        key = _key(header)
+        field = _LOOKUP.get(key)
         if field and field not in taken:
             taken.add(field)
             mapping[str(index)] = field
         else:
             mapping[str(index)] = EXTRA
+            if key in GENERIC_PHONE:
+                generic.append(index)
+    for index in generic:
+        field = _phone_by_neighbours(mapping, index, len(headers))
+        if field not in taken:
+            taken.add(field)
+            mapping[str(index)] = field
+        elif (other := "company_phone" if field == "person_phone" else "person_phone") not in taken:
+            taken.add(other)
+            mapping[str(index)] = other
     return mapping
+
+
+def _phone_by_neighbours(mapping: dict[str, str], index: int, width: int) -> str:
+    """The nearest recognised column on the left decides (a phone follows the name it belongs
+    to), else the nearest on the right; company columns or none: the company's phone."""
+
+    def nearest(step: int) -> str | None:
+        i = index + step
+        while 0 <= i < width:
+            target = mapping.get(str(i), EXTRA)
+            if target in FIELDS and target not in ("company_phone", "person_phone"):
+                return target
+            i += step
+        return None
+
+    for side in (nearest(-1), nearest(1)):
+        if side is not None:
+            return "person_phone" if side in PERSON_FIELDS else "company_phone"
+    return "company_phone"
 
 
 def recognised(mapping: dict[str, str]) -> bool:

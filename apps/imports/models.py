@@ -51,7 +51,16 @@ class ImportJob(models.Model):
     persons_conflicting = models.PositiveIntegerField(_("persons with differences to verify"), default=0)
     persons_suppressed = models.PositiveIntegerField(_("persons skipped (suppression list)"), default=0)
     # [[row number, reason], ...]: reasons name the column and the problem, never the value.
+    # The first ROW_ERRORS_SHOWN of them (errors and warnings); all are `ImportIssue` rows.
     row_errors = models.JSONField(_("row errors"), default=list, blank=True)
+    # All remarks (rejected rows and dropped values), of which row_errors holds the first.
+    issues_total = models.PositiveIntegerField(_("remarks"), default=0)
+    # Values left out of otherwise imported rows (R-IMP-8), a part of issues_total.
+    values_dropped = models.PositiveIntegerField(_("values left out"), default=0)
+    # Rows that named a company another row or an existing record already named (issue 12 #1):
+    # {"file": {key: rows}, "existing": {key: rows}, "assignment": rows}; keys kvk, domain,
+    # name_postcode, name_address, name.
+    merges = models.JSONField(_("merged rows"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"))
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -81,6 +90,35 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class IssueKind(models.TextChoices):
+    ERROR = "error", _("Row not imported")
+    WARNING = "warning", _("Value left out")
+
+
+class ImportIssue(models.Model):
+    """One remark of an import's report (R-IMP-2, R-IMP-8): a rejected row or a value left
+    out, with the row and the file's column. Every one is kept, however many (issue 12 #8);
+    the client downloads the whole list. Holds no value of the file (R-DEL-1): the column is
+    its index into `ImportJob.headers` (redacted with them), the reason names our field."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    row_number = models.PositiveIntegerField(_("row"))
+    column = models.PositiveSmallIntegerField(_("column"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=7, choices=IssueKind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("import remark")
+        verbose_name_plural = _("import remarks")
+        indexes = [
+            # The report and its download: WHERE job_id = ? ORDER BY row_number, id
+            models.Index(fields=["job", "row_number", "id"], name="import_issue_job_row_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row_number}"
 
 
 class Difference(models.Model):

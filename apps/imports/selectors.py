@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.assignments.models import Assignment
-from apps.imports.models import ImportJob
+from apps.imports.models import ImportIssue, ImportJob, IssueKind
 from apps.prospects.models import Person, Prospect, ProspectStatus
 
 # The sort orders of the database view: name → ORDER BY.
@@ -59,6 +63,82 @@ def prospect_with_persons(prospect_id: Any) -> Prospect:
 
 def import_list(*, assignment: Assignment) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(assignment=assignment).select_related("uploaded_by").order_by("-created_at")[:20]
+
+
+# The remarks the import page lists; the rest are counted ("and N more") and downloaded.
+ISSUES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    row_number: int
+    column: str  # "E · Aantal medewerkers", or "" for a remark on the whole row
+    kind: str
+    reason: str
+
+
+def _column_name(headers: list[str], column: int | None) -> str:
+    if column is None:
+        return ""
+    letters, number = "", column + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    header = headers[column] if column < len(headers) else ""
+    return f"{letters} · {header}" if header else letters
+
+
+def import_issues(*, job: ImportJob, limit: int | None = ISSUES_SHOWN) -> Iterator[IssueRow]:
+    """An import's remarks by row (R-IMP-2, R-IMP-8, issue 12 #8), with the file's column
+    letter and header; `limit=None` streams them all (the download), in batches. Imports from
+    before the remarks had their own table list their stored `row_errors`."""
+    if not job.issues_total and job.row_errors:
+        for number, reason in job.row_errors[:limit]:
+            yield IssueRow(number, "", "", reason)
+        return
+    rows = ImportIssue.objects.filter(job=job).order_by("row_number", "id")
+    rows = rows.values_list("row_number", "column", "kind", "reason")
+    labels = dict(IssueKind.choices)
+    for number, column, kind, reason in rows[:limit] if limit is not None else rows.iterator(chunk_size=5000):
+        yield IssueRow(number, _column_name(job.headers, column), str(labels.get(kind, kind)), reason)
+
+
+MERGE_KEYS = {
+    "kvk": gettext_lazy("same KvK number"),
+    "domain": gettext_lazy("same website"),
+    "name_postcode": gettext_lazy("same name and postcode"),
+    "name_address": gettext_lazy("same name, street and city"),
+    "name": gettext_lazy("same name"),
+}
+
+
+def import_merge_lines(*, job: ImportJob) -> list[str]:
+    """What the report says of rows that named a company already named (issue 12 #1): how
+    many rows, and by which key."""
+    merges = job.merges or {}
+    lines = []
+
+    def why(counts: dict[str, int]) -> str:
+        return ", ".join(f"{MERGE_KEYS[k]} {counts[k]}" for k in MERGE_KEYS if counts.get(k))
+
+    # Plain gettext, no plurals (the Dutch table, locale/nl.py, has none): "label: count".
+    in_file = merges.get("file") or {}
+    if total := sum(in_file.values()):
+        lines.append(
+            _("Rows merged with another row of this file (the same company): %(count)d (%(why)s).")
+            % {"count": total, "why": why(in_file)}
+        )
+    existing = merges.get("existing") or {}
+    if total := sum(existing.values()):
+        lines.append(
+            _("Rows merged into companies already known: %(count)d (%(why)s).") % {"count": total, "why": why(existing)}
+        )
+    if total := merges.get("assignment") or 0:
+        lines.append(
+            _("Rows naming a company already in this assignment, its record completed and not doubled: %(count)d.")
+            % {"count": total}
+        )
+    return lines
 
 
 def differences_to_verify(*, company: Any = None, person: Any = None) -> QuerySet:

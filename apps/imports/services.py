@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,7 +39,7 @@ from apps.core.enqueue import enqueue_or_defer
 from apps.core.errors import ServiceError
 from apps.core.private_files import private_delete, private_delete_on_commit, private_path, private_store
 from apps.imports import mapping as mapping_rules
-from apps.imports.files import FileRefused, check_file, scan_table, sniff_encoding
+from apps.imports.files import FileRefused, check_file, read_table, scan_table, sniff_encoding
 from apps.imports.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ UPLOAD_DIR = "imports"
 
 
 def import_file_delete(*, job: ImportJob) -> None:
-    """Delete the uploaded file of a job (R-DEL-1: kept only until its import has finished)."""
+    """Delete the uploaded file of a job (R-DEL-1: kept only until its import has finished),
+    and the sample values the mapping page showed of it."""
+    _samples_forget(job.pk)
     private_delete(job.file_path)
     if job.file_path:
         ImportJob.objects.filter(pk=job.pk).update(file_path="")
@@ -166,6 +169,56 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
     return job
 
 
+SAMPLES_SHOWN = 3
+SAMPLE_ROWS_READ = 200
+SAMPLES_CACHE_SECONDS = 15 * 60
+
+
+def _samples_key(job_id: Any) -> str:
+    return f"imports:samples:{job_id}"
+
+
+def _samples_forget(job_id: Any) -> None:
+    try:
+        cache.delete(_samples_key(job_id))
+    except Exception:  # Redis away: the entry expires on its own within SAMPLES_CACHE_SECONDS
+        logger.warning("import %s: sample values not removed from the cache", job_id)
+
+
+def import_samples(*, job: ImportJob) -> dict[str, list[str]]:
+    """Up to SAMPLES_SHOWN distinct values of each column ({column index: values}), from the
+    first SAMPLE_ROWS_READ rows of the stored file, for the mapping page (issue 12 #9). Read
+    from the file while it is kept, never stored on the job (R-DEL-1); cached briefly so
+    that showing the page again does not parse a large workbook again, and forgotten with
+    the file (`import_file_delete`)."""
+    if job.status != ImportStatus.MAPPING or not job.file_path:
+        return {}
+    key = _samples_key(job.pk)
+    try:
+        cached = cache.get(key)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return cached
+    samples: dict[str, list[str]] = {str(i): [] for i in range(len(job.headers))}
+    try:
+        table = read_table(private_path(job.file_path), job.file_format)
+        for count, (_number, cells) in enumerate(table.rows, start=1):
+            for index, value in enumerate(cells):
+                column = samples.get(str(index))
+                if column is not None and value and len(column) < SAMPLES_SHOWN and value not in column:
+                    column.append(value[:60])
+            if count >= SAMPLE_ROWS_READ or all(len(v) >= SAMPLES_SHOWN for v in samples.values()):
+                break
+    except (FileRefused, OSError):
+        return {}
+    try:
+        cache.set(key, samples, SAMPLES_CACHE_SECONDS)
+    except Exception:
+        logger.warning("import %s: sample values not cached", job.pk)
+    return samples
+
+
 def _unreadable_message() -> str:
     return _("The file could not be checked; nothing was imported. Upload it again.")
 
@@ -187,6 +240,7 @@ def import_job_confirm(*, job: ImportJob, actor: Any, mapping: dict[str, str] | 
     job.status = ImportStatus.QUEUED
     job.heartbeat_at = timezone.now()  # the watchdog queues it again if no worker takes it
     job.save(update_fields=["mapping", "status", "heartbeat_at"])
+    transaction.on_commit(lambda: _samples_forget(job.pk))
     transaction.on_commit(lambda: _enqueue_or_leave_to_watchdog(job.pk))
     return job
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/<uuid:import_id>/", views.import_detail, name="import"),
     path("imports/<uuid:import_id>/retry/", views.import_retry, name="import-retry"),
     path("imports/<uuid:import_id>/report/", views.import_report, name="import-report"),
+    path("imports/<uuid:import_id>/remarks/", views.import_issues, name="import-issues"),
     path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
     path("prospects/<uuid:prospect_id>/access/", views.prospect_access, name="prospect-access"),

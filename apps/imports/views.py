@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,18 +30,20 @@ from apps.assignments.services import (
 )
 from apps.audit.models import AccessAction
 from apps.audit.selectors import access_rows, prospect_access_history
-from apps.audit.services import access_log_shown
+from apps.audit.services import access_log_record, access_log_shown
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
     get_assignment_to_download,
     get_import_for_user,
+    get_import_to_download,
     get_prospect_to_manage,
     may_download,
 )
 from apps.core.errors import ServiceError
 from apps.core.net import client_ip
-from apps.imports import selectors
+from apps.imports import mapping as mapping_rules
+from apps.imports import pipeline, selectors
 from apps.imports.api import export_response
 from apps.imports.forms import (
     ConfirmDeleteForm,
@@ -52,9 +54,15 @@ from apps.imports.forms import (
     UploadForm,
 )
 from apps.imports.mapping import FIELDS
-from apps.imports.models import ImportStatus
+from apps.imports.models import ImportJob, ImportStatus
 from apps.imports.records import prospect_record_update, to_verify_message
-from apps.imports.services import import_job_confirm, import_job_create, import_job_retry, import_progress
+from apps.imports.services import (
+    import_job_confirm,
+    import_job_create,
+    import_job_retry,
+    import_progress,
+    import_samples,
+)
 from apps.privacy.selectors import consent_records_of
 from apps.prospects.forms import CompanyForm
 from apps.prospects.models import Person, Prospect
@@ -178,10 +186,17 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
             return response
     elif request.method == "POST":
         return redirect("portal:import", job.pk)
+    issues = list(selectors.import_issues(job=job)) if job.status == ImportStatus.DONE else []
     context = {
         "job": job,
         "assignment": job.assignment,
         "form": form,
+        "mapping_rows": _mapping_rows(job, form) if form is not None else [],
+        "needed": mapping_rules.NEEDED,
+        "issues": issues,
+        "issues_more": max(0, (job.issues_total or len(job.row_errors)) - len(issues)),
+        "merge_lines": selectors.import_merge_lines(job=job),
+        "can_download": may_download(request.user, job.assignment),
         "progress": import_progress(job),
         "polling": job.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING),
         "fields": FIELDS,
@@ -208,13 +223,15 @@ def import_retry(request: HttpRequest, import_id: str) -> HttpResponse:
 @require_GET
 @login_required
 def import_report(request: HttpRequest, import_id: str) -> HttpResponse:
-    """The report as CSV: counts, then one line per row error (row number and reason)."""
+    """The report as CSV: counts and merges, then the first remarks (row, column, reason),
+    and how many more the whole list (`import_issues`, the client's download) holds."""
     job = get_import_for_user(request.user, import_id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     for label, value in (
         (_("Rows read"), job.rows_read),
         (_("Rows rejected"), job.rows_rejected),
+        (_("Values left out"), job.values_dropped),
         (_("New companies"), job.companies_new),
         (_("Matched companies"), job.companies_matched),
         (_("New persons"), job.persons_new),
@@ -223,13 +240,53 @@ def import_report(request: HttpRequest, import_id: str) -> HttpResponse:
         (_("Persons skipped (suppression list)"), job.persons_suppressed),
     ):
         writer.writerow([label, value])
+    for line in selectors.import_merge_lines(job=job):
+        writer.writerow([line])
     writer.writerow([])
-    writer.writerow([_("Row"), _("Reason")])
-    for number, reason in job.row_errors:
-        writer.writerow([number, reason])
+    writer.writerow([_("Row"), _("Column"), _("Remark"), _("Reason")])
+    shown = 0
+    for issue in selectors.import_issues(job=job, limit=pipeline.ROW_ERRORS_SHOWN):
+        writer.writerow([issue.row_number, issue.column, issue.kind, issue.reason])
+        shown += 1
+    if (more := max(0, (job.issues_total or len(job.row_errors)) - shown)) > 0:
+        writer.writerow([_("… and %(count)d more (download the whole list)") % {"count": more}])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-report-{str(job.pk)[:8]}.csv"'
     return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@login_required
+def import_issues(request: HttpRequest, import_id: str) -> HttpResponse:
+    """Every remark of an import, however many (issue 12 #8), as CSV, streamed: for the
+    client's users only, like every download (policy §3). Row numbers, columns and reasons;
+    no value of the file (R-DEL-1)."""
+    job = get_import_to_download(request.user, import_id)
+    # Every download is logged (R-LOG-1), this one too though it holds no personal data.
+    access_log_record(
+        actor=request.user, action=AccessAction.DOWNLOAD, obj=job, assignment_id=job.assignment_id, request=request
+    )
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():  # type: ignore[no-untyped-def]
+        yield "\ufeff" + writer.writerow([_("Row"), _("Column"), _("Remark"), _("Reason")])
+        for issue in selectors.import_issues(job=job, limit=None):
+            yield writer.writerow([issue.row_number, issue.column, issue.kind, issue.reason])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-remarks-{str(job.pk)[:8]}.csv"'
+    return response
+
+
+def _mapping_rows(job: ImportJob, form: MappingForm) -> list[tuple[object, list[str]]]:
+    """Each column's choice with up to three of its values from the file (issue 12 #9)."""
+    samples = import_samples(job=job)
+    return [(form[str(i)], samples.get(str(i), [])) for i in range(len(job.headers))]
 
 
 @require_GET

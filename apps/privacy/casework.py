@@ -20,7 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Prefetch, Q
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Func, Max, Min, Prefetch, Q, Value
+from django.db.models.functions import NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +125,27 @@ def _name_q(terms: Terms, first: str = "first_name", last: str = "last_name") ->
     return Q(**{f"{last}__iexact": terms.last_name})
 
 
+# A person's full name as stored, "Jan van der Berg": first name, tussenvoegsel, last name.
+PERSON_FULL_NAME = Func(
+    Value(" "),
+    NullIf("first_name", Value("")),
+    NullIf("tussenvoegsel", Value("")),
+    NullIf("last_name", Value("")),
+    function="concat_ws",
+    output_field=CharField(),
+)
+
+
+def _person_name_q(terms: Terms) -> Q:
+    """A contact person by the name typed: as first and last name, or as the whole full
+    name, tussenvoegsel included ("Jan van der Berg" split either way); needs the alias
+    `full_name_db` (PERSON_FULL_NAME)."""
+    q = _name_q(terms)
+    if terms.first_name and terms.last_name:
+        q |= Q(full_name_db__iexact=f"{terms.first_name} {terms.last_name}")
+    return q
+
+
 def _contact_q(terms: Terms, email: str = "email", phone: str = "phone") -> Q:
     q = Q(pk__in=[])
     if terms.email:
@@ -208,7 +230,8 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
     empty = Q(pk__in=[])
     person_q = (_contact_q(terms) | _name_q(terms)) if not terms.empty else empty
     persons = _capped(
-        Person.objects.filter(person_q)
+        Person.objects.alias(full_name_db=PERSON_FULL_NAME)
+        .filter((_contact_q(terms) | _person_name_q(terms)) if not terms.empty else empty)
         .select_related("company")
         .prefetch_related(
             Prefetch(
@@ -522,7 +545,9 @@ def _notes_of(dsr: DataSubjectRequest, records: list[RequestRecord]) -> list[Cal
     for record in records:
         linked = record.person or record.client_contact
         if linked is not None:
-            q |= _note_q(Terms(email=linked.email, first_name=linked.first_name, last_name=linked.last_name))
+            # A person's last name with its tussenvoegsel: the full name as a note would spell it.
+            last = getattr(linked, "surname", linked.last_name)
+            q |= _note_q(Terms(email=linked.email, first_name=linked.first_name, last_name=last))
     return list(
         CallNote.objects.filter(q).select_related("company", "assignment__client").order_by("-created_at", "id")[:CAP]
     )
@@ -599,6 +624,7 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
             {
                 "id": str(r.person.pk),
                 "first_name": r.person.first_name,
+                "tussenvoegsel": r.person.tussenvoegsel,
                 "last_name": r.person.last_name,
                 "job_title": r.person.job_title,
                 "email": r.person.email,

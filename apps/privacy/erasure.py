@@ -162,7 +162,7 @@ def _suppress(persons: Sequence[Person], reason: str) -> None:
             email=person.email,
             phone=person.phone,
             first_name=person.first_name,
-            last_name=person.last_name,
+            last_name=person.surname,  # with its tussenvoegsel, as the import hashes it
             company_name=person.company.name,
         )
         if hashes.email or hashes.phone or hashes.name_company:
@@ -376,7 +376,7 @@ def _notes_redact(
     for record in records:
         linked = record.person or record.client_contact
         if linked is not None:
-            names.append(f"{linked.first_name} {linked.last_name}")
+            names.append(getattr(linked, "full_name", "") or f"{linked.first_name} {linked.last_name}")
             emails.append(linked.email)
             phones.append(linked.phone)
     pattern = redaction_pattern(names=names, emails=emails, phones=phones)

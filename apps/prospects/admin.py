@@ -29,7 +29,7 @@ class CompanyAdmin(ReadOnlyAdmin):
 @admin.register(Person, site=admin_site)
 class PersonAdmin(ReadOnlyAdmin):
     personal_data = True
-    list_display = ["last_name", "first_name", "job_title", "company", "client", "verified_at"]
+    list_display = ["last_name", "tussenvoegsel", "first_name", "job_title", "company", "client", "verified_at"]
     list_select_related = ["company", "client"]
     search_fields = ["last_name", "first_name", "email", "company__name"]
     exclude = []

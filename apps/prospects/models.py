@@ -97,6 +97,9 @@ class Person(models.Model):
     )
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="persons", verbose_name=_("company"))
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    # The Dutch name prefix ("van der", "de") between first and last name: part of the full
+    # name wherever a person is shown, matched or exported (issue 12 #9, R-IMP-4).
+    tussenvoegsel = models.CharField(_("tussenvoegsel"), max_length=30, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     email = models.EmailField(_("direct email"), blank=True)  # stored lower-cased
@@ -152,7 +155,18 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.tussenvoegsel, self.last_name)
+
+    @property
+    def surname(self) -> str:
+        """The last name with its tussenvoegsel ("van der Berg"): what a file with one column
+        for both holds, hence the key of name matching (import, corrections, privacy)."""
+        return full_name("", self.tussenvoegsel, self.last_name)
+
+
+def full_name(first_name: str, tussenvoegsel: str, last_name: str) -> str:
+    """The parts that are there, single-spaced: Jan van der Berg."""
+    return " ".join(" ".join((first_name or "", tussenvoegsel or "", last_name or "")).split())
 
 
 class ProspectStatus(models.TextChoices):

@@ -38,7 +38,9 @@ def postcode(value: str, country: str = "NL") -> str:
 
 
 def phone(value: str, region: str = DEFAULT_REGION) -> str:
-    """E.164 (`+31201234567`), reading numbers without a country code as Dutch."""
+    """E.164 (`+31201234567`) of a valid number (`phonenumbers.is_valid_number`: a number
+    the numbering plan has, not merely one of a possible length: "12345" is none), reading
+    numbers without a country code as Dutch."""
     value = (value or "").strip()
     if not value:
         return ""
@@ -46,7 +48,7 @@ def phone(value: str, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         raise ValueError(_("%(value)s is not a phone number.") % {"value": value}) from exc
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
         raise ValueError(_("%(value)s is not a phone number.") % {"value": value})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -63,11 +65,12 @@ def email(value: str) -> str:
 
 
 def kvk(value: str) -> str:
-    """Eight digits; a number that lost its leading zeros in a spreadsheet gets them back."""
+    """Eight digits; seven are a number that lost its leading zero in a spreadsheet and get
+    it back. Fewer are no KvK number: padding them would name another company (issue 12 #9)."""
     digits = re.sub(r"\D", "", str(value or ""))
     if not digits:
         return ""
-    if len(digits) > 8:
+    if not 7 <= len(digits) <= 8:
         raise ValueError(_("%(value)s is not a KvK number (8 digits).") % {"value": value})
     return digits.zfill(8)
 

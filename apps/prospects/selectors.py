@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
 from apps.clients.models import LegalBasis
-from apps.prospects.models import Person
+from apps.prospects.models import Person, full_name
 from apps.prospects.services import LEFT_COMPANY_SIGNAL
 
 
@@ -43,6 +43,7 @@ def audience_of(user: Any) -> Audience:
 
 DIFFERENCE_LABELS = {
     "first_name": gettext_lazy("First name"),
+    "tussenvoegsel": gettext_lazy("Tussenvoegsel"),
     "last_name": gettext_lazy("Last name"),
     "job_title": gettext_lazy("Job title"),
     "email": gettext_lazy("Direct email"),
@@ -72,10 +73,11 @@ class PersonForAgent:
     # Differences to verify on this record (R-IMP-3/4): (field label, value or "") pairs.
     # A flagged person's email and phone values are left out like the record's own.
     to_verify: tuple[tuple[str, str], ...] = ()
+    tussenvoegsel: str = ""
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.tussenvoegsel, self.last_name)
 
 
 def person_for_agent(person: Person, now: dt.datetime | None = None) -> PersonForAgent:
@@ -84,6 +86,7 @@ def person_for_agent(person: Person, now: dt.datetime | None = None) -> PersonFo
     return PersonForAgent(
         id=person.id,
         first_name=person.first_name,
+        tussenvoegsel=person.tussenvoegsel,
         last_name=person.last_name,
         job_title=person.job_title,
         email=None if flagged else person.email,
@@ -112,7 +115,8 @@ def persons_for_agent(persons: Iterable[Person], now: dt.datetime | None = None)
 def person_records_of_same_persons(person_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     """The given records and every other client's record of the same real person (R-IMP-4
     keeps one record per person per client): the same non-blank email, or the same full
-    name (first and last, without case, both non-blank) at the same company.
+    name (first and last, the tussenvoegsel with the last, without case, both non-blank) at
+    the same company.
 
     For the data subject's rights only (erasure, withdrawn consent, the identity link of a
     request), where leaving one client's copy behind would break the promise "deleted";
@@ -126,8 +130,9 @@ def person_records_of_same_persons(person_ids: Sequence[uuid.UUID]) -> list[uuid
                WHERE p.id = ANY(%s) AND p.email <> ''
                UNION
                SELECT o.id FROM prospects_person p JOIN prospects_person o
-                 ON o.company_id = p.company_id AND lower(o.last_name) = lower(p.last_name)
-                AND lower(o.first_name) = lower(p.first_name)
+                 ON o.company_id = p.company_id AND lower(o.first_name) = lower(p.first_name)
+                AND lower(concat_ws(' ', nullif(o.tussenvoegsel, ''), o.last_name))
+                  = lower(concat_ws(' ', nullif(p.tussenvoegsel, ''), p.last_name))
                WHERE p.id = ANY(%s) AND p.first_name <> '' AND p.last_name <> ''""",
             [list(person_ids), list(person_ids)],
         )

@@ -55,6 +55,7 @@ class PersonForAgentOutput(serializers.Serializer):
 
     id = serializers.UUIDField()
     first_name = serializers.CharField()
+    tussenvoegsel = serializers.CharField()
     last_name = serializers.CharField()
     job_title = serializers.CharField()
     # Null while the person must be verified (R-CALL-3): the value never leaves the server.
@@ -73,6 +74,7 @@ class PersonOutput(serializers.Serializer):
 
     id = serializers.UUIDField()
     first_name = serializers.CharField()
+    tussenvoegsel = serializers.CharField()
     last_name = serializers.CharField()
     job_title = serializers.CharField()
     email = serializers.CharField()

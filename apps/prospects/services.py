@@ -46,11 +46,11 @@ COMPANY_FIELDS = frozenset(
         "status",
     }
 )
-PERSON_FIELDS = frozenset({"first_name", "last_name", "job_title", "email", "phone", "legal_basis"})
+PERSON_FIELDS = frozenset({"first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone", "legal_basis"})
 # The personal values a correction may carry to other clients' records (R-IMP-4).
-SHARED_PERSON_FIELDS = ("first_name", "last_name", "job_title", "email", "phone")
+SHARED_PERSON_FIELDS = ("first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone")
 # Compared without case: a correction of "sales manager" to "Sales manager" is none.
-_CASELESS_FIELDS = frozenset({"first_name", "last_name", "job_title"})
+_CASELESS_FIELDS = frozenset({"first_name", "tussenvoegsel", "last_name", "job_title"})
 # The field of a difference that says "another client's agent reported this person gone".
 LEFT_COMPANY_SIGNAL = "left_company"
 
@@ -225,9 +225,14 @@ def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None,
     person.verified_at = now
     person.save()
     Difference.objects.filter(person=person).delete()
+    # "de Vries" split into tussenvoegsel "de" and last name "Vries" is the same name: no
+    # correction of another client's "de Vries" (which would lose its "de").
+    same_surname = before.last_name.strip().lower() == person.surname.lower()
     person_correction_share(
         corrections=[
-            PersonCorrection(before, field, old[field], getattr(person, field)) for field in SHARED_PERSON_FIELDS
+            PersonCorrection(before, field, old[field], getattr(person, field))
+            for field in SHARED_PERSON_FIELDS
+            if not (same_surname and field in ("last_name", "tussenvoegsel"))
         ],
         now=now,
     )
@@ -247,7 +252,8 @@ class PersonIdentity:
 
     @classmethod
     def of(cls, person: Person) -> PersonIdentity:
-        return cls(person.pk, person.client_id, person.company_id, person.first_name, person.last_name)
+        # The last name with its tussenvoegsel: "van der Berg" in one field or two is one name.
+        return cls(person.pk, person.client_id, person.company_id, person.first_name, person.surname)
 
     @property
     def key(self) -> tuple[str, str] | None:
@@ -325,9 +331,11 @@ def person_correction_share(*, corrections: Sequence[PersonCorrection], now: dt.
                 FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
                      AS c(client_id, company_id, first_name, last_name, field, old, new)
                 JOIN prospects_person t ON t.company_id = c.company_id AND t.client_id <> c.client_id
-                     AND lower(t.last_name) = c.last_name AND lower(t.first_name) = c.first_name
+                     AND lower(concat_ws(' ', nullif(t.tussenvoegsel, ''), t.last_name)) = c.last_name
+                     AND lower(t.first_name) = c.first_name
                 WHERE CASE WHEN c.field IN ({caseless}) THEN lower(c.old) ELSE c.old END
                     = CASE c.field WHEN 'first_name' THEN lower(btrim(t.first_name))
+                                   WHEN 'tussenvoegsel' THEN lower(btrim(t.tussenvoegsel))
                                    WHEN 'last_name' THEN lower(btrim(t.last_name))
                                    WHEN 'job_title' THEN lower(btrim(t.job_title))
                                    WHEN 'email' THEN t.email WHEN 'phone' THEN t.phone END
@@ -384,7 +392,8 @@ def person_left_company_signal(*, identity: PersonIdentity, now: dt.datetime) ->
                              WHERE pp.person_id = t.id ORDER BY pp.created_at DESC, pp.id DESC LIMIT 1)
                FROM prospects_person t
                WHERE t.company_id = %s AND t.client_id <> %s AND t.id <> %s
-                 AND lower(t.last_name) = %s AND lower(t.first_name) = %s""",
+                 AND lower(concat_ws(' ', nullif(t.tussenvoegsel, ''), t.last_name)) = %s
+                 AND lower(t.first_name) = %s""",
             [identity.company_id, identity.client_id, identity.person_id, last, first],
         )
         targets = [(pk, assignment_id) for pk, assignment_id in cursor.fetchall() if assignment_id is not None]
@@ -450,7 +459,10 @@ def persons_delete(
     # Set-based SQL with one array parameter: the purge passes thousands of ids at a time.
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT p.id, p.first_name, p.last_name, p.email, p.phone, c.name, c.id
+            # The last name with its tussenvoegsel: the ledger's name hash and the redactors
+            # see the full name as a file with one column for both would give it.
+            """SELECT p.id, p.first_name, concat_ws(' ', nullif(p.tussenvoegsel, ''), p.last_name), p.email,
+                      p.phone, c.name, c.id
                FROM prospects_person p JOIN prospects_company c ON c.id = p.company_id
                WHERE p.id = ANY(%s) ORDER BY p.id FOR UPDATE OF p""",
             [list(person_ids)],

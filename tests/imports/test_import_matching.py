@@ -195,9 +195,13 @@ def test_rejected_rows_are_reported_by_number_and_reason_without_values(world) -
     )
     job = run_import(world.assignment, _client(world), data)
     assert job.status == ImportStatus.DONE
-    assert job.rows_read == 4 and job.rows_rejected == 3
+    # Only the row without a company name is rejected; a bad KvK number or email drops that
+    # value and keeps the row (R-IMP-8, issue 12 #7).
+    assert job.rows_read == 4 and job.rows_rejected == 1
     assert [e[0] for e in job.row_errors] == [3, 4, 5]
+    assert "KvK number (column B)" in job.row_errors[1][1] and "Email (column H)" in job.row_errors[2][1]
     assert "geheim" not in str(job.row_errors).lower()
+    assert Person.objects.get(last_name="Geheim").email == ""
 
 
 def test_reimport_is_idempotent(world) -> None:

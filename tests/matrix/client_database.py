@@ -92,6 +92,10 @@ ROWS: dict[str, Row] = {
     "portal:import-report": Row(
         lambda w: reverse("portal:import-report", args=[_import(w)]), get=page(), post=expect(405)
     ),
+    # Every remark of an import (issue 12 #8): a download, the client's alone.
+    "portal:import-issues": Row(
+        lambda w: reverse("portal:import-issues", args=[_import(w)]), get=download(200, 302), post=expect(405)
+    ),
     # Agents, even holding the lease, never edit or delete records here.
     "portal:prospect-edit": Row(
         lambda w: reverse("portal:prospect-edit", args=[w.prospect.pk]), get=page(), post=page(200)
