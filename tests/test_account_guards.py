@@ -69,6 +69,7 @@ def _refused(response) -> bool:  # type: ignore[no-untyped-def]
         ("board", {"email": "attacker@example.com"}),  # a board member's email (then a reset)
         ("board", {"is_active": ""}),  # deactivating a board member
         ("board", {"username": "renamed-board"}),
+        ("board", {"confidentiality_signed_on": ""}),  # locking the board out of HR and of this
         ("privacy_officer", {"is_privacy_officer": ""}),  # taking the permission away
     ],
 )

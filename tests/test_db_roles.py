@@ -155,3 +155,20 @@ def test_new_tables_of_the_owner_are_granted_by_default() -> None:
     finally:
         with dbroles.as_owner(), connection.cursor() as cursor:
             cursor.execute("DROP TABLE zz_later_migration")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_triggers_still_hold_for_the_owner() -> None:
+    """Defence in depth: the append-only and immutability triggers refuse the owner role too
+    (it could disable them, but no code of ours does)."""
+    from tests.conftest import build_world
+
+    world = build_world()
+    with dbroles.as_owner(), connection.cursor() as cursor:
+        for statement, params in (
+            (f"DELETE FROM {ACCESS_LOG} WHERE id = %s", [world.access_log_entry.pk]),  # noqa: S608
+            (f"UPDATE {NOTES} SET text = 'x' WHERE id = %s", [world.note.pk]),  # noqa: S608
+            (f"DELETE FROM {NOTES} WHERE id = %s", [world.note.pk]),  # noqa: S608
+        ):
+            with pytest.raises(DatabaseError, match="R-LOG-1|R-NOTE-3"), transaction.atomic():
+                cursor.execute(statement, params)

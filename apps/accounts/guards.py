@@ -3,9 +3,10 @@
 A *guarded* account is a board member's or a privacy officer's: together they reach the HR
 files and the privacy office. A guarded change is one that makes an account guarded or
 stops it being so (the board role, the privacy-officer permission), or changes a guarded
-account's sign-in: username, password, email, active, or the superuser/staff flags, group
-and permission rows. Such a change is refused unless the acting user is a board member (with
-their confidentiality agreement). The one exception is a user's own password.
+account's sign-in: username, password, email, active, the confidentiality agreement's date,
+or the superuser/staff flags, group and permission rows. Such a change is refused unless
+the acting user is a board member (with their confidentiality agreement). The one exception
+is a user's own password.
 
 Where it is enforced: on the model, whatever the path — a `pre_save` receiver compares the
 row with the database and asks who is acting, and an `m2m_changed` receiver guards groups
@@ -49,12 +50,23 @@ from apps.accounts.models import Role, User
 logger = logging.getLogger(__name__)
 
 # Fields whose change on a guarded account is a guarded change.
-SIGN_IN_FIELDS = ("username", "password", "email", "is_active", "is_superuser", "is_staff")
+# (The confidentiality agreement too: clearing it would lock the board out of HR and of this.)
+SIGN_IN_FIELDS = (
+    "username",
+    "password",
+    "email",
+    "is_active",
+    "is_superuser",
+    "is_staff",
+    "confidentiality_signed_on",
+)
 # Fields that make an account guarded.
 GUARD_FIELDS = ("role", "is_privacy_officer")
 GUARDED_FIELDS = GUARD_FIELDS + SIGN_IN_FIELDS
 # Values the change log and the email may show; the others are named only.
-SHOWN_FIELDS = frozenset({"role", "is_privacy_officer", "is_active", "is_superuser", "is_staff", "username"})
+SHOWN_FIELDS = frozenset(
+    {"role", "is_privacy_officer", "is_active", "is_superuser", "is_staff", "username", "confidentiality_signed_on"}
+)
 
 _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("account_guard_request", default=None)
 _acting: contextvars.ContextVar[Any] = contextvars.ContextVar("account_guard_actor", default=None)
