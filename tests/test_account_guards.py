@@ -1,8 +1,7 @@
-"""Only the board manages board and privacy-officer accounts (R-SEC-1, issue 15 #10).
-
-Measured on main before this change: an administrator's admin POST making a supervisor a
-board member, granting the privacy-officer permission or setting a board member's password
-went through (302), leaving one change-log row and telling nobody."""
+"""Only the board manages board and privacy-officer accounts (R-SEC-1, issue 15 #10): the
+issue's finding was that an administrator could make a supervisor a board member, grant the
+privacy-officer permission or set a board member's password in the admin, leaving one
+change-log row and telling nobody."""
 
 from __future__ import annotations
 
