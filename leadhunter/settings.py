@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user is the acting user of account changes (apps/accounts/guards.py).
+    "apps.accounts.guards.AccountGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,6 +122,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
     "TEST_DATABASE_NAME", f"test_{DATABASES['default']['NAME']}"
 )
+
+# R-SEC-3, issue 15 #11: two database roles. DATABASE_URL is the application's role (data
+# rights only: no TRUNCATE, owns nothing, so it cannot ALTER TABLE or disable a trigger);
+# DATABASE_OWNER_URL is the role that owns the schema and runs `migrate` (and `restore`,
+# `flush`, `db_roles`): those commands swap to its credentials for their run
+# (`apps.core.dbroles.as_owner`). Same database; only the user, password, host and port of
+# the owner URL are used. Unset: one role does both (warned by `check --deploy`).
+_owner_url = env_str("DATABASE_OWNER_URL", "")
+DATABASE_OWNER: dict[str, object] | None = None
+if _owner_url:
+    _owner = dj_database_url.parse(_owner_url)
+    DATABASE_OWNER = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Seconds before a Redis that does not answer counts as away: the rate limits then count in

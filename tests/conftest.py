@@ -31,6 +31,92 @@ def _test_settings(django_test_environment):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- The two database roles (R-SEC-3, issue 15 #11) ----------------------------------------
+# The suite runs the application as the runtime role for real: the test database is created
+# and migrated by the owner role, then every test connection is the runtime role's (no
+# TRUNCATE, owns nothing). With DATABASE_OWNER_URL set, DATABASE_URL is the runtime role;
+# otherwise DATABASE_URL names the cluster's administrator (development, CI), and the roles
+# `leadhunter_owner` / `leadhunter_app` are created here, idempotently (`apps.core.dbroles`).
+_RUNTIME_CREDENTIALS: dict = {}
+
+
+def _prepare_roles() -> None:
+    import psycopg
+    from django.conf import settings
+    from django.db import connections
+    from psycopg import sql
+
+    from apps.core import dbroles
+
+    current = connections["default"].settings_dict
+    if dbroles.owner_credentials() is None:
+        admin = {"host": current["HOST"] or None, "port": current["PORT"] or None, "user": current["USER"]}
+        if current["PASSWORD"]:
+            admin["password"] = current["PASSWORD"]
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn, conn.cursor() as cursor:
+            dbroles.ensure_roles(
+                cursor,
+                owner=dbroles.OWNER_ROLE,
+                app=dbroles.APP_ROLE,
+                passwords=dbroles.DEV_PASSWORDS,
+                owner_createdb=True,
+            )
+            # A test database an earlier run left as another user: the owner takes it over, to drop it.
+            test_name = current["TEST"]["NAME"]
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [test_name])
+            if cursor.fetchone():
+                cursor.execute(
+                    sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                        sql.Identifier(test_name), sql.Identifier(dbroles.OWNER_ROLE)
+                    )
+                )
+        settings.DATABASE_OWNER = {"USER": dbroles.OWNER_ROLE, "PASSWORD": dbroles.DEV_PASSWORDS[dbroles.OWNER_ROLE]}
+        _RUNTIME_CREDENTIALS.update(USER=dbroles.APP_ROLE, PASSWORD=dbroles.DEV_PASSWORDS[dbroles.APP_ROLE])
+    else:
+        _RUNTIME_CREDENTIALS.update(USER=current["USER"], PASSWORD=current["PASSWORD"])
+    # Created and migrated as the owner (pytest-django's django_db_setup, next).
+    current.update(dbroles.owner_credentials())
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):  # type: ignore[no-untyped-def]
+    _prepare_roles()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """After pytest-django created and migrated the test database as the owner: grant the
+    runtime role and let every connection from here on be the runtime role's; the owner
+    again for dropping the database at the end."""
+    from django.db import connections
+
+    from apps.core import dbroles
+
+    connection = connections["default"]
+    owner = dbroles.owner_credentials()
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            dbroles.grant_runtime(cursor, owner=owner["USER"], app=_RUNTIME_CREDENTIALS["USER"])
+        connection.close()
+        connection.settings_dict.update(_RUNTIME_CREDENTIALS)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(owner)
+
+
+def empty_ledger_schema(tables: tuple[str, ...] | None = None) -> None:
+    """Empty the erasure ledger's append-only tables after a committing test: TRUNCATE, which
+    only the owner role may do (and which fires no row trigger)."""
+    from django.db import connection
+
+    from apps.core.dbroles import as_owner
+    from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLES
+
+    with as_owner(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(f'"{LEDGER_SCHEMA}"."{t}"' for t in tables or LEDGER_TABLES))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache_namespace():  # type: ignore[no-untyped-def]
     """Each test sees an empty cache: a key prefix of its own on the shared Redis.
@@ -46,7 +132,7 @@ def _fresh_cache_namespace():  # type: ignore[no-untyped-def]
 def _ledger_schema_emptied_after_committing_tests(request, django_db_blocker):  # type: ignore[no-untyped-def]
     """The erasure ledger's schema (ledger, records, suppression list) is unmanaged and
     append-only, so the test flush leaves it: a test that commits (transaction=True, the
-    browser tests) has it emptied afterwards (TRUNCATE fires no row trigger). Tests in a
+    browser tests) has it emptied afterwards (as the owner: TRUNCATE fires no row trigger). Tests in a
     rolled-back transaction leave nothing behind anyway."""
     yield
     marker = request.node.get_closest_marker("django_db")
@@ -54,12 +140,8 @@ def _ledger_schema_emptied_after_committing_tests(request, django_db_blocker):  
         "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     )
     if committing:
-        from django.db import connection
-
-        from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLES
-
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("TRUNCATE " + ", ".join(f"{LEDGER_SCHEMA}.{t}" for t in LEDGER_TABLES))
+        with django_db_blocker.unblock():
+            empty_ledger_schema()
 
 
 # The roles of the permission matrix (SPEC R-NTK-1, STYLE "Tests"). The target objects of

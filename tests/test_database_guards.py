@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -37,7 +37,8 @@ def test_access_log_is_append_only(world: World) -> None:
     entry = world.access_log_entry
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         AccessLogEntry.objects.filter(pk=entry.pk).update(actor_id=None)
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+    # The application's role holds no DELETE on it (R-SEC-3); the trigger refuses the owner.
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         AccessLogEntry.objects.filter(pk=entry.pk).delete()
     # R-RET-6: clearing the IP address is the one change allowed.
     AccessLogEntry.objects.filter(pk=entry.pk).update(ip_address=None)

@@ -32,8 +32,29 @@ def test_production_settings_pass_the_deploy_check() -> None:
         SECRET_KEY=secrets.token_urlsafe(50),
         PRIVACY_HASH_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="leadhunter.example",
+        DATABASE_URL="postgres://leadhunter_app:secret@db.example:5432/leadhunter",
+        DATABASE_OWNER_URL="postgres://leadhunter_owner:secret@db.example:5432/leadhunter",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_wants_two_database_roles() -> None:
+    """R-SEC-3: without an owner URL the application would run as the owner of its tables."""
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PRIVACY_HASH_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "leadhunter.example",
+        "DATABASE_URL": "postgres://leadhunter:secret@db.example:5432/leadhunter",
+    }
+    alone = run_manage("check", "--deploy", "--fail-level", "WARNING", DATABASE_OWNER_URL="", **production)
+    assert alone.returncode != 0
+    assert "leadhunter.W001" in alone.stderr + alone.stdout
+    same = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", DATABASE_OWNER_URL=production["DATABASE_URL"], **production
+    )
+    assert same.returncode != 0
+    assert "leadhunter.W002" in same.stderr + same.stdout
 
 
 def test_production_refuses_to_start_without_a_privacy_hash_key() -> None:

@@ -25,19 +25,18 @@ from apps.privacy.redactors import register_person_redactor, unregister_person_r
 from apps.prospects import services
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.services import DeletionReason, person_delete, persons_delete, prospect_delete
-from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLES, ErasureLedgerEntry
+from apps.retention.models import ErasureLedgerEntry
 from apps.retention.runner import run_rule
 from tests import factories
-from tests.conftest import World, build_world
+from tests.conftest import World, build_world, empty_ledger_schema
 
 
 @pytest.fixture
 def clean_ledger() -> Iterator[None]:
     """The ledger is unmanaged and append-only: the test flush leaves it, so tests that
-    commit empty it themselves (TRUNCATE fires no row trigger)."""
+    commit empty it themselves (as the owner role: TRUNCATE fires no row trigger)."""
     yield
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE " + ", ".join(f"{LEDGER_SCHEMA}.{t}" for t in LEDGER_TABLES))
+    empty_ledger_schema()
 
 
 def marked_person(world: World, tag: str, *, assignment=None) -> Person:  # type: ignore[no-untyped-def]
@@ -170,10 +169,12 @@ def test_a_failing_redactor_aborts_the_deletion(world: World) -> None:
 
 
 def test_ledger_is_append_only(world: World) -> None:
-    from django.db import IntegrityError, transaction
+    from django.db import DatabaseError, transaction
 
     person_delete(person=world.person, reason=DeletionReason.ERASURE)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # Refused twice over: the runtime role holds no UPDATE on it, and the trigger refuses
+    # the owner too (tests/test_db_roles.py).
+    with pytest.raises(DatabaseError), transaction.atomic():
         ErasureLedgerEntry.objects.filter(person_id=world.person.pk).update(reason="x")
 
 

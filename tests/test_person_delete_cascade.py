@@ -15,17 +15,16 @@ from django.db import connection
 
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.services import DeletionReason, person_delete, person_delete_plan, prospect_delete
-from apps.retention.models import LEDGER_SCHEMA, LEDGER_TABLE, JobRun, JobStatus, VerificationFlag
+from apps.retention.models import LEDGER_TABLE, JobRun, JobStatus, VerificationFlag
 from apps.retention.runner import run_rule
 from tests import factories
-from tests.conftest import World, build_world
+from tests.conftest import World, build_world, empty_ledger_schema
 
 
 @pytest.fixture
 def clean_ledger() -> Iterator[None]:
     yield
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {LEDGER_SCHEMA}.{LEDGER_TABLE}")
+    empty_ledger_schema((LEDGER_TABLE,))
 
 
 def flagged_person(world: World, *, now: dt.datetime) -> Person:
@@ -151,14 +150,18 @@ def test_left_company_by_api_for_a_flagged_person_answers_204(clean_ledger: None
 
 
 @pytest.mark.django_db
-def test_a_foreign_key_to_persons_the_models_do_not_know_stops_the_deletion_clearly(world: World) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_a_foreign_key_to_persons_the_models_do_not_know_stops_the_deletion_clearly(clean_ledger: None) -> None:
     """A constraint added outside the models (RunSQL, a manual fix) is found in the
-    catalogue before anything is deleted, instead of an IntegrityError at the commit."""
+    catalogue before anything is deleted, instead of an IntegrityError at the commit.
+    (Added by the owner role: the application's role cannot create tables, R-SEC-3.)"""
     from django.core.exceptions import ImproperlyConfigured
 
+    from apps.core.dbroles import as_owner
     from apps.prospects import services
 
-    with connection.cursor() as cursor:
+    world = build_world()
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("CREATE TABLE stray_person_copy (person_id uuid REFERENCES prospects_person (id))")
     services._plan_checked_against_database.cache_clear()
     try:
@@ -166,6 +169,8 @@ def test_a_foreign_key_to_persons_the_models_do_not_know_stops_the_deletion_clea
             person_delete(person=world.person, reason=DeletionReason.ERASURE)
     finally:
         services._plan_checked_against_database.cache_clear()
+        with as_owner(), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE stray_person_copy")
     assert Person.objects.filter(pk=world.person.pk).exists()
 
 

@@ -69,6 +69,7 @@ from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Lease, Person, Prospect
 from apps.retention import clock
 from apps.retention.models import LEDGER_SCHEMA, JobRun, JobStatus
+from tests.conftest import empty_ledger_schema
 from tests.scenario import world as w
 from tests.scenario.beat import BeatRun, run_window
 from tests.scenario.traces import (
@@ -153,8 +154,8 @@ def truncate_ledger_schema() -> None:
     empty every table in it after the test (the suppression list may live there too)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [LEDGER_SCHEMA])
-        for (table,) in cursor.fetchall():
-            cursor.execute(f'TRUNCATE "{LEDGER_SCHEMA}"."{table}"')
+        tables = tuple(table for (table,) in cursor.fetchall())
+    empty_ledger_schema(tables)  # as the owner role: the runtime role may not TRUNCATE (R-SEC-3)
 
 
 # =====================================================================================

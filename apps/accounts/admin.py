@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import guards
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_change_role, user_create
 from apps.core.admin_site import admin_site, works_in_admin
@@ -25,7 +26,32 @@ class UsernameIsFreeMixin:
         return username
 
 
-class UserCreateForm(UsernameIsFreeMixin, forms.ModelForm):
+class GuardedAccountFormMixin:
+    """Only the board manages board and privacy-officer accounts (apps/accounts/guards.py): the
+    form refuses such a change by anyone else with an error, before the model would."""
+
+    actor: Any = None
+
+    def clean(self) -> dict:
+        data = super().clean()  # type: ignore[misc]
+        instance = self.instance  # type: ignore[attr-defined]
+        adding = instance._state.adding
+        old = None if adding else {f: getattr(instance, f) for f in guards.GUARDED_FIELDS}
+        new = {**(old or {}), **{f: data[f] for f in guards.GUARDED_FIELDS if f in data}}
+        changed = set(self.changed_data) & set(guards.GUARDED_FIELDS)  # type: ignore[attr-defined]
+        if adding:
+            changed = (
+                set(guards.GUARD_FIELDS)
+                if guards.is_guarded(role=new.get("role"), is_privacy_officer=new.get("is_privacy_officer"))
+                else set()
+            )
+        message = guards.refusal(actor=self.actor, user_pk=instance.pk, old=old, new=new, changed=changed)
+        if message:
+            raise forms.ValidationError(message)
+        return data
+
+
+class UserCreateForm(UsernameIsFreeMixin, GuardedAccountFormMixin, forms.ModelForm):
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput,
@@ -65,7 +91,7 @@ class UserCreateForm(UsernameIsFreeMixin, forms.ModelForm):
         return data
 
 
-class UserChangeForm(UsernameIsFreeMixin, DjangoUserChangeForm):
+class UserChangeForm(UsernameIsFreeMixin, GuardedAccountFormMixin, DjangoUserChangeForm):
     pass
 
 
@@ -100,6 +126,23 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: notes and logs refer to their author
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """A board member's or privacy officer's password: the board's (or their own) to set."""
+        user = self.get_object(request, id)
+        if user is not None and guards.refusal(
+            actor=request.user,
+            user_pk=user.pk,
+            old={f: getattr(user, f) for f in guards.GUARDED_FIELDS},
+            new={f: getattr(user, f) for f in guards.GUARDED_FIELDS},
+            changed={"password"},
+        ):
+            raise guards.GuardedAccountRefused(guards.refusal_message())
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
         if change:

@@ -11,9 +11,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
+        from apps.accounts import guards
         from apps.accounts.middleware import session_times_start
         from apps.accounts.models import User
         from apps.accounts.tokens import end_tokens_of_inactive_user
 
         post_save.connect(end_tokens_of_inactive_user, sender=User, dispatch_uid="accounts.end_tokens_of_inactive_user")
         user_logged_in.connect(session_times_start, dispatch_uid="accounts.session_times_start")
+        guards.connect()  # only the board manages board and privacy-officer accounts (issue 15 #10)

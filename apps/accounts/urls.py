@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.accounts import views
+from apps.accounts import board, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("account/session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
     path("account/tokens/", views.token_list, name="tokens"),
     path("account/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("account/board/accounts/", board.board_accounts, name="board-accounts"),
 ]

@@ -268,7 +268,7 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     linked to no other assignment (R-EXP-3). Shared companies stay.
 
     Call notes may only be deleted this way: the database trigger of R-NOTE-3 lets the
-    deletes through only for the assignment announced here.
+    deletes through only inside `callnotes_delete_for_assignment`, after the ledger record.
     """
     from django.db import connection
 
@@ -285,11 +285,11 @@ def assignment_delete(*, assignment: Assignment, actor: Any = None) -> None:
     ledger_write(
         model=Assignment, object_ids=[assignment.pk], action=LedgerAction.DELETE, reason="client_delete", actor=actor
     )
+    # The notes go through the owner's SECURITY DEFINER function, which deletes them only
+    # for an assignment whose deletion the (append-only) ledger holds (R-SEC-3).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('leadhunter.deleting_assignment', %s, true)", [str(assignment.pk)])
+        cursor.execute("SELECT callnotes_delete_for_assignment(%s)", [assignment.pk])
     assignment.delete()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('leadhunter.deleting_assignment', '', true)")
     # Persons whose last link just went: nobody holds them any more. One batch through the
     # single deletion path (R-DEL-1).
     orphans = Person.objects.filter(pk__in=person_ids, prospect_links__isnull=True).values_list("pk", flat=True)

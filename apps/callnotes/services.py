@@ -4,7 +4,8 @@ one exception, R-DSR-4).
 
 Audited three ways, all in the transaction of the change: a `NoteRedaction` row (who,
 when, which request, which note, how many places; ids only), the database trigger that
-refuses the UPDATE without that row and the service's `SET LOCAL`, and an erasure-ledger
+refuses the UPDATE without that row outside the owner's function `callnote_redact_text`,
+and an erasure-ledger
 record (offsets and a keyed hash of the old text, never the text) so that a restore
 cannot bring the name back (R-DEL-2). The name becomes `REDACTION_MARKER`, which every
 reader shows translated ("[verwijderd op verzoek van betrokkene]").
@@ -97,10 +98,10 @@ def _write(
         note=note, request_id=request_id, redacted_by=actor, redacted_at=transaction_time, places=len(spans)
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('leadhunter.redacting_note', %s, true)", [str(note.pk)])
-        # QuerySet.update: no auditlog entry (it would hold nothing but the mask anyway).
-        CallNote.objects.filter(pk=note.pk).update(text=new_text)
-        cursor.execute("SELECT set_config('leadhunter.redacting_note', '', true)")
+        # The owner's SECURITY DEFINER function: the only way to change a note's text, and only
+        # with the redaction row just written (R-SEC-3). No auditlog entry (it would hold
+        # nothing but the mask anyway).
+        cursor.execute("SELECT callnote_redact_text(%s, %s)", [note.pk, new_text])
     ledger_write(
         model=CallNote,
         object_ids=[note.pk],

@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from apps.core import rules, schema  # noqa: F401  (the outbox's clock rule; the OpenAPI auth extension)
+        # the outbox's clock rule; the OpenAPI auth extension; the deployment checks
+        from apps.core import checks, rules, schema  # noqa: F401

@@ -117,25 +117,35 @@ def backup_restore(*, path: Path) -> dict[str, int]:
     records of each kind the replay deleted or blanked again. The ledger schema is not in
     the dump, so the restore leaves it as it is; on a fresh server it is created empty
     first."""
+    from apps.core import dbroles
     from apps.retention.ledger import ledger_replay
 
-    args, env = _pg_args(connection.settings_dict)
-    connection.close()  # nothing of ours holds a lock on the tables being replaced
-    _run(
-        [
-            settings.PG_RESTORE,
-            *args,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            "--dbname",
-            connection.settings_dict["NAME"],
-            str(path),
-        ],
-        env,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(LEDGER_DDL)
+    app = dbroles.runtime_role()
+    # Replacing tables is the owner's work (R-SEC-3): pg_restore connects as the owner role,
+    # so the tables it creates are the owner's; the dump's own grants are skipped and the
+    # runtime role's rights stated again afterwards. The replay runs as the runtime role.
+    with dbroles.as_owner():
+        connection.close()  # nothing of ours holds a lock on the tables being replaced
+        args, env = _pg_args(connection.settings_dict)
+        _run(
+            [
+                settings.PG_RESTORE,
+                *args,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(path),
+            ],
+            env,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(LEDGER_DDL)
+            owner = dbroles.owner_credentials()
+            if app and owner:
+                dbroles.grant_runtime(cursor, owner=owner["USER"], app=app)
     return ledger_replay()

@@ -28,6 +28,13 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("accounts:session-keep-alive"), get=expect(405), post=expect(204, anonymous=302)
     ),
     "accounts:tokens": Row(lambda w: reverse("accounts:tokens"), get=expect(200, anonymous=302), post=expect(405)),
+    # Issue 15 #10: the board's page for board and privacy-officer accounts; a 404 for everyone
+    # else, administrators and privacy officers included. Posting an empty form re-renders it.
+    "accounts:board-accounts": Row(
+        lambda w: reverse("accounts:board-accounts"),
+        get=only({"board"}, 200, 404, anonymous=302),
+        post=only({"board"}, 200, 404, anonymous=302),
+    ),
     "accounts:token-revoke": Row(
         lambda w: reverse("accounts:token-revoke", args=[_fresh_token_id(w)]),
         get=expect(405),
