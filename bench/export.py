@@ -74,8 +74,8 @@ def download(assignment_id: str, file_format: str) -> None:
     print(f"log_seconds={time.perf_counter() - started:.2f}")
     size = 0
     if file_format == "csv":
-        for part in exports.csv_stream(assignment):
-            size += len(part.encode())
+        for part in exports.csv_zip_stream(assignment):  # the zip of database.csv + notes.csv
+            size += len(part)
     else:
         with exports.xlsx_file(assignment) as f:
             while chunk := f.read(1 << 20):

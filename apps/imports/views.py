@@ -64,7 +64,10 @@ def _manage(request: HttpRequest, assignment_id: str):  # type: ignore[no-untype
 @login_required
 def assignment_portal(request: HttpRequest, assignment_id: str) -> HttpResponse:
     assignment = _manage(request, assignment_id)
-    counts = assignment.prospects.aggregate(prospects=Count("id"), persons=Count("person_links"))
+    # Distinct: the join with the person links repeats a prospect once per person.
+    counts = assignment.prospects.aggregate(
+        prospects=Count("id", distinct=True), persons=Count("person_links__person", distinct=True)
+    )
     return render(
         request,
         "imports/assignment.html",
