@@ -16,4 +16,9 @@ urlpatterns = [
     path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
     path("prospects/<uuid:prospect_id>/access/", views.prospect_access, name="prospect-access"),
+    path(
+        "prospects/<uuid:prospect_id>/differences/<int:difference_id>/",
+        views.difference_resolve,
+        name="difference-resolve",
+    ),
 ]
