@@ -35,6 +35,7 @@ def prepare() -> dict[int, str]:
         assignment, user = import_xlsx.fresh_assignment(f"Bench export {rows}")
         with open(path, "rb") as upload:
             job = services.import_job_create(assignment=assignment, actor=user, upload=upload, filename="b.xlsx")
+        job = services.import_job_check(job_id=job.pk)  # the worker's check: headers and mapping
         job.status, job.mapping = "queued", job.detected_mapping
         job.save(update_fields=["status", "mapping"])
         job = services.import_run(job_id=job.pk)
