@@ -130,7 +130,7 @@ def _kvk_answers(world: World, kvk: str) -> tuple[Any, ...]:
     def same(text: str) -> str:
         text = re.sub(r'"verified_at":"[^"]*"', '"verified_at":"<now>"', text.replace(kvk, "<kvk>"))
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
-        text = re.sub(r"/differences/[0-9]+/", "/differences/<id>/", text)  # the record's own difference to verify
+        text = re.sub(r"/differences/[0-9a-f]+/", "/differences/<id>/", text)  # the record's own difference to verify
         return re.sub(r'"X-CSRFToken": "[^"]*"', "", text)
 
     return api.status_code, same(api.content.decode()), page.status_code, page.redirect_chain, messages, same(record)

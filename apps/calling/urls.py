@@ -20,7 +20,7 @@ urlpatterns = [
     # The differences to verify (R-IMP-3): the panel and each accept / reject.
     path("prospects/<uuid:prospect_id>/differences/", views_differences.differences, name="differences"),
     path(
-        "prospects/<uuid:prospect_id>/differences/<int:difference_id>/",
+        "prospects/<uuid:prospect_id>/differences/<str:token>/",
         views_differences.difference_resolve,
         name="difference-resolve",
     ),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +16,13 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_shown
 from apps.core.access import get_prospect_for_agent
 from apps.core.errors import ServiceError
-from apps.imports.differences import call_screen_differences, difference_accept, difference_reject, difference_rows
+from apps.imports.differences import (
+    call_screen_differences,
+    difference_accept,
+    difference_by_token,
+    difference_reject,
+    difference_rows,
+)
 from apps.prospects.models import Person, Prospect
 
 
@@ -47,10 +53,12 @@ def differences(request: HttpRequest, prospect_id: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def difference_resolve(request: HttpRequest, prospect_id: str, difference_id: int) -> HttpResponse:
+def difference_resolve(request: HttpRequest, prospect_id: str, token: str) -> HttpResponse:
     """Accept (take the client's value: verification by us) or reject (keep the current one)."""
     prospect = get_prospect_for_agent(request.user, prospect_id)
-    difference = get_object_or_404(call_screen_differences(prospect), pk=difference_id)
+    difference = difference_by_token(call_screen_differences(prospect), token)
+    if difference is None:
+        raise Http404
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _panel(request, prospect, errors=[str(e) for e in form.errors.get("decision", [])], status=400)

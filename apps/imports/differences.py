@@ -27,6 +27,7 @@ from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ServiceError
@@ -51,6 +52,7 @@ class DifferenceRow:
     """One difference as a page shows it."""
 
     id: int
+    token: str  # what the page's URLs name it by (`difference_token`)
     label: str
     value: str  # "" when the reader may not see it (a flagged person's email or phone)
     current: str
@@ -73,7 +75,15 @@ def _rows(
         if d.company_id:
             current = getattr(prospect.company, d.field, "")
             rows.append(
-                DifferenceRow(d.pk, _company_label(d.field), d.value, "" if current is None else str(current), "", True)
+                DifferenceRow(
+                    d.pk,
+                    difference_token(d.pk),
+                    _company_label(d.field),
+                    d.value,
+                    "" if current is None else str(current),
+                    "",
+                    True,
+                )
             )
             continue
         person = d.person
@@ -83,6 +93,7 @@ def _rows(
         rows.append(
             DifferenceRow(
                 d.pk,
+                difference_token(d.pk),
                 str(DIFFERENCE_LABELS.get(d.field, d.field)),
                 value,
                 current,
@@ -91,6 +102,20 @@ def _rows(
             )
         )
     return rows
+
+
+def difference_token(pk: int) -> str:
+    """An opaque name for a difference in URLs: its id is a global sequence, which would tell
+    a client how many differences the whole platform records (R-NTK-1)."""
+    return salted_hmac("apps.imports.differences", str(pk)).hexdigest()[:24]
+
+
+def difference_by_token(qs: Any, token: str) -> Difference | None:
+    """The difference of `qs` (one record's: a handful) that `token` names, or None."""
+    for difference in qs:
+        if constant_time_compare(difference_token(difference.pk), token):
+            return difference
+    return None
 
 
 def record_differences(prospect: Prospect) -> Any:

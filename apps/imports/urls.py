@@ -17,7 +17,7 @@ urlpatterns = [
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
     path("prospects/<uuid:prospect_id>/access/", views.prospect_access, name="prospect-access"),
     path(
-        "prospects/<uuid:prospect_id>/differences/<int:difference_id>/",
+        "prospects/<uuid:prospect_id>/differences/<str:token>/",
         views.difference_resolve,
         name="difference-resolve",
     ),

@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -40,7 +40,13 @@ from apps.core.errors import ServiceError
 from apps.core.net import client_ip
 from apps.imports import selectors
 from apps.imports.api import export_response
-from apps.imports.differences import difference_accept, difference_reject, difference_rows, record_differences
+from apps.imports.differences import (
+    difference_accept,
+    difference_by_token,
+    difference_reject,
+    difference_rows,
+    record_differences,
+)
 from apps.imports.forms import (
     ConfirmDeleteForm,
     DifferenceDecisionForm,
@@ -359,11 +365,13 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def difference_resolve(request: HttpRequest, prospect_id: str, difference_id: int) -> HttpResponse:
+def difference_resolve(request: HttpRequest, prospect_id: str, token: str) -> HttpResponse:
     """Accept or reject one difference "to verify" of the record (R-IMP-3): the client's
     own values only (`differences.record_differences`); back to the record."""
     prospect = get_prospect_to_manage(request.user, prospect_id)
-    difference = get_object_or_404(record_differences(prospect), pk=difference_id)
+    difference = difference_by_token(record_differences(prospect), token)
+    if difference is None:
+        raise Http404
     form = DifferenceDecisionForm(request.POST)
     back = _back_query(QueryDict(request.GET.get("back", "")))
     target = reverse("portal:prospect-edit", args=[prospect.pk]) + (f"?{urlencode({'back': back})}" if back else "")

@@ -12,12 +12,17 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.imports.differences import difference_token
 from apps.imports.models import Difference, ImportJob
 from apps.prospects.models import Company, Prospect, ProspectPerson
 from tests import factories
 from tests.imports.helpers import csv_bytes, run_import
 
 pytestmark = pytest.mark.django_db
+
+
+def _resolve(name: str, world, difference: Difference) -> str:  # type: ignore[no-untyped-def]
+    return reverse(name, args=[world.prospect.pk, difference_token(difference.pk)])
 
 
 def _names(response) -> set[str]:  # type: ignore[no-untyped-def]
@@ -108,21 +113,21 @@ def test_client_accepts_its_person_value_and_rejects_a_company_value(world) -> N
     assert [d.id for d in page.context["differences"]] == [city.pk, title.pk]
     assert b"Inkoper" in page.content and b"+31699999999" not in page.content
 
-    resolve = reverse("portal:difference-resolve", args=[world.prospect.pk, title.pk])
+    resolve = _resolve("portal:difference-resolve", world, title)
     assert http.post(resolve, {"decision": "accept"})["Location"] == edit
     person.refresh_from_db()
     assert person.job_title == "Inkoper" and not Difference.objects.filter(pk=title.pk).exists()
     assert LogEntry.objects.filter(object_pk=str(title.pk), actor=client).exists()
 
-    http.post(reverse("portal:difference-resolve", args=[world.prospect.pk, city.pk]), {"decision": "reject"})
+    http.post(_resolve("portal:difference-resolve", world, city), {"decision": "reject"})
     world.company.refresh_from_db()
     assert world.company.city == "Utrecht" and not Difference.objects.filter(pk=city.pk).exists()
     assert [d.id for d in http.get(edit).context["differences"]] == []
     # Not this record's difference: 404, as for another tenant.
-    other = reverse("portal:difference-resolve", args=[world.prospect.pk, shared.pk])
+    other = _resolve("portal:difference-resolve", world, shared)
     assert http.post(other, {"decision": "reject"}).status_code == 404
     globex = world.client_for("client_other_tenant")
-    assert globex.post(reverse("portal:difference-resolve", args=[world.prospect.pk, shared.pk])).status_code == 404
+    assert globex.post(_resolve("portal:difference-resolve", world, shared)).status_code == 404
 
 
 def test_client_accepting_a_company_value_waits_while_the_shared_value_is_recent(world) -> None:
@@ -130,7 +135,7 @@ def test_client_accepting_a_company_value_waits_while_the_shared_value_is_recent
         assignment=world.assignment, company=world.company, field="city", value="Zwolle", created_at=timezone.now()
     )
     http = world.client_for("client_same_tenant")
-    resolve = reverse("portal:difference-resolve", args=[world.prospect.pk, city.pk])
+    resolve = _resolve("portal:difference-resolve", world, city)
     http.post(resolve, {"decision": "accept"})
     world.company.refresh_from_db()
     assert world.company.city == "Utrecht" and Difference.objects.filter(pk=city.pk).exists()  # still to verify
@@ -160,18 +165,16 @@ def test_agent_accepts_and_rejects_on_the_call_screen(world) -> None:
     assert rows[city.pk].can_accept and not rows[email.pk].can_accept
 
     accepted = agent.post(
-        reverse("calling:difference-resolve", args=[world.prospect.pk, city.pk]),
+        _resolve("calling:difference-resolve", world, city),
         {"decision": "accept"},
         HTTP_HX_REQUEST="true",
     )
     assert accepted.status_code == 200 and b'id="company"' in accepted.content
     world.company.refresh_from_db()
     assert world.company.city == "Zwolle" and world.company.verified_at > timezone.now() - dt.timedelta(minutes=1)
-    refused = agent.post(
-        reverse("calling:difference-resolve", args=[world.prospect.pk, email.pk]), {"decision": "accept"}
-    )
+    refused = agent.post(_resolve("calling:difference-resolve", world, email), {"decision": "accept"})
     assert refused.status_code == 400 and Difference.objects.filter(pk=email.pk).exists()
-    agent.post(reverse("calling:difference-resolve", args=[world.prospect.pk, email.pk]), {"decision": "reject"})
+    agent.post(_resolve("calling:difference-resolve", world, email), {"decision": "reject"})
     assert not Difference.objects.filter(pk__in=[city.pk, email.pk]).exists()
     person.refresh_from_db()
     assert person.email != "nieuw@bedrijf.example"
@@ -180,6 +183,6 @@ def test_agent_accepts_and_rejects_on_the_call_screen(world) -> None:
         assignment=world.other_assignment, company=world.other_prospect.company, field="city", value="X",
         created_at=timezone.now(),
     )  # fmt: skip
-    url = reverse("calling:difference-resolve", args=[world.prospect.pk, elsewhere.pk])
+    url = _resolve("calling:difference-resolve", world, elsewhere)
     assert agent.post(url, {"decision": "reject"}).status_code == 404
     assert Prospect.objects.filter(pk=world.prospect.pk).exists()

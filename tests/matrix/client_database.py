@@ -35,7 +35,7 @@ def _import(w: World) -> str:
     return str(job.pk)
 
 
-def _difference(w: World) -> int:
+def _difference(w: World) -> str:
     """A value of Acme's that waits "to verify" on the target record's company (R-IMP-3)."""
     from apps.imports.models import Difference
 
@@ -45,7 +45,9 @@ def _difference(w: World) -> int:
         field="city",
         defaults={"value": "Zwolle", "created_at": timezone.now()},
     )
-    return difference.pk
+    from apps.imports.differences import difference_token
+
+    return difference_token(difference.pk)
 
 
 def page(ok: int = 200) -> dict[str, int]:
