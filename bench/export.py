@@ -35,6 +35,7 @@ def prepare() -> dict[int, str]:
         assignment, user = import_xlsx.fresh_assignment(f"Bench export {rows}")
         with open(path, "rb") as upload:
             job = services.import_job_create(assignment=assignment, actor=user, upload=upload, filename="b.xlsx")
+        job = services.import_job_check(job_id=job.pk)  # the worker's check: headers and mapping
         job.status, job.mapping = "queued", job.detected_mapping
         job.save(update_fields=["status", "mapping"])
         job = services.import_run(job_id=job.pk)
@@ -74,8 +75,8 @@ def download(assignment_id: str, file_format: str) -> None:
     print(f"log_seconds={time.perf_counter() - started:.2f}")
     size = 0
     if file_format == "csv":
-        for part in exports.csv_stream(assignment):
-            size += len(part.encode())
+        for part in exports.csv_zip_stream(assignment):  # the zip of database.csv + notes.csv
+            size += len(part)
     else:
         with exports.xlsx_file(assignment) as f:
             while chunk := f.read(1 << 20):

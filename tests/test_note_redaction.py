@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core import mail
@@ -185,7 +186,9 @@ def test_officer_ticks_notes_inside_the_erasure_and_the_client_sees_the_redactio
     texts = [row["text"] for row in (api.json().get("results", api.json()))]
     assert any(NL_MARKER in t for t in texts) and not any(REDACTION_MARKER in t for t in texts)
     download = client.get(reverse("portal:export", args=[world.assignment.pk, "csv"]), HTTP_ACCEPT_LANGUAGE="nl")
-    content = b"".join(download.streaming_content).decode("utf-8-sig")
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as archive:  # database.csv + notes.csv
+        content = archive.read("notes.csv").decode("utf-8-sig")
+        content += archive.read("database.csv").decode("utf-8-sig")
     assert NL_MARKER in content and REDACTION_MARKER not in content and FIRST not in content
     assert list(csv.reader(io.StringIO(content)))  # still a CSV
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from apps.calling.selectors import call_screen
 from apps.calling.services import person_add_to_prospect
-from apps.imports.exports import csv_stream
+from apps.imports.exports import csv_database_stream
 from apps.imports.models import Difference
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.selectors import DIFFERENCE_LABELS
@@ -45,7 +45,7 @@ def _globex_person(world: World, **values: str) -> Person:
 
 
 def _acme_download(world: World) -> str:
-    return "".join(csv_stream(world.assignment))
+    return "".join(csv_database_stream(world.assignment))
 
 
 def _api(world: World, role: str) -> APIClient:

@@ -39,6 +39,7 @@ import re
 import sys
 import time
 import traceback
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -213,6 +214,9 @@ class Web:
 def body_text(response: Any) -> str:
     """A response as searchable text: xlsx workbooks cell by cell, everything else decoded."""
     raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if response.get("Content-Type", "") == "application/zip":  # the CSV download: database.csv + notes.csv
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist())
     if "spreadsheetml" in response.get("Content-Type", ""):
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
         return "\n".join(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.calling import views, views_supervisor
+from apps.calling import views, views_differences, views_supervisor
 
 app_name = "calling"
 urlpatterns = [
@@ -21,4 +21,11 @@ urlpatterns = [
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/verify/", views.person_verify, name="person-verify"),
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/left-company/", views.person_left, name="person-left"),
     path("prospects/<uuid:prospect_id>/persons/<uuid:person_id>/consent/", views.person_consent, name="person-consent"),
+    # The differences to verify (R-IMP-3): the panel and each accept / reject.
+    path("prospects/<uuid:prospect_id>/differences/", views_differences.differences, name="differences"),
+    path(
+        "prospects/<uuid:prospect_id>/differences/<str:token>/",
+        views_differences.difference_resolve,
+        name="difference-resolve",
+    ),
 ]

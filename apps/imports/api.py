@@ -153,8 +153,9 @@ class CsvRenderer(_FileRenderer):
 
 @extend_schema(
     summary=(
-        "Download the database with its call notes (.xlsx or .csv); access-logged. The client's "
-        "users only: staff see the database in the application (403), policy §3"
+        "Download the database with its call notes: .xlsx (two sheets) or csv (a zip of database.csv and "
+        "notes.csv); access-logged. The client's users only: staff see the database in the application (403), "
+        "policy §3"
     ),
     parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
     responses={(200, "application/octet-stream"): bytes},
@@ -176,9 +177,8 @@ def export_response(request: Any, assignment: Any, file_format: str) -> Any:
     exports.export_log(assignment=assignment, actor=request.user, request=request)
     filename = exports.export_filename(assignment, file_format)
     if file_format == "csv":
-        response = StreamingHttpResponse(
-            (part.encode() for part in exports.csv_stream(assignment)), content_type="text/csv; charset=utf-8"
-        )
+        # database.csv + notes.csv in one zip: the notes never mix with the data (R-IMP-7).
+        response = StreamingHttpResponse(exports.csv_zip_stream(assignment), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return FileResponse(

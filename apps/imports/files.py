@@ -22,6 +22,8 @@ import defusedxml.ElementTree as SafeET
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from apps.imports.formulas import unescape_formula
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, old .xls, .doc
 ZIP_MAGIC = b"PK\x03\x04"
 MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
@@ -227,7 +229,8 @@ def _read_csv(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header_row = next(reader, [])
-        headers = _headers([v.strip() for v in header_row])
+        # Our own formula escape is undone on every cell, headers too (R-IMP-7, formulas.py).
+        headers = _headers([unescape_formula(v.strip()) for v in header_row])
     except csv.Error as exc:
         raise FileRefused(_("The header row of the CSV file cannot be read.")) from exc
     width = len(headers)
@@ -235,7 +238,7 @@ def _read_csv(path: Path) -> Table:
     def values() -> Iterator[list[str]]:
         try:
             for raw in reader:
-                cells = [v.strip() for v in raw[:width]]
+                cells = [unescape_formula(v.strip()) for v in raw[:width]]
                 if len(cells) < width:
                     cells += [""] * (width - len(cells))
                 yield cells

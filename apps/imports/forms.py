@@ -31,13 +31,23 @@ class MappingForm(forms.Form):
 
 
 class ProspectFilterForm(forms.Form):
+    # The client's own database: company name, city, postcode, person name; never note text (R-NOTE-1).
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + ProspectStatus.choices)
     result = forms.ChoiceField(label=_("Last result"), required=False)
+    upload = forms.ChoiceField(label=_("Import"), required=False)
     ordering = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, results: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, results: list[tuple[str, str]], imports: list[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = [("", _("All")), ("none", _("Not yet called"))] + results
+        self.fields["upload"].choices = [("", _("All"))] + list(imports)
+
+
+class DifferenceDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
 
 
 class PersonForm(forms.Form):

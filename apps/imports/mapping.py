@@ -7,9 +7,12 @@ mapping before the import runs.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -293,16 +296,43 @@ def _key(header: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
+# Our own download's columns (`exports.prospect_headers`) in every language of the site:
+# the field labels (FIELDS, the download's headers) map to their fields, and our status
+# columns are left out, so that a download uploaded again does not bring them back as the
+# client's extra columns, one more set on every cycle (R-IMP-7).
+OUR_EXPORT_COLUMNS = (
+    gettext_lazy("Company status"),
+    gettext_lazy("Prospect status"),
+    gettext_lazy("Callback at"),
+    gettext_lazy("Last result"),
+    gettext_lazy("Last called at"),
+)
+
+
+@functools.cache
+def _our_headers() -> dict[str, str]:
+    """{header key: field | IGNORE} for the headers of our own download."""
+    known: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            known.update({_key(str(header)): IGNORE for header in OUR_EXPORT_COLUMNS})
+            known.update({_key(str(label)): field for field, label in FIELDS.items()})
+    return known
+
+
 def detect(headers: list[str]) -> dict[str, str]:
-    """{column index (as text): field | EXTRA}: each field at most once, first column wins;
-    a bare phone column is the person's when it stands among person columns."""
+    """{column index (as text): field | EXTRA | IGNORE}: each field at most once, first
+    column wins; our own download's status columns are left out (IGNORE); a bare phone
+    column is the person's when it stands among person columns."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     generic: list[int] = []
     for index, header in enumerate(headers):
         key = _key(header)
-        field = _LOOKUP.get(key)
-        if field and field not in taken:
+        field = _LOOKUP.get(key) or _our_headers().get(key)
+        if field == IGNORE:
+            mapping[str(index)] = IGNORE
+        elif field and field not in taken:
             taken.add(field)
             mapping[str(index)] = field
         else:

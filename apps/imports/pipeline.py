@@ -835,16 +835,21 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     in_assignment = cursor.fetchone()[0]
     run("""SELECT company_match, count(*) FROM import_staging WHERE NOT company_new GROUP BY company_match""")
     existing = {kind: count for kind, count in cursor.fetchall() if kind}
-    run(f"""INSERT INTO {prospect} (id, assignment_id, company_id, extra, status, created_at)
-            SELECT gen_random_uuid(), %(assignment)s, company_id, extra, 'new', %(now)s
-            FROM (SELECT DISTINCT ON (company_id) company_id, extra FROM import_staging
+    # The record's first row: the download keeps the client's order (R-IMP-7); the upload
+    # that last brought a record is the database page's filter by import.
+    run(f"""INSERT INTO {prospect} (id, assignment_id, company_id, extra, status, created_at, import_job_id,
+                                   source_row)
+            SELECT gen_random_uuid(), %(assignment)s, company_id, extra, 'new', %(now)s, %(job)s, row_number
+            FROM (SELECT DISTINCT ON (company_id) company_id, extra, row_number FROM import_staging
                   ORDER BY company_id, row_number) t
-            ON CONFLICT (assignment_id, company_id) DO UPDATE SET extra = {prospect}.extra || EXCLUDED.extra
+            ON CONFLICT (assignment_id, company_id) DO UPDATE SET extra = {prospect}.extra || EXCLUDED.extra,
+                import_job_id = EXCLUDED.import_job_id
         """)  # noqa: S608
-    run(f"""INSERT INTO {link} (prospect_id, person_id, created_at)
-            SELECT DISTINCT p.id, s.person_id, %(now)s::timestamptz
+    run(f"""INSERT INTO {link} (prospect_id, person_id, created_at, source_row)
+            SELECT p.id, s.person_id, %(now)s::timestamptz, min(s.row_number)
             FROM import_staging s JOIN {prospect} p ON p.assignment_id = %(assignment)s AND p.company_id = s.company_id
             WHERE s.person_id IS NOT NULL AND NOT s.suppressed
+            GROUP BY p.id, s.person_id
             ON CONFLICT (prospect_id, person_id) DO NOTHING""")  # noqa: S608
     cursor.execute(
         f"""SELECT count(DISTINCT company_id) FILTER (WHERE company_new),

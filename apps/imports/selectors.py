@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.assignments.models import Assignment
 from apps.imports.models import ImportIssue, ImportJob, IssueKind
-from apps.prospects.models import Person, Prospect, ProspectStatus
+from apps.prospects.models import Person, Prospect, ProspectPerson, ProspectStatus
 
 # The sort orders of the database view: name → ORDER BY.
 PROSPECT_ORDERINGS = {
@@ -34,10 +35,19 @@ def _persons() -> Prefetch:
 
 
 def prospect_list(
-    *, assignment: Assignment, user: Any, status: str = "", result: str = "", ordering: str = ""
+    *,
+    assignment: Assignment,
+    user: Any,
+    status: str = "",
+    result: str = "",
+    ordering: str = "",
+    search: str = "",
+    import_id: Any = None,
 ) -> QuerySet[Prospect]:
-    """The database of an assignment the caller may supervise, filtered by status and last
-    result (code), sorted by one of PROSPECT_ORDERINGS."""
+    """The database of an assignment the caller may supervise, filtered by status, last
+    result (code), the import that last brought the record, and a search in the client's
+    own data: company name, city, postcode and person name (never note text, R-NOTE-1);
+    sorted by one of PROSPECT_ORDERINGS."""
     qs = (
         Prospect.objects.visible_to(user)
         .filter(assignment=assignment)
@@ -50,6 +60,26 @@ def prospect_list(
         qs = qs.filter(last_result__isnull=True)
     elif result:
         qs = qs.filter(last_result__code=result)
+    if import_id:
+        qs = qs.filter(import_job_id=import_id)
+    search = " ".join(search.split())
+    if search:
+        compact = search.replace(" ", "")
+        persons = (
+            ProspectPerson.objects.filter(prospect=OuterRef("pk"))
+            .alias(full_name=Concat("person__first_name", Value(" "), "person__last_name"))
+            .filter(
+                Q(person__first_name__icontains=search)
+                | Q(person__last_name__icontains=search)
+                | Q(full_name__icontains=search)
+            )
+        )
+        qs = qs.alias(postcode_compact=Replace("company__postcode", Value(" "), Value(""))).filter(
+            Q(company__name__icontains=search)
+            | Q(company__city__icontains=search)
+            | Q(postcode_compact__icontains=compact)
+            | Exists(persons)
+        )
     return qs.order_by(*PROSPECT_ORDERINGS.get(ordering, PROSPECT_ORDERINGS["company"]))
 
 

@@ -22,4 +22,9 @@ urlpatterns = [
     path("prospects/<uuid:prospect_id>/edit/", views.prospect_edit, name="prospect-edit"),
     path("prospects/<uuid:prospect_id>/delete/", views.prospect_remove, name="prospect-delete"),
     path("prospects/<uuid:prospect_id>/access/", views.prospect_access, name="prospect-access"),
+    path(
+        "prospects/<uuid:prospect_id>/differences/<str:token>/",
+        views.difference_resolve,
+        name="difference-resolve",
+    ),
 ]

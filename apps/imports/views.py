@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,8 +49,16 @@ from apps.core.net import client_ip
 from apps.imports import mapping as mapping_rules
 from apps.imports import pipeline, selectors
 from apps.imports.api import export_response
+from apps.imports.differences import (
+    difference_accept,
+    difference_by_token,
+    difference_reject,
+    difference_rows,
+    record_differences,
+)
 from apps.imports.forms import (
     ConfirmDeleteForm,
+    DifferenceDecisionForm,
     ExtraForm,
     MappingForm,
     PersonForm,
@@ -79,7 +91,10 @@ def _manage(request: HttpRequest, assignment_id: str):  # type: ignore[no-untype
 @login_required
 def assignment_portal(request: HttpRequest, assignment_id: str) -> HttpResponse:
     assignment = _manage(request, assignment_id)
-    counts = assignment.prospects.aggregate(prospects=Count("id"), persons=Count("person_links"))
+    # Distinct: the join with the person links repeats a prospect once per person.
+    counts = assignment.prospects.aggregate(
+        prospects=Count("id", distinct=True), persons=Count("person_links__person", distinct=True)
+    )
     return render(
         request,
         "imports/assignment.html",
@@ -295,7 +310,11 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """The database: paginated, sortable, filterable by status and last result."""
     assignment = _manage(request, assignment_id)
     results = [(r.code, r.label) for r in assignment.results.all()]
-    filters = ProspectFilterForm(request.GET or None, results=results)
+    imports = [
+        (str(job.pk), f"{date_format(timezone.localtime(job.created_at), 'SHORT_DATETIME_FORMAT')}")
+        for job in selectors.import_list(assignment=assignment)
+    ]
+    filters = ProspectFilterForm(request.GET or None, results=results, imports=imports)
     values = filters.cleaned_data if filters.is_valid() else {}
     ordering = values.get("ordering", "") or "company"
     prospects = selectors.prospect_list(
@@ -304,6 +323,8 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
         status=values.get("status", ""),
         result=values.get("result", ""),
         ordering=ordering,
+        search=values.get("q", ""),
+        import_id=values.get("upload") or None,
     )
     page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))
     for prospect in page.object_list:
@@ -326,6 +347,8 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "imports/database.html",
         {
             "assignment": assignment,
+            # Where an edit returns to: this very page of the list (issue 12 #11).
+            "back": _back_query(request.GET),
             "page": page,
             "filters": filters,
             "ordering": ordering,
@@ -356,10 +379,25 @@ def export(request: HttpRequest, assignment_id: str, file_format: str) -> HttpRe
         raise Http404 from exc
 
 
+# The database page's own parameters: an edit returns to the same page of the same list.
+_LIST_PARAMETERS = ("q", "status", "result", "upload", "ordering", "page")
+
+
+def _back_query(params: Any) -> str:
+    """The database page's query string from `params`, its own parameters only (never a URL:
+    nothing else can be smuggled into the redirect)."""
+    return urlencode([(k, params.get(k)) for k in _LIST_PARAMETERS if params.get(k) and len(params.get(k)) <= 100])
+
+
+def _database_url(prospect: Prospect, back: str) -> str:
+    return reverse("portal:database", args=[prospect.assignment_id]) + (f"?{back}" if back else "")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
     prospect = get_prospect_to_manage(request.user, prospect_id)
+    back = _back_query(QueryDict(request.GET.get("back", "")))
     prospect = selectors.prospect_with_persons(prospect.pk)
     company = prospect.company
     data = request.POST if request.method == "POST" else None
@@ -397,7 +435,7 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
             messages.success(request, _("The record has been saved."))
             if to_verify := getattr(prospect.company, "to_verify", None):
                 messages.info(request, to_verify_message(to_verify))
-            return redirect(reverse("portal:database", args=[prospect.assignment_id]))
+            return redirect(_database_url(prospect, back))
     access_log_shown(
         actor=request.user,
         action=AccessAction.VIEW,
@@ -414,8 +452,42 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
             "company_form": company_form,
             "person_forms": person_forms,
             "extra_form": extra_form,
+            "differences": difference_rows(record_differences(prospect), prospect=prospect, hide_flagged=False),
+            "back": back,
+            "database_url": _database_url(prospect, back),
         },
     )
+
+
+@require_POST
+@login_required
+def difference_resolve(request: HttpRequest, prospect_id: str, token: str) -> HttpResponse:
+    """Accept or reject one difference "to verify" of the record (R-IMP-3): the client's
+    own values only (`differences.record_differences`); back to the record."""
+    prospect = get_prospect_to_manage(request.user, prospect_id)
+    difference = difference_by_token(record_differences(prospect), token)
+    if difference is None:
+        raise Http404
+    form = DifferenceDecisionForm(request.POST)
+    back = _back_query(QueryDict(request.GET.get("back", "")))
+    target = reverse("portal:prospect-edit", args=[prospect.pk]) + (f"?{urlencode({'back': back})}" if back else "")
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or reject."))
+        return redirect(target)
+    try:
+        if form.cleaned_data["decision"] == "reject":
+            difference_reject(difference=difference, actor=request.user)
+            messages.success(request, _("The current value is kept."))
+        elif difference_accept(difference=difference, prospect=prospect, actor=request.user, by_agent=False):
+            messages.success(request, _("Your value has been taken over."))
+        else:
+            messages.info(
+                request,
+                _("The current value was verified recently: our agents verify yours with the company first."),
+            )
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(target)
 
 
 @require_http_methods(["GET", "POST"])

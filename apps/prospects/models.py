@@ -207,6 +207,18 @@ class Prospect(models.Model):
     )
     last_called_at = models.DateTimeField(_("last called at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The upload that last brought this record (the database page's filter by import), and
+    # its row in the file of the upload that created it: the download keeps the client's
+    # original order (R-IMP-7). Empty for records added otherwise.
+    import_job = models.ForeignKey(
+        "imports.ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+    )
+    source_row = models.PositiveIntegerField(_("row in the uploaded file"), null=True, blank=True)
 
     objects = VisibleToQuerySet.as_manager()
 
@@ -239,6 +251,9 @@ class ProspectPerson(models.Model):
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="prospect_links")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The first row of the upload that named the person for this record: the download's
+    # order of a record's persons (R-IMP-7). Empty for persons added on the call screen.
+    source_row = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import xlsxwriter
@@ -51,3 +52,9 @@ def run_import(assignment: Any, actor: Any, data: bytes, filename: str = "databa
     job = upload(assignment, actor, data, filename)
     services.import_job_confirm(job=job, actor=actor, mapping=mapping)
     return services.import_run(job_id=job.pk)
+
+
+def csv_download(content: bytes) -> dict[str, str]:
+    """The CSV download (a zip of database.csv and notes.csv) as {name: text}."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}

@@ -17,7 +17,7 @@ from apps.imports import services
 from apps.imports.models import ImportStatus
 from apps.prospects.models import Person, Prospect
 from apps.prospects.services import DeletionReason, company_update, person_delete, person_update
-from tests.imports.helpers import HEADERS, csv_bytes, xlsx_bytes
+from tests.imports.helpers import HEADERS, csv_bytes, csv_download, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +111,14 @@ def test_csv_download_escapes_formulas_and_keeps_leading_zeros(world) -> None:
     world.company.save()
     response = _api(world).get(f"/api/v1/assignments/{world.assignment.pk}/export/?format=csv")
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    files = csv_download(b"".join(response.streaming_content))
+    assert sorted(files) == ["database.csv", "notes.csv"]
+    text = files["database.csv"]
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert "'+cmd|' /C calc'!A0" in rows[1] or "'+cmd|' /C calc'!A0" in rows[2]
     assert "00012345" in text
-    assert world.note.text in text  # the notes follow
-    assert world.other_prospect.company.name not in text
+    assert world.note.text in files["notes.csv"] and world.note.text not in text  # the notes apart
+    assert world.other_prospect.company.name not in "".join(files.values())
 
 
 def test_download_of_inactive_assignment(world) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.matrix import ADMINS, SEES_TARGET_ASSIGNMENT, Row, expect, only, page_of_target_assignment
+from tests.matrix.client_database import _difference
 
 AGENTS_ON_TARGET = {"agent_with_lease", "agent_without_lease"}
 SUPERVISES_TARGET = {"client_same_tenant", "supervisor"} | ADMINS
@@ -77,6 +78,17 @@ ROWS: dict[str, Row] = {
     # The lease holder is sent back to the prospect they hold; nobody else finds it.
     "calling:callback-take": _screen("callback-take", 302),
     "calling:company": _screen("company", 400),
+    # The panel of differences to verify; a decision missing: the panel says so (400).
+    "calling:differences": Row(
+        lambda w: reverse("calling:differences", args=[w.prospect.pk]),
+        get=only(LEASE_HOLDER, 200, 404, anonymous=302),
+        post=expect(405),
+    ),
+    "calling:difference-resolve": Row(
+        lambda w: reverse("calling:difference-resolve", args=[w.prospect.pk, _difference(w)]),
+        get=expect(405),
+        post=only(LEASE_HOLDER, 400, 404, anonymous=302),
+    ),
     "calling:person-add": _screen("person-add", 400),
     # An empty verify form confirms the person as they stand.
     "calling:person-verify": Row(

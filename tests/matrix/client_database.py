@@ -53,6 +53,21 @@ def _acceptance(w: World) -> str:
     return str(acceptance.pk)
 
 
+def _difference(w: World) -> str:
+    """A value of Acme's that waits "to verify" on the target record's company (R-IMP-3)."""
+    from apps.imports.models import Difference
+
+    difference, _ = Difference.objects.get_or_create(
+        assignment=w.assignment,
+        company=w.company,
+        field="city",
+        defaults={"value": "Zwolle", "created_at": timezone.now()},
+    )
+    from apps.imports.differences import difference_token
+
+    return difference_token(difference.pk)
+
+
 def page(ok: int = 200) -> dict[str, int]:
     return only(HOLDERS, ok, 404, anonymous=302)
 
@@ -99,6 +114,12 @@ ROWS: dict[str, Row] = {
     # Agents, even holding the lease, never edit or delete records here.
     "portal:prospect-edit": Row(
         lambda w: reverse("portal:prospect-edit", args=[w.prospect.pk]), get=page(), post=page(200)
+    ),
+    # Accept / reject a difference to verify; without a decision: a message and back to the record.
+    "portal:difference-resolve": Row(
+        lambda w: reverse("portal:difference-resolve", args=[w.prospect.pk, _difference(w)]),
+        get=expect(405),
+        post=page(302),
     ),
     "portal:prospect-delete": Row(
         lambda w: reverse("portal:prospect-delete", args=[w.prospect.pk]), get=page(), post=page(302)
