@@ -22,7 +22,7 @@ NL = {
     "consent record": "bewijs van toestemming",
     "consent records": "bewijzen van toestemming",
     "Choose one of the six legal bases: %(bases)s.": "Kies een van de zes grondslagen: %(bases)s.",
-    'Consent cannot be typed in: the agent records it on the call screen ("Consent given"), which keeps who, when and how and sends the confirmation.': "Toestemming kan niet worden ingetypt: de callagent legt die vast op het belscherm (\"Toestemming gegeven\"), met wie, wanneer en hoe, en verstuurt de bevestiging.",
+    'Consent cannot be typed in: the agent records it on the call screen ("Consent given"), which keeps who, when and how and sends the confirmation.': 'Toestemming kan niet worden ingetypt: de callagent legt die vast op het belscherm ("Toestemming gegeven"), met wie, wanneer en hoe, en verstuurt de bevestiging.',
     "Proof of consent": "Bewijs van toestemming",
     "given on %(date)s, %(channel)s": "gegeven op %(date)s, %(channel)s",
 }

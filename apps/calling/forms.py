@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.assignments.models import CallResult
+from apps.appointments.models import AppointmentKind
+from apps.appointments.services import AppointmentDetails
+from apps.assignments.models import Asks, CallResult
+from apps.calling.models import SkipReason
 from apps.calling.services import NOTE_MAX_LENGTH
 
 
@@ -23,9 +26,33 @@ class CallForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    # "Appointment made" (R-APPT-1); read only when the chosen result asks for it.
+    appointment_at = forms.DateTimeField(
+        label=_("Appointment on"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    appointment_kind = forms.ChoiceField(label=_("Kind"), required=False, choices=AppointmentKind.choices)
+    appointment_person = forms.UUIDField(label=_("With"), required=False)
+    appointment_manager = forms.UUIDField(label=_("Account manager"), required=False)
+
     def __init__(self, *args: Any, results: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = results
+
+    def appointment(self) -> AppointmentDetails | None:
+        """The appointment typed, when the chosen result asks for one."""
+        result = self.cleaned_data.get("result")
+        if result is None or result.asks != Asks.APPOINTMENT:
+            return None
+        return AppointmentDetails(
+            starts_at=self.cleaned_data.get("appointment_at"),
+            kind=self.cleaned_data.get("appointment_kind") or "",
+            person_id=self.cleaned_data.get("appointment_person"),
+            account_manager_id=self.cleaned_data.get("appointment_manager"),
+        )
+
+
+class SkipForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why skip?"), choices=SkipReason.choices)
 
 
 class PersonForm(forms.Form):
