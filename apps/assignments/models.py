@@ -87,7 +87,6 @@ class Asks(models.TextChoices):
 
     NOTHING = "", _("Nothing more")
     APPOINTMENT = "appointment", _("An appointment (date, kind, contact person, account manager)")
-    PERSON = "person", _("Which contact person (e.g. to send information to)")
 
 
 class CallResult(models.Model):

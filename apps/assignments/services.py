@@ -29,9 +29,8 @@ DEFAULT_RESULTS: list[tuple[str, Any, Outcome]] = [
     ("wrong-number", gettext_lazy("Wrong number"), Outcome.DONE),
 ]
 
-# Results that ask for more than a note (R-APPT-1): "appointment made" records a structured
-# appointment, "send information" which contact person it goes to.
-DEFAULT_ASKS: dict[str, Asks] = {"appointment": Asks.APPOINTMENT, "interested": Asks.PERSON}
+# Results that ask for more than a note (R-APPT-1): "appointment made" records a structured appointment.
+DEFAULT_ASKS: dict[str, Asks] = {"appointment": Asks.APPOINTMENT}
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ def default_asks(apps, schema_editor):  # type: ignore[no-untyped-def]
     """Existing assignments' default results ask what new ones do (R-APPT-1)."""
     CallResult = apps.get_model("assignments", "CallResult")
     CallResult.objects.filter(code="appointment").update(asks="appointment")
-    CallResult.objects.filter(code="interested").update(asks="person")
 
 
 class Migration(migrations.Migration):
@@ -24,7 +23,6 @@ class Migration(migrations.Migration):
                 choices=[
                     ("", "Nothing more"),
                     ("appointment", "An appointment (date, kind, contact person, account manager)"),
-                    ("person", "Which contact person (e.g. to send information to)"),
                 ],
                 default="",
                 max_length=12,
