@@ -68,4 +68,5 @@ NL = {
     "Paused. The prospect went back to the queue; press N when you are back.": "Pauze. De prospect is terug in de wachtrij; druk op N als u terug bent.",
     "Confirmed: %(name)s is verified by you today.": "Bevestigd: %(name)s is nu door u geverifieerd.",
     "handle time (seconds)": "gesprekstijd (seconden)",
+    "dd-mm-yyyy hh:mm": "dd-mm-jjjj uu:mm",
 }

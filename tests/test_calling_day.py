@@ -121,10 +121,10 @@ def test_callback_presets_skip_the_weekend() -> None:
     friday = timezone.make_aware(dt.datetime(2026, 11, 27, 15, 12))
     presets = {key: value for key, _label, value in callback_presets(friday)}
     assert presets == {
-        "u": "2026-11-27T16:12",
-        "m": "2026-11-30T10:00",
-        "a": "2026-11-30T14:00",
-        "w": "2026-12-04T10:00",
+        "u": "27-11-2026 16:12",
+        "m": "30-11-2026 10:00",
+        "a": "30-11-2026 14:00",
+        "w": "04-12-2026 10:00",
     }
 
 

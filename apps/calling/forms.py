@@ -11,6 +11,18 @@ from apps.assignments.models import Asks, CallResult
 from apps.calling.models import SkipReason
 from apps.calling.services import NOTE_MAX_LENGTH
 
+# Day-month-year first, as a Dutch agent types it; ISO still accepted (API clients, old pages).
+DUTCH_DATETIME = [
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H.%M",
+    "%d-%m-%Y %H%M",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+]
+DUTCH_DATETIME_DISPLAY = "%d-%m-%Y %H:%M"
+
 
 class CallForm(forms.Form):
     """Result, note and optional callback of one call (R-CALL-2)."""
@@ -19,17 +31,12 @@ class CallForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
-    callback_at = forms.DateTimeField(
-        label=_("Call back on"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    # Typed the Dutch way, whatever the browser's own language (a datetime-local field
+    # follows the browser's, so Dutch agents met mm/dd/yyyy): "30-11-2026 10:00".
+    callback_at = forms.DateTimeField(label=_("Call back on"), required=False, input_formats=DUTCH_DATETIME)
 
     # "Appointment made" (R-APPT-1); read only when the chosen result asks for it.
-    appointment_at = forms.DateTimeField(
-        label=_("Appointment on"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-    )
+    appointment_at = forms.DateTimeField(label=_("Appointment on"), required=False, input_formats=DUTCH_DATETIME)
     appointment_kind = forms.ChoiceField(label=_("Kind"), required=False, choices=AppointmentKind.choices)
     appointment_person = forms.UUIDField(label=_("With"), required=False)
     appointment_manager = forms.UUIDField(label=_("Account manager"), required=False)

@@ -195,7 +195,7 @@ def prospect_pause(*, prospect: Prospect, actor: Any) -> None:
 
 def callback_presets(now: dt.datetime) -> list[tuple[str, str, str]]:
     """The callback times an agent picks by key (R-CALL-2): (key, label, value for the
-    datetime-local field), in local time. Working hours: a time that falls in the weekend
+    date field, typed the Dutch way "30-11-2026 10:00"), in local time. Working hours: a time that falls in the weekend
     moves to Monday."""
 
     def weekday(day: dt.datetime) -> dt.datetime:
@@ -211,4 +211,4 @@ def callback_presets(now: dt.datetime) -> list[tuple[str, str, str]]:
         ("a", _("Tomorrow 14:00"), tomorrow.replace(hour=14, minute=0)),
         ("w", _("In a week, 10:00"), weekday(today + dt.timedelta(days=7)).replace(hour=10, minute=0)),
     ]
-    return [(key, str(label), at.strftime("%Y-%m-%dT%H:%M")) for key, label, at in presets]
+    return [(key, str(label), at.strftime("%d-%m-%Y %H:%M")) for key, label, at in presets]

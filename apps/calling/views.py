@@ -144,6 +144,9 @@ def _fields(form_class: type[forms.Form], values: dict[str, Any]) -> list[_Field
     ]
 
 
+DATE_PATTERN = r"\s*(\d{1,2}(-|/)\d{1,2}(-|/)\d{2,4}\s+\d{1,2}(:|\.)?\d{2}|\d{4}-\d{2}-\d{2}(T| )\d{2}:\d{2})\s*"
+
+
 def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **state: Any) -> HttpResponse:
     screen = call_screen(prospect=prospect, agent=request.user)
     company = prospect.company
@@ -167,6 +170,8 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "kinds": AppointmentKind.choices,
         "callback_presets": callback_presets(timezone.localtime()),
         "lease_minutes": settings.LEADHUNTER_PERIODS["LEASE_MINUTES"],
+        # dd-mm-yyyy hh:mm (or ISO), checked by the browser before the server reads it.
+        "date_pattern": DATE_PATTERN,
         "server_now": timezone.now(),
     }
     access_log_shown(  # the prospect and the persons on the screen (R-LOG-1)
