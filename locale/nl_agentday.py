@@ -69,4 +69,10 @@ NL = {
     "Confirmed: %(name)s is verified by you today.": "Bevestigd: %(name)s is nu door u geverifieerd.",
     "handle time (seconds)": "gesprekstijd (seconden)",
     "dd-mm-yyyy hh:mm": "dd-mm-jjjj uu:mm",
+    "Handle time per agent (last 31 days)": "Gesprekstijd per agent (laatste 31 dagen)",
+    "Calls timed": "Getimede gesprekken",
+    "Average": "Gemiddeld",
+    "Total": "Totaal",
+    "No timed calls yet.": "Nog geen getimede gesprekken.",
+    "Handle time": "Gesprekstijd",
 }

@@ -164,3 +164,27 @@ def test_confirming_a_flagged_person_asks_once_and_says_it_was_done(world: World
     )
     assert response.status_code == 200
     assert "is nu door u geverifieerd" in response.content.decode()
+
+
+def test_supervisor_sees_the_handle_times(world: World) -> None:
+    agent = world.users["agent_with_lease"]
+    CallNoteFactory(prospect=world.prospect, agent=agent, handle_seconds=90)
+    CallNoteFactory(prospect=world.prospect, agent=agent, handle_seconds=150)
+    http = world.client_for("supervisor")
+    progress = http.get(reverse("calling:progress", args=[world.assignment.pk])).content.decode()
+    # two timed calls, average 2:00, total 4:00 (world.note has no timer)
+    assert "<td>agent-lease</td><td>2</td><td>2:00</td><td>4:00</td>" in progress
+    notes = http.get(reverse("calling:notes", args=[world.assignment.pk])).content.decode()
+    assert "<td>1:30</td>" in notes and "<td>2:30</td>" in notes
+    # Globex's supervisor finds nothing of it
+    other = world.client_for("supervisor_other_assignment")
+    assert other.get(reverse("calling:progress", args=[world.assignment.pk])).status_code == 404
+
+
+def test_the_handle_time_is_as_immutable_as_the_note(world: World) -> None:
+    """R-NOTE-3: no UPDATE changes a saved handle time, not even on a detached note."""
+    from django.db import IntegrityError, transaction
+
+    CallNote.objects.filter(pk=world.note.pk).update(prospect=None)  # detaching is allowed
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CallNote.objects.filter(pk=world.note.pk).update(handle_seconds=5)

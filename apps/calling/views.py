@@ -34,6 +34,7 @@ from apps.calling.selectors import (
     assignment_progress,
     call_note_list,
     call_screen,
+    handle_times,
     own_callbacks,
 )
 from apps.calling.services import (
@@ -423,5 +424,9 @@ def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
     return render(
         request,
         "calling/progress.html",
-        {"assignment": assignment, "progress": assignment_progress(assignment=assignment)},
+        {
+            "assignment": assignment,
+            "progress": assignment_progress(assignment=assignment),
+            "handle_times": handle_times(assignment=assignment),
+        },
     )
