@@ -145,18 +145,18 @@ def seed(prospects: int, agents: int) -> None:
 def credentials() -> tuple[str, list[tuple[str, str]]]:
     """The assignment id and, per agent, an API token and a session cookie."""
     from django.test import Client as DjangoClient
-    from rest_framework.authtoken.models import Token
 
     from apps.accounts.models import User
+    from apps.accounts.tokens import api_token_create
     from apps.assignments.models import Assignment
 
     assignment = Assignment.objects.get(name="Bench campaign")
     out = []
     for agent in User.objects.filter(username__startswith="bench-agent-").order_by("id"):
-        token, _ = Token.objects.get_or_create(user=agent)
+        _token, key = api_token_create(user=agent)  # hashed tokens (accounts.ApiToken), issue 15
         browser = DjangoClient()
         browser.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
-        out.append((token.key, browser.cookies["sessionid"].value))
+        out.append((key, browser.cookies["sessionid"].value))
     return str(assignment.pk), out
 
 
