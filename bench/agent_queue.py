@@ -34,7 +34,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "bench_issue4"
+# BENCH_DB_NAME: engineers sharing one PostgreSQL each bench in a database of their own.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "bench_issue4")
 PG = "postgres://postgres@127.0.0.1:5432"
 ENV = {
     "DATABASE_URL": f"{PG}/{DB_NAME}",
@@ -46,6 +47,7 @@ ENV = {
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
     "DB_CONN_MAX_AGE": "600",
+    **({"REDIS_URL": os.environ["REDIS_URL"]} if "REDIS_URL" in os.environ else {}),
 }
 LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(D)s'
 
@@ -114,7 +116,8 @@ def seed(prospects: int, agents: int) -> None:
         )
         persons.write(
             f"{person_id}\t{company_id}\tJan\tJansen{i}\tInkoper\tjan{i}@bedrijf{i}.example\t+316{i:08d}\t"
-            f"legitimate_interest\tbench\t{(old if i % 4 == 0 else recent).isoformat()}\t{now.isoformat()}\n"
+            f"legitimate_interest\tbench\t{(old if i % 4 == 0 else recent).isoformat()}\t{now.isoformat()}\t"
+            f"{assignment.client_id}\n"
         )
         prospect_rows.write(f"{prospect_id}\t{assignment.pk}\t{company_id}\t{{}}\tnew\t{now.isoformat()}\n")
         links.write(f"{prospect_id}\t{person_id}\t{now.isoformat()}\n")
@@ -126,7 +129,7 @@ def seed(prospects: int, agents: int) -> None:
         ),
         (
             "prospects_person (id, company_id, first_name, last_name, job_title, email, phone, legal_basis, source,"
-            " verified_at, created_at)",
+            " verified_at, created_at, client_id)",
             persons,
         ),
         ("prospects_prospect (id, assignment_id, company_id, extra, status, created_at)", prospect_rows),
@@ -142,18 +145,18 @@ def seed(prospects: int, agents: int) -> None:
 def credentials() -> tuple[str, list[tuple[str, str]]]:
     """The assignment id and, per agent, an API token and a session cookie."""
     from django.test import Client as DjangoClient
-    from rest_framework.authtoken.models import Token
 
     from apps.accounts.models import User
+    from apps.accounts.tokens import api_token_create
     from apps.assignments.models import Assignment
 
     assignment = Assignment.objects.get(name="Bench campaign")
     out = []
     for agent in User.objects.filter(username__startswith="bench-agent-").order_by("id"):
-        token, _ = Token.objects.get_or_create(user=agent)
+        _token, key = api_token_create(user=agent)  # hashed tokens (accounts.ApiToken), issue 15
         browser = DjangoClient()
         browser.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
-        out.append((token.key, browser.cookies["sessionid"].value))
+        out.append((key, browser.cookies["sessionid"].value))
     return str(assignment.pk), out
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.callnotes",
     "apps.privacy",
     "apps.calling",
+    "apps.appointments",
     "apps.retention",
     "apps.imports",
     "apps.hr",
@@ -243,6 +244,13 @@ LOGIN_ACCOUNT_FREE_FAILURES = env_int("LOGIN_ACCOUNT_FREE_FAILURES", 5, minimum=
 LOGIN_ACCOUNT_WINDOW = env_int("LOGIN_ACCOUNT_WINDOW", 15 * 60, minimum=60)
 LOGIN_ACCOUNT_BACKOFF_BASE = env_int("LOGIN_ACCOUNT_BACKOFF_BASE", 2, minimum=1)
 LOGIN_ACCOUNT_BACKOFF_CAP = env_int("LOGIN_ACCOUNT_BACKOFF_CAP", 300, minimum=1)
+
+# --- Dialling (R-DIAL-1) -------------------------------------------------------------
+# How a phone number on the agent's screen dials: {e164} (+31201234567) or {national}
+# (0201234567) in a URI, e.g. "sip:{e164}@pbx.example", "callto:{e164}" or a softphone's scheme.
+DIAL_URI_TEMPLATE = env_str("DIAL_URI_TEMPLATE", "tel:{e164}")
+if not ("{e164}" in DIAL_URI_TEMPLATE or "{national}" in DIAL_URI_TEMPLATE) or ":" not in DIAL_URI_TEMPLATE:
+    raise ImproperlyConfigured("DIAL_URI_TEMPLATE must be a URI holding {e164} or {national}, e.g. tel:{e164}")
 
 # --- Email ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

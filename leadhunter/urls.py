@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("assignments/", include("apps.assignments.urls")),
     path("work/", include("apps.calling.urls")),
+    path("appointments/", include("apps.appointments.urls")),
     path("notices/", include("apps.retention.urls")),
     path("portal/", include("apps.imports.urls")),
     path("hr/", include("apps.hr.urls")),

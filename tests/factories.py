@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import user_create
+from apps.appointments.models import Appointment, AppointmentKind
 from apps.assignments import services as assignment_services
 from apps.assignments.models import Assignment
 from apps.callnotes.models import CallNote
@@ -141,6 +142,25 @@ class CallNoteFactory(factory.django.DjangoModelFactory):
     agent = factory.SubFactory(UserFactory, role=Role.AGENT)
     result = factory.LazyAttribute(lambda o: o.assignment.results.first())
     text = "Gesproken met de receptie."
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """An appointment made on a call (R-APPT-1): `AppointmentFactory(note=note)` takes the
+    note's prospect, its first person and one contact of the client as account manager."""
+
+    class Meta:
+        model = Appointment
+
+    note = factory.SubFactory(CallNoteFactory)
+    assignment = factory.SelfAttribute("note.assignment")
+    prospect = factory.SelfAttribute("note.prospect")
+    company = factory.SelfAttribute("note.company")
+    agent = factory.SelfAttribute("note.agent")
+    person = factory.LazyAttribute(lambda o: o.prospect.persons.first() if o.prospect else None)
+    account_manager = factory.LazyAttribute(lambda o: o.assignment.client.contacts.first())
+    kind = AppointmentKind.ON_SITE
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
     created_at = factory.LazyFunction(timezone.now)
 
 

@@ -66,7 +66,7 @@ def test_call_now_leases_my_callback_and_opens_the_screen(world: World) -> None:
     lease = Lease.objects.get(prospect=prospect)
     assert lease.agent == world.users["agent_without_lease"]
     # Holding the lease, the agent can record the call before the callback's time.
-    result = world.assignment.results.exclude(code="call-back").first()
+    result = world.assignment.results.get(code="not-interested")
     assert http.post(reverse("calling:call", args=[prospect.pk]), {"result": result.pk}).status_code == 302
     assert CallNote.objects.filter(prospect=prospect).count() == 1
 
@@ -105,5 +105,6 @@ def test_workspace_queries_do_not_grow_with_the_callbacks(world: World, django_a
         schedule(world, "agent_without_lease", hours=hours, name=f"Company {hours} BV")
     http = world.client_for("agent_without_lease")
     url = reverse("calling:workspace", args=[world.assignment.pk])
-    with django_assert_max_num_queries(5):  # session, user, assignment (access), callbacks, access log
+    # session, user, assignment (access), callbacks, the agent's figures of today, access log
+    with django_assert_max_num_queries(6):
         assert http.get(url).status_code == 200

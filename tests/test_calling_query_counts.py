@@ -26,8 +26,9 @@ def test_call_screen_queries_do_not_grow(world: World, django_assert_num_queries
     grow(world, size)
     http = world.client_for("agent_with_lease")
     # session, user, prospect (access, with the lease's end), persons, notes, results,
-    # the client's company differences to verify, access log (prospect and persons, one insert)
-    with django_assert_num_queries(8):
+    # the client's company differences to verify, the client's contacts (account manager,
+    # R-APPT-1), the agent's figures of today, access log (prospect, persons, contacts: one insert)
+    with django_assert_num_queries(10):
         assert http.get(reverse("calling:screen", args=[world.prospect.pk])).status_code == 200
 
 
@@ -37,8 +38,9 @@ def test_api_next_queries_do_not_grow(world: World, django_assert_num_queries, s
     api = APIClient()
     api.force_authenticate(world.users["agent_with_lease"])
     # assignment (access), savepoint, expire, held lease with company, release,
-    # lease, persons, notes, results, company differences, access log (one insert)
-    with django_assert_num_queries(11):
+    # lease, persons, notes, results, company differences, client's contacts, figures of today,
+    # access log (one insert)
+    with django_assert_num_queries(13):
         assert api.post(reverse("api:assignment-next", args=[world.assignment.pk])).status_code == 200
 
 

@@ -39,14 +39,16 @@ def test_screen_shows_company_persons_briefing_and_earlier_notes(world: World) -
 
 
 def test_screen_writes_one_access_log_entry_per_prospect_opened(world: World) -> None:
-    """One entry for the prospect and one naming the persons on the screen (R-LOG-1)."""
+    """One entry for the prospect, one naming the persons on the screen and one naming the
+    client's contacts offered as account manager (R-LOG-1, R-APPT-1)."""
     before = AccessLogEntry.objects.count()
     world.client_for("agent_with_lease").get(screen_url(world))
-    entries = list(AccessLogEntry.objects.order_by("-id")[:2])
-    assert AccessLogEntry.objects.count() == before + 2
+    entries = list(AccessLogEntry.objects.order_by("-id")[:3])
+    assert AccessLogEntry.objects.count() == before + 3
     assert {(e.object_type, e.object_id, e.assignment_id) for e in entries} == {
         ("prospects.prospect", str(world.prospect.pk), world.assignment.pk),
         ("prospects.person", str(world.person.pk), world.assignment.pk),
+        ("clients.clientcontact", str(world.contact.pk), world.assignment.pk),
     }
 
 
@@ -171,7 +173,17 @@ def test_left_company_asks_then_deletes_the_person_everywhere_while_notes_stay(w
 def test_recording_a_call_saves_the_note_and_releases_the_lease(world: World) -> None:
     http = world.client_for("agent_with_lease")
     result = world.assignment.results.get(code="appointment")
-    response = http.post(reverse("calling:call", args=[world.prospect.pk]), {"result": result.pk, "text": "Afspraak"})
+    starts = timezone.localtime() + dt.timedelta(days=3)
+    response = http.post(
+        reverse("calling:call", args=[world.prospect.pk]),
+        {
+            "result": result.pk,
+            "text": "Afspraak",
+            "appointment_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "appointment_kind": "video",
+            "appointment_person": world.person.pk,
+        },
+    )
     assert response.status_code == 302
     note = CallNote.objects.get(text="Afspraak")
     assert (note.agent, note.result, note.prospect) == (world.users["agent_with_lease"], result, world.prospect)

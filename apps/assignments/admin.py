@@ -36,12 +36,19 @@ class AssignmentForm(forms.ModelForm):
         widget=admin.widgets.FilteredSelectMultiple(_("agents"), is_stacked=False),
     )
 
+    # The client's extra columns the briefing marks as useful: shown on the call screen.
+    agent_columns = forms.MultipleChoiceField(
+        label=_("Extra columns shown to agents"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+
     class Meta:
         model = Assignment
-        fields = ["client", "name", "description", "briefing", "starts_on", "ends_on"]
+        fields = ["client", "name", "description", "briefing", "starts_on", "ends_on", "agent_columns"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "agent_columns" in self.fields:
+            self.fields["agent_columns"].choices = [(c, c) for c in (self.instance.extra_columns or [])]
         if self.instance.pk:
             self.fields["supervisors"].initial = assignment_users_with(
                 assignment=self.instance, perm=AssignmentPerm.SUPERVISE
@@ -71,7 +78,7 @@ class AssignmentForm(forms.ModelForm):
 class CallResultForm(forms.ModelForm):
     class Meta:
         model = CallResult
-        fields = ["position", "code", "label", "outcome"]
+        fields = ["position", "code", "label", "outcome", "asks"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -88,7 +95,7 @@ class CallResultInline(admin.TabularInline):
     model = CallResult
     form = CallResultForm
     extra = 0
-    fields = ["position", "code", "label", "outcome"]
+    fields = ["position", "code", "label", "outcome", "asks"]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.role in SUPERVISORS_AND_ADMINS
@@ -132,7 +139,8 @@ class AssignmentAdmin(ScopedModelAdmin):
     actions = ["activate", "deactivate"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["client", "name", "description", "briefing", "starts_on", "ends_on", "is_active", "agents"]
+        fields = ["client", "name", "description", "briefing", "agent_columns", "starts_on", "ends_on", "is_active"]
+        fields.append("agents")
         if request.user.role == Role.ADMINISTRATOR:
             fields.append("supervisors")
         return fields

@@ -31,6 +31,8 @@ class Assignment(models.Model):
     ends_on = models.DateField(_("end date"), null=True, blank=True)
     # The client's own extra columns, in the order of their original headers (R-EXP-1).
     extra_columns = models.JSONField(_("extra columns"), default=list, blank=True)
+    # Those of the extra columns the briefing marks as useful: shown on the agent's call screen.
+    agent_columns = models.JSONField(_("extra columns shown to agents"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = VisibleToQuerySet.as_manager()
@@ -80,6 +82,13 @@ class Outcome(models.TextChoices):
     CALLBACK = "callback", _("Callback at an agreed time")
 
 
+class Asks(models.TextChoices):
+    """What a result asks the agent for besides the note (R-APPT-1), configured per assignment."""
+
+    NOTHING = "", _("Nothing more")
+    APPOINTMENT = "appointment", _("An appointment (date, kind, contact person, account manager)")
+
+
 class CallResult(models.Model):
     """One entry of an assignment's list of call results (SPEC §2)."""
 
@@ -88,6 +97,7 @@ class CallResult(models.Model):
     label = models.CharField(_("label"), max_length=100)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.DONE)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    asks = models.CharField(_("asks for"), max_length=12, choices=Asks.choices, default=Asks.NOTHING, blank=True)
 
     class Meta:
         verbose_name = _("call result")

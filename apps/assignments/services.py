@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from apps.accounts.models import Role, User
 from apps.assignments.models import (
+    Asks,
     Assignment,
     CallResult,
     Outcome,
@@ -36,6 +37,9 @@ DEFAULT_RESULTS: list[tuple[str, Any, Outcome]] = [
     ("call-back", gettext_lazy("Call back later"), Outcome.CALLBACK),
     ("wrong-number", gettext_lazy("Wrong number"), Outcome.DONE),
 ]
+
+# Results that ask for more than a note (R-APPT-1): "appointment made" records a structured appointment.
+DEFAULT_ASKS: dict[str, Asks] = {"appointment": Asks.APPOINTMENT}
 
 
 @transaction.atomic
@@ -59,7 +63,14 @@ def assignment_create(
     )
     ProcessorAgreement.objects.create(assignment=assignment, text_version=settings.PROCESSOR_AGREEMENT_VERSION)
     CallResult.objects.bulk_create(
-        CallResult(assignment=assignment, code=code, label=str(label), outcome=outcome, position=i)
+        CallResult(
+            assignment=assignment,
+            code=code,
+            label=str(label),
+            outcome=outcome,
+            position=i,
+            asks=DEFAULT_ASKS.get(code, Asks.NOTHING),
+        )
         for i, (code, label, outcome) in enumerate(DEFAULT_RESULTS)
     )
     return assignment

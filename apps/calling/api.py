@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -14,12 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
+from apps.appointments.models import AppointmentKind
+from apps.appointments.services import AppointmentDetails
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
 from apps.callnotes.models import CallNote
+from apps.clients.models import ClientContact
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -47,13 +50,25 @@ class NoteOutput(serializers.ModelSerializer):
 
     class Meta:
         model = CallNote
-        fields = ["id", "company", "result", "result_label", "agent", "created_at", "text"]
+        fields = ["id", "company", "result", "result_label", "agent", "created_at", "handle_seconds", "text"]
 
 
 class ResultOutput(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     outcome = serializers.CharField()
+    asks = serializers.CharField(help_text='"appointment": the call needs `appointment`; "" nothing more.')
+
+
+class AccountManagerChoice(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class AgentTodayOutput(serializers.Serializer):
+    calls = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    appointments = serializers.IntegerField()
 
 
 class CallScreenOutput(serializers.Serializer):
@@ -74,13 +89,35 @@ class CallScreenOutput(serializers.Serializer):
     persons = PersonForAgentOutput(many=True)  # a person as an agent may see them (R-CALL-3)
     notes = NoteOutput(many=True)
     results = ResultOutput(many=True)
+    account_managers = serializers.SerializerMethodField(
+        help_text="The client's contact persons an appointment can be made for (R-APPT-1)."
+    )
+    today = AgentTodayOutput(help_text="The agent's own figures of today in this assignment.")
+
+    @extend_schema_field(AccountManagerChoice(many=True))
+    def get_account_managers(self, screen: CallScreen) -> list[dict[str, Any]]:
+        return [{"id": pk, "name": name} for pk, name in screen.account_managers]
 
 
 # --- Input ---------------------------------------------------------------------------
+class AppointmentInput(StrictInput):
+    """The appointment of the result "appointment made" (R-APPT-1)."""
+
+    starts_at = serializers.DateTimeField()
+    kind = serializers.ChoiceField(choices=AppointmentKind.choices)
+    person = serializers.UUIDField(help_text="One of the prospect's contact persons (the call screen's `persons`).")
+    account_manager = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="One of the client's contact persons."
+    )
+
+
 class CallInput(StrictInput):
     result = serializers.CharField(max_length=40, help_text="The code of one of the assignment's results.")
     text = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
     callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    appointment = AppointmentInput(
+        required=False, allow_null=True, default=None, help_text="Required when the result asks for an appointment."
+    )
 
 
 class PersonInput(StrictInput):
@@ -117,7 +154,11 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
     access_log_shown(  # the prospect and the persons in the response (R-LOG-1)
         actor=request.user,
         action=AccessAction.VIEW,
-        shown={Prospect: [prospect.pk], Person: [p.id for p in screen.persons]},
+        shown={
+            Prospect: [prospect.pk],
+            Person: [p.id for p in screen.persons],
+            ClientContact: [pk for pk, _name in screen.account_managers],
+        },
         assignment_id=prospect.assignment_id,
         request=request,
     )
@@ -153,12 +194,24 @@ class CallCreateApi(APIView):
         result = prospect.assignment.results.filter(code=data.validated_data["result"]).first()
         if result is None:
             raise ValidationError({"result": [_("Choose one of this assignment's results.")]})
+        given = data.validated_data["appointment"]
+        appointment = (
+            AppointmentDetails(
+                starts_at=given["starts_at"],
+                kind=given["kind"],
+                person_id=given["person"],
+                account_manager_id=given["account_manager"],
+            )
+            if given
+            else None
+        )
         note = call_note_create(
             prospect=prospect,
             actor=request.user,
             result=result,
             text=data.validated_data["text"],
             callback_at=data.validated_data["callback_at"],
+            appointment=appointment,
         )
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 

@@ -5,8 +5,23 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.assignments.models import CallResult
+from apps.appointments.models import AppointmentKind
+from apps.appointments.services import AppointmentDetails
+from apps.assignments.models import Asks, CallResult
+from apps.calling.models import SkipReason
 from apps.calling.services import NOTE_MAX_LENGTH
+
+# Day-month-year first, as a Dutch agent types it; ISO still accepted (API clients, old pages).
+DUTCH_DATETIME = [
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H.%M",
+    "%d-%m-%Y %H%M",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+]
+DUTCH_DATETIME_DISPLAY = "%d-%m-%Y %H:%M"
 
 
 class CallForm(forms.Form):
@@ -16,16 +31,35 @@ class CallForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
-    callback_at = forms.DateTimeField(
-        label=_("Call back on"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    # Typed the Dutch way, whatever the browser's own language (a datetime-local field
+    # follows the browser's, so Dutch agents met mm/dd/yyyy): "30-11-2026 10:00".
+    callback_at = forms.DateTimeField(label=_("Call back on"), required=False, input_formats=DUTCH_DATETIME)
+
+    # "Appointment made" (R-APPT-1); read only when the chosen result asks for it.
+    appointment_at = forms.DateTimeField(label=_("Appointment on"), required=False, input_formats=DUTCH_DATETIME)
+    appointment_kind = forms.ChoiceField(label=_("Kind"), required=False, choices=AppointmentKind.choices)
+    appointment_person = forms.UUIDField(label=_("With"), required=False)
+    appointment_manager = forms.UUIDField(label=_("Account manager"), required=False)
 
     def __init__(self, *args: Any, results: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = results
+
+    def appointment(self) -> AppointmentDetails | None:
+        """The appointment typed, when the chosen result asks for one."""
+        result = self.cleaned_data.get("result")
+        if result is None or result.asks != Asks.APPOINTMENT:
+            return None
+        return AppointmentDetails(
+            starts_at=self.cleaned_data.get("appointment_at"),
+            kind=self.cleaned_data.get("appointment_kind") or "",
+            person_id=self.cleaned_data.get("appointment_person"),
+            account_manager_id=self.cleaned_data.get("appointment_manager"),
+        )
+
+
+class SkipForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why skip?"), choices=SkipReason.choices)
 
 
 class PersonForm(forms.Form):

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.assignments.models import Assignment, CallResult
+from apps.assignments.models import Assignment, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
@@ -40,6 +40,42 @@ def _with_differences(qs: QuerySet[Person]) -> QuerySet[Person]:
 
 
 @dataclass(frozen=True)
+class AgentToday:
+    """An agent's own figures of today in one assignment: calls, reached (a result other than
+    "call again"), appointments."""
+
+    calls: int
+    reached: int
+    appointments: int
+
+
+def agent_today(*, assignment_id: Any, agent: Any, now: dt.datetime | None = None) -> AgentToday:
+    """One aggregate over the agent's notes of today (callnote_assignment_date_idx)."""
+    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = CallNote.objects.filter(assignment_id=assignment_id, agent=agent, created_at__gte=start).aggregate(
+        calls=Count("id"),
+        reached=Count("id", filter=~Q(result__outcome=Outcome.RETRY)),
+        appointments=Count("appointment"),
+    )
+    return AgentToday(**figures)
+
+
+def account_managers(*, client_id: Any) -> list[tuple[Any, str]]:
+    """The client's contact persons, by name, for the appointment's account manager."""
+    from apps.clients.models import ClientContact
+
+    rows = ClientContact.objects.filter(client_id=client_id).order_by("last_name", "first_name", "id")
+    return [(pk, f"{first} {last}".strip()) for pk, first, last in rows.values_list("id", "first_name", "last_name")]
+
+
+def extra_for_agent(prospect: Prospect) -> list[tuple[str, str]]:
+    """The extra columns the assignment shows agents, in the upload's order."""
+    wanted = prospect.assignment.agent_columns or []
+    extra = prospect.extra or {}
+    return [(header, str(extra.get(header, ""))) for header in wanted if extra.get(header) not in (None, "")]
+
+
+@dataclass(frozen=True)
 class CallScreen:
     prospect: Prospect
     company_verify: bool
@@ -50,6 +86,11 @@ class CallScreen:
     # Values this assignment's client gave that differ from recently verified company data
     # (R-IMP-3): (field label, value), for the agent to verify with the company.
     company_differences: list[tuple[str, str]] = field(default_factory=list)
+    # The client's contacts an appointment can be made for (R-APPT-1): (id, name) only.
+    account_managers: list[tuple[Any, str]] = field(default_factory=list)
+    # The client's extra columns the briefing marks as useful: (header, value).
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    today: AgentToday | None = None
 
 
 _UNREAD = object()
@@ -80,6 +121,9 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
         results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
         lease_expires_at=lease,
         company_differences=company_differences(prospect),
+        account_managers=account_managers(client_id=prospect.assignment.client_id),
+        extra=extra_for_agent(prospect),
+        today=agent_today(assignment_id=prospect.assignment_id, agent=agent, now=now),
     )
 
 
@@ -142,4 +186,16 @@ def own_callbacks(*, assignment: Assignment, agent: Any) -> list[Prospect]:
             "last_result__label",
         )
         .order_by("callback_at", "id")[:CALLBACK_LIST_SIZE]
+    )
+
+
+def handle_times(*, assignment: Assignment, days: int = 31) -> list[dict[str, Any]]:
+    """Per agent over the last `days`: calls timed, average and total handle time in seconds
+    (R-DIAL-1), for the supervisor. One aggregate query."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        CallNote.objects.filter(assignment=assignment, created_at__gte=since, handle_seconds__isnull=False)
+        .values("agent__username")
+        .annotate(calls=Count("id"), average=Avg("handle_seconds"), total=Sum("handle_seconds"))
+        .order_by("agent__username")
     )

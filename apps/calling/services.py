@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.assignments.models import CallResult, Outcome
+from apps.appointments.services import AppointmentDetails, appointment_create
+from apps.assignments.models import Asks, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.errors import ServiceError
 from apps.privacy.hashing import IdentifierHashes
@@ -27,6 +28,8 @@ from apps.prospects.services import (
 )
 
 NOTE_MAX_LENGTH = 10_000
+# The longest handle time stored; a lease lasts LEADHUNTER_LEASE_MINUTES, so this is a guard.
+MAX_HANDLE_SECONDS = 24 * 60 * 60
 
 
 @transaction.atomic
@@ -37,10 +40,12 @@ def call_note_create(
     result: CallResult,
     text: str = "",
     callback_at: dt.datetime | None = None,
+    appointment: AppointmentDetails | None = None,
     now: dt.datetime | None = None,
 ) -> CallNote:
     """Record a call by the agent holding the lease: the note (immutable from here on,
-    R-NOTE-3), the prospect's status, last result and callback by the result's outcome,
+    R-NOTE-3) with its handle time (R-DIAL-1), the appointment when the result asks for one
+    (R-APPT-1), the prospect's status, last result and callback by the result's outcome,
     and the lease released so the queue moves on."""
     now = now or timezone.now()
     lease = (
@@ -61,6 +66,14 @@ def call_note_create(
             raise ServiceError({"callback_at": _("The callback time must lie in the future.")})
     elif callback_at is not None:
         raise ServiceError({"callback_at": _("A callback time goes only with a callback result.")})
+    if result.asks == Asks.APPOINTMENT and appointment is None:
+        raise ServiceError({"appointment_at": _("Give the date and time of the appointment.")})
+    if result.asks != Asks.APPOINTMENT and appointment is not None:
+        raise ServiceError({"appointment_at": _('An appointment goes only with the result "appointment made".')})
+    # The handle time runs from the moment the prospect was handed out (its lease) to now.
+    handle_seconds: int | None = int((now - lease.leased_at).total_seconds())
+    if not 0 <= handle_seconds <= MAX_HANDLE_SECONDS:
+        handle_seconds = None
 
     note = CallNote.objects.create(
         assignment_id=prospect.assignment_id,
@@ -70,7 +83,10 @@ def call_note_create(
         result=result,
         text=text.strip(),
         created_at=now,
+        handle_seconds=handle_seconds,
     )
+    if appointment is not None:
+        appointment_create(note=note, prospect=prospect, actor=actor, details=appointment, now=now)
     prospect.last_result = result
     prospect.last_called_at = now
     if result.outcome == Outcome.CALLBACK:
@@ -160,3 +176,52 @@ def person_left_company(*, person: Person, actor: Any, now: dt.datetime | None =
     identity = PersonIdentity.of(person)
     person_delete(person=person, reason=DeletionReason.LEFT_COMPANY, actor=actor, now=now)
     person_left_company_signal(identity=identity, now=now)
+
+
+@transaction.atomic
+def prospect_skip(*, prospect: Prospect, actor: Any, reason: str, now: dt.datetime | None = None) -> None:
+    """The agent puts the prospect back without a call (R-NTK-2), with a reason: it goes to the
+    back of the retries (touched now, so the queue hands out everything else first; a
+    callback of theirs becomes a retry) and the lease is released. No note: nothing was said."""
+    from apps.calling.models import Skip, SkipReason
+
+    now = now or timezone.now()
+    if reason not in SkipReason.values:
+        raise ServiceError({"reason": _("Choose why you skip this prospect.")})
+    lease = Lease.objects.select_for_update().filter(prospect=prospect, agent=actor, expires_at__gt=now).first()
+    if lease is None:
+        raise ServiceError(_("You no longer hold this prospect: your time ran out or the assignment was stopped."))
+    Skip.objects.create(
+        assignment_id=prospect.assignment_id, prospect=prospect, agent=actor, reason=reason, created_at=now
+    )
+    prospect.status, prospect.callback_at, prospect.callback_agent = ProspectStatus.IN_PROGRESS, None, None
+    prospect.last_called_at = now
+    prospect.save(update_fields=["status", "callback_at", "callback_agent", "last_called_at"])
+    lease.delete()
+
+
+def prospect_pause(*, prospect: Prospect, actor: Any) -> None:
+    """The agent takes a break: the lease is released and the prospect goes back unchanged,
+    first in line for whoever asks next."""
+    Lease.objects.filter(prospect=prospect, agent=actor).delete()
+
+
+def callback_presets(now: dt.datetime) -> list[tuple[str, str, str]]:
+    """The callback times an agent picks by key (R-CALL-2): (key, label, value for the
+    date field, typed the Dutch way "30-11-2026 10:00"), in local time. Working hours: a time that falls in the weekend
+    moves to Monday."""
+
+    def weekday(day: dt.datetime) -> dt.datetime:
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        return day
+
+    today = now.replace(second=0, microsecond=0)
+    tomorrow = weekday(today + dt.timedelta(days=1))
+    presets = [
+        ("u", _("In one hour"), today + dt.timedelta(hours=1)),
+        ("m", _("Tomorrow 10:00"), tomorrow.replace(hour=10, minute=0)),
+        ("a", _("Tomorrow 14:00"), tomorrow.replace(hour=14, minute=0)),
+        ("w", _("In a week, 10:00"), weekday(today + dt.timedelta(days=7)).replace(hour=10, minute=0)),
+    ]
+    return [(key, str(label), at.strftime("%d-%m-%Y %H:%M")) for key, label, at in presets]

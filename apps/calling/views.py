@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,12 +22,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.appointments.models import AppointmentKind
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
-from apps.calling.forms import CallForm, PersonForm
+from apps.calling.forms import CallForm, PersonForm, SkipForm
+from apps.calling.models import SkipReason
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
-from apps.calling.selectors import NOTE_ORDERINGS, call_note_list, call_screen, own_callbacks
-from apps.calling.services import call_note_create, person_add_to_prospect, person_left_company
+from apps.calling.selectors import (
+    NOTE_ORDERINGS,
+    agent_today,
+    call_note_list,
+    call_screen,
+    own_callbacks,
+)
+from apps.calling.services import (
+    call_note_create,
+    callback_presets,
+    person_add_to_prospect,
+    person_left_company,
+    prospect_pause,
+    prospect_skip,
+)
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import (
@@ -73,7 +89,12 @@ def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
     return render(
         request,
         "calling/workspace.html",
-        {"assignment": assignment, "callbacks": callbacks, "now": timezone.now()},
+        {
+            "assignment": assignment,
+            "callbacks": callbacks,
+            "now": timezone.now(),
+            "today": agent_today(assignment_id=assignment.pk, agent=request.user),
+        },
     )
 
 
@@ -122,6 +143,9 @@ def _fields(form_class: type[forms.Form], values: dict[str, Any]) -> list[_Field
     ]
 
 
+DATE_PATTERN = r"\s*(\d{1,2}(-|/)\d{1,2}(-|/)\d{2,4}\s+\d{1,2}(:|\.)?\d{2}|\d{4}-\d{2}-\d{2}(T| )\d{2}:\d{2})\s*"
+
+
 def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **state: Any) -> HttpResponse:
     screen = call_screen(prospect=prospect, agent=request.user)
     company = prospect.company
@@ -140,11 +164,23 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "add_fields": _fields(PersonForm, add_values),
         "person_errors": state.get("person_errors"),
         "person_notices": state.get("person_notices"),
+        "skip_form": state.get("skip_form"),
+        "skip_reasons": SkipReason.choices,
+        "kinds": AppointmentKind.choices,
+        "callback_presets": callback_presets(timezone.localtime()),
+        "lease_minutes": settings.LEADHUNTER_PERIODS["LEASE_MINUTES"],
+        # dd-mm-yyyy hh:mm (or ISO), checked by the browser before the server reads it.
+        "date_pattern": DATE_PATTERN,
+        "server_now": timezone.now(),
     }
     access_log_shown(  # the prospect and the persons on the screen (R-LOG-1)
         actor=request.user,
         action=AccessAction.VIEW,
-        shown={Prospect: [prospect.pk], Person: [p.id for p in screen.persons]},
+        shown={
+            Prospect: [prospect.pk],
+            Person: [p.id for p in screen.persons],
+            ClientContact: [pk for pk, _name in screen.account_managers],
+        },
         assignment_id=prospect.assignment_id,
         request=request,
     )
@@ -176,6 +212,7 @@ def record_call(request: HttpRequest, prospect_id: str) -> HttpResponse:
                 result=form.cleaned_data["result"],
                 text=form.cleaned_data["text"],
                 callback_at=form.cleaned_data["callback_at"],
+                appointment=form.appointment(),
             )
         except ServiceError as exc:
             _add_errors(form, exc)
@@ -188,6 +225,37 @@ def record_call(request: HttpRequest, prospect_id: str) -> HttpResponse:
                 messages.info(request, _("There is nobody left to call in this assignment right now."))
             return redirect("calling:workspace", assignment_id=prospect.assignment_id)
     return _render_screen(request, prospect, status=400, call_form=form)
+
+
+@require_POST
+@login_required
+def skip(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """Skip the prospect with a reason (back to the queue) and take the next one."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    form = SkipForm(request.POST)
+    if form.is_valid():
+        try:
+            prospect_skip(prospect=prospect, actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.info(request, _("Skipped: the prospect went back to the queue."))
+            following = prospect_lease_next(assignment=prospect.assignment, agent=request.user)
+            if following is not None:
+                return _to_screen(following)
+            messages.info(request, _("There is nobody left to call in this assignment right now."))
+            return redirect("calling:workspace", assignment_id=prospect.assignment_id)
+    return _render_screen(request, prospect, status=400, skip_form=form)
+
+
+@require_POST
+@login_required
+def pause(request: HttpRequest, prospect_id: str) -> HttpResponse:
+    """A break: the prospect goes back to the queue unchanged; the agent to the workspace."""
+    prospect = get_prospect_for_agent(request.user, prospect_id)
+    prospect_pause(prospect=prospect, actor=request.user)
+    messages.info(request, _("Paused. The prospect went back to the queue; press N when you are back."))
+    return redirect("calling:workspace", assignment_id=prospect.assignment_id)
 
 
 @require_POST
@@ -218,13 +286,17 @@ def person_verify(request: HttpRequest, prospect_id: str, person_id: str) -> Htt
     errors = None
     if form.is_valid():
         try:
-            person_update(person=person, actor=request.user, **form.given())
+            updated = person_update(person=person, actor=request.user, **form.given())
         except ServiceError as exc:
             errors = {person.pk: exc.messages}
         else:
+            name = person_for_agent(updated).full_name
+            confirmed = _("Confirmed: %(name)s is verified by you today.") % {"name": name}
             if not request.htmx:
+                messages.success(request, confirmed)
                 return _to_screen(prospect)
-            return _render_screen(request, prospect, partial="persons")
+            notice = {person.pk: {"ok": True, "texts": [confirmed]}}
+            return _render_screen(request, prospect, person_notices=notice, partial="persons")
     else:
         errors = {person.pk: [e for errs in form.errors.values() for e in errs]}
     return _render_screen(request, prospect, status=400, person_errors=errors, partial="persons")

@@ -56,6 +56,9 @@ class CallNote(models.Model):
     )
     text = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("date and time"), db_index=False)
+    # Seconds from opening the prospect to saving the call, as the agent's screen timed it
+    # (R-DIAL-1); None for calls recorded without a timer (API, older notes).
+    handle_seconds = models.PositiveIntegerField(_("handle time (seconds)"), null=True, blank=True)
 
     objects = VisibleToQuerySet.as_manager()
 

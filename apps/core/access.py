@@ -151,6 +151,25 @@ def prospects_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
     return _scope_by_assignment(qs, user, "assignment", agent_filter=agent_filter)
 
 
+def appointments_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """R-APPT-1: the client, the supervisors of the assignment and administrators; agents
+    see an appointment only on the call screen they make it from (not listed)."""
+    from apps.appointments.models import Appointment
+
+    qs = Appointment.objects.all() if qs is None else qs
+    return _scope_by_assignment(qs, user, "assignment", agent_filter=None)
+
+
+def get_appointment_for_user(user: Any, appointment_id: Any) -> Any:
+    from apps.appointments.models import Appointment
+
+    return get_for_user(
+        Appointment.objects.select_related("assignment", "company", "person", "account_manager"),
+        user,
+        appointment_id,
+    )
+
+
 def call_notes_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
     """R-NOTE-2: the client, the supervisors, administrators, and the agents of an active assignment."""
     from apps.callnotes.models import CallNote
@@ -330,6 +349,7 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "prospects.company": companies_visible_to,
     "prospects.person": persons_visible_to,
     "callnotes.callnote": call_notes_visible_to,
+    "appointments.appointment": appointments_visible_to,
     "clients.client": clients_visible_to,
     "imports.importjob": imports_visible_to,
     "clients.clientcontact": client_contacts_visible_to,

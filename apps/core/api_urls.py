@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.throttle import account_blocked, account_failed, too_many_attempts_message
 from apps.accounts.tokens import api_token_create
+from apps.appointments import api as appointments_api
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
 from apps.core.api import ScopedThrottle
@@ -57,6 +58,12 @@ urlpatterns = [
     path("persons/<uuid:person_id>/consent/", calling_api.PersonConsentApi.as_view(), name="person-consent"),
     path(
         "persons/<uuid:person_id>/left-company/", calling_api.PersonLeftCompanyApi.as_view(), name="person-left-company"
+    ),
+    # Issue 13: appointments (R-APPT-1)
+    path(
+        "assignments/<uuid:assignment_id>/appointments/",
+        appointments_api.AppointmentListApi.as_view(),
+        name="assignment-appointments",
     ),
     # Issue 3: imports, the download and the client's database (R-IMP-*, R-EXP-*).
     path("assignments/<uuid:assignment_id>/imports/", imports_api.ImportCreateApi.as_view(), name="import-create"),

@@ -21,7 +21,7 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_shown
 from apps.calling.api import CallScreenOutput
 from apps.calling.selectors import call_screen
-from apps.clients.models import LegalBasis
+from apps.clients.models import ClientContact, LegalBasis
 from apps.core.access import (
     AssignmentPerm,
     get_assignment_for_user,
@@ -283,7 +283,12 @@ def _record_response(request: Any, prospect: Prospect) -> Response:
     access_log_shown(
         actor=request.user,
         action=AccessAction.VIEW,
-        shown={Prospect: [prospect.pk], Person: [person["id"] for person in body["persons"]]},
+        shown={
+            Prospect: [prospect.pk],
+            Person: [person["id"] for person in body["persons"]],
+            # The agent's call screen names the client's contacts (account managers, R-APPT-1).
+            ClientContact: [c["id"] for c in body.get("account_managers", [])],
+        },
         assignment_id=prospect.assignment_id,
         request=request,
     )

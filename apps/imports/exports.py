@@ -251,9 +251,17 @@ def xlsx_file(assignment: Assignment) -> Any:
 
     write(workbook.add_worksheet(_("Database")[:31]), prospect_headers(assignment), prospect_rows(assignment))
     write(workbook.add_worksheet(_("Call notes")[:31]), note_headers(), note_rows(assignment))
+    write(workbook.add_worksheet(_("Appointments")[:31]), *appointments_sheet(assignment))
     workbook.close()
     out.seek(0)
     return out
+
+
+def appointments_sheet(assignment: Assignment) -> tuple[list[str], Iterator[list[str]]]:
+    """The third sheet: the assignment's appointments (R-APPT-1), written like the others."""
+    from apps.appointments.selectors import appointment_headers, appointment_rows
+
+    return appointment_headers(), appointment_rows(assignment)
 
 
 def export_filename(assignment: Assignment, extension: str) -> str:

@@ -40,9 +40,14 @@ def test_agent_verifies_records_and_takes_the_next_prospect_by_keyboard(page, tm
     persons = page.locator("#persons")
     assert "eerst verifiëren" in persons.inner_text()
     assert person.email not in page.content() and person.phone not in page.content()
+    # V asks once whether the person really confirmed (issue 13): not a key to see the number
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.keyboard.press("v")
     page.locator("#persons", has_text=person.email).wait_for()
     assert "eerst verifiëren" not in page.locator("#persons").inner_text()
+    assert asked and "bevestigd" in asked[0]
+    assert "is nu door u geverifieerd" in page.locator("#persons").inner_text()
 
     # And a result and a note are recorded with the keyboard, then the next prospect opens
     page.keyboard.press("3")

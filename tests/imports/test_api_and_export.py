@@ -38,7 +38,7 @@ def _upload_via_api(world, data: bytes, name: str = "db.xlsx", role: str = "clie
 
 def _sheet(content: bytes) -> tuple[list, list]:
     workbook = openpyxl.load_workbook(io.BytesIO(content))
-    first, second = workbook.worksheets
+    first, second, _appointments = workbook.worksheets  # the third: appointments (R-APPT-1)
     return [list(r) for r in first.iter_rows(values_only=True)], [list(r) for r in second.iter_rows(values_only=True)]
 
 

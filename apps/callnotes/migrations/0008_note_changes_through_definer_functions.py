@@ -15,6 +15,8 @@ they set for their own statement *and* a current user holding the table owner's 
 which the runtime role gets only while a function of the owner runs for it.
 """
 
+import importlib
+
 from django.db import migrations
 
 OWNER_CHECK = "pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE')"
@@ -24,18 +26,22 @@ CREATE OR REPLACE FUNCTION callnote_immutable() RETURNS trigger LANGUAGE plpgsql
 BEGIN
   IF TG_OP = 'UPDATE' THEN
     IF NEW.prospect_id IS NULL
-       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.text, NEW.created_at)
+       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.text, NEW.created_at,
+            NEW.handle_seconds)
          IS NOT DISTINCT FROM
-           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.text, OLD.created_at) THEN
+           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.text, OLD.created_at,
+            OLD.handle_seconds) THEN
       RETURN NEW;
     END IF;
     IF current_setting('leadhunter.redacting_note', true) = OLD.id::text
        AND {OWNER_CHECK}
        AND NEW.text IS DISTINCT FROM OLD.text
        AND position('[[redacted]]' in NEW.text) > 0
-       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.created_at, NEW.prospect_id)
+       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.created_at, NEW.prospect_id,
+            NEW.handle_seconds)
          IS NOT DISTINCT FROM
-           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.created_at, OLD.prospect_id)
+           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.created_at, OLD.prospect_id,
+            OLD.handle_seconds)
        AND EXISTS (SELECT 1 FROM public.callnotes_noteredaction r
                     WHERE r.note_id = OLD.id AND r.redacted_at = now()) THEN
       RETURN NEW;
@@ -87,41 +93,19 @@ END $$;
 REVOKE EXECUTE ON FUNCTION callnote_redact_text(uuid, text) FROM PUBLIC;
 """  # noqa: S608 (constant SQL)
 
-BACKWARD = r"""
+# Backwards: the functions go and the trigger of 0007 (setting-based, with the handle time) returns.
+BACKWARD = (
+    """
 DROP FUNCTION IF EXISTS callnote_redact_text(uuid, text);
 DROP FUNCTION IF EXISTS callnotes_delete_for_assignment(uuid);
-CREATE OR REPLACE FUNCTION callnote_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    IF NEW.prospect_id IS NULL
-       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.text, NEW.created_at)
-         IS NOT DISTINCT FROM
-           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.text, OLD.created_at) THEN
-      RETURN NEW;
-    END IF;
-    IF current_setting('leadhunter.redacting_note', true) = OLD.id::text
-       AND NEW.text IS DISTINCT FROM OLD.text
-       AND position('[[redacted]]' in NEW.text) > 0
-       AND (NEW.id, NEW.assignment_id, NEW.company_id, NEW.agent_id, NEW.result_id, NEW.created_at, NEW.prospect_id)
-         IS NOT DISTINCT FROM
-           (OLD.id, OLD.assignment_id, OLD.company_id, OLD.agent_id, OLD.result_id, OLD.created_at, OLD.prospect_id)
-       AND EXISTS (SELECT 1 FROM callnotes_noteredaction r WHERE r.note_id = OLD.id AND r.redacted_at = now()) THEN
-      RETURN NEW;
-    END IF;
-    RAISE EXCEPTION 'call notes cannot be changed (R-NOTE-3)' USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF current_setting('leadhunter.deleting_assignment', true) = OLD.assignment_id::text THEN
-    RETURN OLD;
-  END IF;
-  RAISE EXCEPTION 'call notes are deleted only with their assignment (R-NOTE-3)'
-    USING ERRCODE = 'integrity_constraint_violation';
-END $$;
 """
+    + importlib.import_module("apps.callnotes.migrations.0007_note_handle_time").FORWARD
+)
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("callnotes", "0006_callnote_agent_last_call_index"),
+        ("callnotes", "0007_note_handle_time"),
         ("retention", "0003_ledger_records_and_suppression"),
     ]
 

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.querysets import VisibleToQuerySet
+
+
+class AppointmentKind(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone call")
+
+
+class Appointment(models.Model):
+    """An appointment an agent made on a call (R-APPT-1): when, what kind, with which of the
+    prospect's contact persons, for which of the client's account managers.
+
+    It refers to the person and the account manager by id only, so deleting either (left
+    company, erasure, 12-month purge) leaves no copy of them here (R-DEL-1): the appointment
+    stays with "person deleted". It belongs to its call note and goes with it, i.e. only with
+    the assignment (R-NOTE-3)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="appointments", verbose_name=_("assignment")
+    )
+    note = models.OneToOneField(
+        "callnotes.CallNote", on_delete=models.CASCADE, related_name="appointment", verbose_name=_("call note")
+    )
+    # SET_NULL: a client deleting the record keeps the appointment with its company name.
+    prospect = models.ForeignKey(
+        "prospects.Prospect", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("prospect")
+    )
+    company = models.ForeignKey(
+        "prospects.Company", on_delete=models.PROTECT, related_name="appointments", verbose_name=_("company")
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AppointmentKind.choices)
+    person = models.ForeignKey(
+        "prospects.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("contact person"),
+    )
+    account_manager = models.ForeignKey(
+        "clients.ClientContact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("account manager"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("agent")
+    )
+    created_at = models.DateTimeField(_("created at"))
+    invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [
+            # The appointments of an assignment, soonest first: WHERE assignment_id = ? ORDER BY starts_at
+            models.Index(fields=["assignment", "starts_at"], name="appointment_assignment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {str(self.id)[:8]}"
