@@ -16,20 +16,20 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from apps.assignments.models import Assignment, CallResult, Outcome
+from apps.assignments.models import Asks, Assignment, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.prospects.models import Lease, ProspectStatus
 
 # --- What counts as an appointment, and where handle time lives ----------------------
-# An appointment is, for now, a call whose result has the code "appointment" (the default
-# result "Appointment made", apps.assignments.services.DEFAULT_RESULTS). When appointments
-# become records of their own (R-APPT-1), change `is_appointment` and the `appointment`
-# condition of `_breakdowns` below, and nothing else.
+# An appointment is a call whose result asks for one (R-APPT-1: `CallResult.asks`, set on the
+# default "Appointment made" and configurable per assignment), or, for results configured
+# before that field, whose code is "appointment". `is_appointment` and the `appointment`
+# condition of `_breakdowns` below say the same.
 APPOINTMENT_RESULT_CODE = "appointment"
 
 
 def is_appointment(result: CallResult) -> bool:
-    return result.code == APPOINTMENT_RESULT_CODE
+    return result.asks == Asks.APPOINTMENT or result.code == APPOINTMENT_RESULT_CODE
 
 
 # The call's handle time in seconds, stored with the note (R-DIAL-1). Until the note has
@@ -144,7 +144,7 @@ _BY_HOUR, _BY_DAY, _BY_RESULT, _BY_AGENT, _TOTAL = 0b0111, 0b1011, 0b1101, 0b111
 
 def _breakdowns(assignment: Assignment, period: Period, recorded: bool) -> list[dict[str, Any]]:
     sql = _BREAKDOWNS_SQL.format(
-        appointment="r.code = %(appointment_code)s",
+        appointment="(r.asks = %(appointment_asks)s OR r.code = %(appointment_code)s)",
         handle="avg(n.handle_seconds)" if recorded else "NULL::float",
         handle_column=f", c.{HANDLE_TIME_FIELD} AS handle_seconds" if recorded else "",
     )
@@ -154,6 +154,7 @@ def _breakdowns(assignment: Assignment, period: Period, recorded: bool) -> list[
         "start": period.start,
         "end": period.end,
         "appointment_code": APPOINTMENT_RESULT_CODE,
+        "appointment_asks": Asks.APPOINTMENT.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
