@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "auditlog",
     "django_htmx",
     "template_partials",
+    # Two-factor authentication (R-SEC-1): TOTP devices and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.accounts",
     "apps.audit",
@@ -75,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request's user is the acting user of account changes (apps/accounts/guards.py).
     "apps.accounts.guards.AccountGuardMiddleware",
+    # request.user.otp_device: the device that verified this session, loaded only when the
+    # session names one (so an agent without a device costs no query).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -83,6 +90,9 @@ MIDDLEWARE = [
     # ended session goes to the login page, not to the agreement page.
     "apps.accounts.middleware.SessionTimeoutMiddleware",
     "apps.accounts.middleware.ConfidentialityAgreementMiddleware",
+    # R-SEC-1: staff who must use two-factor authentication reach nothing but its pages and
+    # logout until this session is verified (apps.accounts.twofactor).
+    "apps.accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "leadhunter.urls"
@@ -244,6 +254,18 @@ LOGIN_ACCOUNT_FREE_FAILURES = env_int("LOGIN_ACCOUNT_FREE_FAILURES", 5, minimum=
 LOGIN_ACCOUNT_WINDOW = env_int("LOGIN_ACCOUNT_WINDOW", 15 * 60, minimum=60)
 LOGIN_ACCOUNT_BACKOFF_BASE = env_int("LOGIN_ACCOUNT_BACKOFF_BASE", 2, minimum=1)
 LOGIN_ACCOUNT_BACKOFF_CAP = env_int("LOGIN_ACCOUNT_BACKOFF_CAP", 300, minimum=1)
+# Two-factor authentication (R-SEC-1, apps.accounts.twofactor): administrators, supervisors,
+# board members (and so privacy officers) must verify every session with a TOTP code or a
+# recovery code before anything else opens; agents too when OTP_REQUIRED_FOR_AGENTS is on.
+# OTP_ISSUER names the account in the authenticator app. Wrong codes: at most
+# OTP_FAILURES_PER_WINDOW per account in OTP_FAILURE_WINDOW seconds (429 beyond), on top of
+# django-otp's own doubling delay per device after each failure.
+OTP_REQUIRED_FOR_AGENTS = env_bool("OTP_REQUIRED_FOR_AGENTS", False)
+OTP_ISSUER = env_str("OTP_ISSUER", "Leadhunter")
+OTP_TOTP_ISSUER = OTP_ISSUER  # django-otp's name for it (the otpauth:// URL)
+OTP_RECOVERY_CODES = env_int("OTP_RECOVERY_CODES", 10, minimum=4)
+OTP_FAILURES_PER_WINDOW = env_int("OTP_FAILURES_PER_WINDOW", 5, minimum=1)
+OTP_FAILURE_WINDOW = env_int("OTP_FAILURE_WINDOW", 15 * 60, minimum=60)
 
 # --- Dialling (R-DIAL-1) -------------------------------------------------------------
 # How a phone number on the agent's screen dials: {e164} (+31201234567) or {national}

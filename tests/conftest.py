@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.accounts.twofactor import two_factor_required
 from apps.assignments import services as assignment_services
 from apps.assignments.models import Assignment
 from apps.audit.models import AccessLogEntry
@@ -18,6 +19,7 @@ from apps.callnotes.models import CallNote
 from apps.clients.models import Client, ClientContact
 from apps.prospects.models import Company, Lease, Person, Prospect
 from tests import factories
+from tests.twofactor import verify_session
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -182,10 +184,15 @@ class World:
     access_log_entry: AccessLogEntry
     users: dict[str, User] = field(default_factory=dict)
 
-    def client_for(self, role: str) -> HttpClient:
+    def client_for(self, role: str, *, verified: bool = True) -> HttpClient:
+        """A test client logged in as `role`. Roles that must use two-factor authentication
+        get a verified session (tests/twofactor.py), unless `verified=False`: the tests of
+        that enforcement (R-SEC-1)."""
         http = HttpClient()
         if role != "anonymous":
             http.force_login(self.users[role])
+            if verified and two_factor_required(self.users[role]):
+                verify_session(http, self.users[role])
         return http
 
 

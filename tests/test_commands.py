@@ -39,10 +39,19 @@ def test_seed_demo_builds_spec_world_and_is_idempotent(db) -> None:  # type: ign
     for assignment in Assignment.objects.filter(client__name="Acme BV"):
         assert AssignmentPerm.SUPERVISE in assignment_perms_for(users["supervisor"], assignment)
 
-    # Every demo user can log in with the documented password.
+    # Every demo user can log in with the documented password, and the staff who must use
+    # two-factor authentication with a code of the documented demo key (R-SEC-1).
+    import base64
+
+    from apps.core.demo import DEMO_TOTP_SECRET
+    from tests.twofactor import totp_code
+
     for username in ("admin", "client-acme", "agent1", "board"):
         http = HttpClient()
         assert http.login(username=username, password="demo")
+        if username in ("admin", "board"):
+            code = totp_code(key=base64.b32decode(DEMO_TOTP_SECRET))
+            assert http.post(reverse("accounts:two-factor-verify"), {"code": code}).status_code == 302
         assert http.get(reverse("accounts:home")).status_code == 200
 
 

@@ -31,7 +31,12 @@ def test_token_requests_are_attributed_in_the_audit_log(world: World) -> None:
     from apps.assignments.models import Assignment
 
     api = APIClient()
-    token = api.post(reverse("api:auth-token"), {"username": "admin", "password": PASSWORD}).json()["token"]
+    from tests.twofactor import totp_code, totp_device
+
+    code = totp_code(totp_device(world.users["administrator"]))  # R-SEC-1: staff add their code
+    token = api.post(reverse("api:auth-token"), {"username": "admin", "password": PASSWORD, "otp_code": code}).json()[
+        "token"
+    ]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     # A change made inside an API request by a token user: use the list call's request context.
     from apps.core import api as core_api

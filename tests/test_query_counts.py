@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
 from tests.factories import AssignmentFactory, ProspectFactory, UserFactory
+from tests.twofactor import log_in_verified
 
 
 @pytest.fixture
@@ -58,8 +59,7 @@ def test_admin_assignment_list_queries_do_not_grow(django_assert_num_queries, db
     supervisor = UserFactory(role=Role.SUPERVISOR)
     for _ in range(size):
         services.assignment_add_supervisor(assignment=AssignmentFactory(), user=supervisor)
-    http = pytest.importorskip("django.test").Client()
-    http.force_login(supervisor)
-    # session, user, count, filtered count, the page of assignments
-    with django_assert_num_queries(5):
+    http = log_in_verified(supervisor)  # R-SEC-1: staff of this role work in a verified session
+    # session, user, the session's OTP device, count, filtered count, the page of assignments
+    with django_assert_num_queries(6):
         assert http.get(reverse("admin:assignments_assignment_changelist")).status_code == 200

@@ -11,8 +11,11 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.accounts.twofactor import two_factor_required
 from tests.conftest import World
 from tests.factories import PASSWORD
+from tests.twofactor import verify_session
 
 START = timezone.now()
 
@@ -20,6 +23,9 @@ START = timezone.now()
 def _login(username: str) -> HttpClient:
     http = HttpClient()
     assert http.post(reverse("accounts:login"), {"username": username, "password": PASSWORD}).status_code == 302
+    user = User.objects.get(username=username)
+    if two_factor_required(user):  # R-SEC-1: then the second step, as after a good code
+        verify_session(http, user)
     return http
 
 

@@ -60,6 +60,7 @@ from django.test import Client as HttpClient
 from django.urls import NoReverseMatch, reverse
 
 from apps.accounts.models import User
+from apps.accounts.twofactor import two_factor_required
 from apps.assignments import services as assignment_services
 from apps.assignments.models import Assignment, CallResult
 from apps.audit.models import AccessLogEntry
@@ -80,6 +81,7 @@ from tests.scenario.traces import (
     request_row_may_name_its_requester,
     where_in_dump,
 )
+from tests.twofactor import verify_session
 
 pytestmark = [pytest.mark.year, pytest.mark.django_db(transaction=True)]
 
@@ -191,6 +193,8 @@ class Web:
         if self.user is not None:
             self.user.refresh_from_db()
             self.http.force_login(self.user)
+            if two_factor_required(self.user):  # R-SEC-1: a verified session, as after the code
+                verify_session(self.http, self.user)
 
     def _done(self, method: str, path: str, response: Any) -> Any:
         self.year.requests += 1

@@ -15,7 +15,9 @@ class AccountsConfig(AppConfig):
         from apps.accounts.middleware import session_times_start
         from apps.accounts.models import User
         from apps.accounts.tokens import end_tokens_of_inactive_user
+        from apps.accounts.twofactor import mark_session_at_login
 
         post_save.connect(end_tokens_of_inactive_user, sender=User, dispatch_uid="accounts.end_tokens_of_inactive_user")
         user_logged_in.connect(session_times_start, dispatch_uid="accounts.session_times_start")
         guards.connect()  # only the board manages board and privacy-officer accounts (issue 15 #10)
+        user_logged_in.connect(mark_session_at_login, dispatch_uid="accounts.two_factor_mark_session")

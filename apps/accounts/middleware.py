@@ -103,3 +103,58 @@ def session_times_start(sender: type, request: HttpRequest, user: object, **kwar
         now = int(time.time())
         request.session[SessionTimeoutMiddleware.STARTED] = now
         request.session[SessionTimeoutMiddleware.LAST] = now
+
+
+# While a session still has to be verified, only these views answer (R-SEC-1): the 2FA
+# pages themselves, logging out, the language switch and the session's keep-alive.
+_TWO_FACTOR_OPEN_VIEWS = frozenset(
+    {
+        "accounts:two-factor-setup",
+        "accounts:two-factor-verify",
+        "accounts:logout",
+        "accounts:session-keep-alive",
+        "admin:logout",
+        "set_language",
+    }
+)
+
+
+class TwoFactorMiddleware:
+    """R-SEC-1: a session that must be verified (apps.accounts.twofactor) and is not is sent
+    to the enrolment page (no device yet) or the verify page, whatever it asks for: pages,
+    the admin and the API with a session (403 JSON there). Decided by role for the roles
+    that require it, so it costs no query; a session of an agent without a device costs
+    none at all (OTPMiddleware only loads a device the session names)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+        from django.utils.translation import gettext as _
+
+        from apps.accounts.twofactor import has_two_factor, session_must_verify
+
+        user = getattr(request, "user", None)
+        if user is None or not session_must_verify(request):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in _TWO_FACTOR_OPEN_VIEWS:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Verify this session with your two-factor code first.")},
+                status=403,
+            )
+        url = reverse("accounts:two-factor-verify" if has_two_factor(user) else "accounts:two-factor-setup")
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        response = redirect(url)
+        if request.headers.get("HX-Request"):
+            response["HX-Redirect"] = url
+        return response

@@ -26,8 +26,13 @@ def _hash(key: str) -> str:
 
 
 def _fingerprint(user: User) -> str:
-    # Changes with the password hash (as Django's session auth hash does).
-    return salted_hmac("apps.accounts.tokens", user.password, algorithm="sha256").hexdigest()
+    # Changes with the password hash (as Django's session auth hash does), and when the user
+    # comes under two-factor authentication (a new role, agents switched on): a token made
+    # without a second factor then ends (R-SEC-1; the token endpoint asks for the code).
+    from apps.accounts.twofactor import two_factor_required
+
+    value = user.password + ("|2fa" if two_factor_required(user) else "")
+    return salted_hmac("apps.accounts.tokens", value, algorithm="sha256").hexdigest()
 
 
 def api_token_create(*, user: User) -> tuple[ApiToken, str]:

@@ -1,6 +1,9 @@
 """The REST API, version 1 (SPEC §5). Paths here are the stable public surface."""
 
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -8,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.throttle import account_blocked, account_failed, too_many_attempts_message
 from apps.accounts.tokens import api_token_create
+from apps.accounts.twofactor import TooManyAttempts, code_check, has_two_factor, two_factor_required
 from apps.appointments import api as appointments_api
 from apps.assignments import api as assignments_api
 from apps.calling import api as calling_api
@@ -16,13 +20,28 @@ from apps.imports import api as imports_api
 from apps.privacy import api as privacy_api
 
 
+class TokenInput(AuthTokenSerializer):
+    otp_code = serializers.CharField(
+        required=False,
+        max_length=20,
+        write_only=True,
+        label=gettext_lazy("Two-factor code"),
+        help_text=gettext_lazy(
+            "A current code of the authenticator app, or a recovery code: required for accounts "
+            "with two-factor authentication (administrators, supervisors, board members)."
+        ),
+    )
+
+
 class TokenApi(APIView):
     """POST username and password, get a new token for `Authorization: Token <token>` and
-    its end (`expires_at`); the key is shown only here (stored hashed)."""
+    its end (`expires_at`); the key is shown only here (stored hashed). Accounts with
+    two-factor authentication add `otp_code` (R-SEC-1): a token is as good as a verified
+    session, so it is made only against a second factor."""
 
     authentication_classes: list = []  # credentials come in the body; no session, so no CSRF
     permission_classes: list = []
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenInput
     throttle_classes = [ScopedThrottle]
     throttle_scope = "auth"
 
@@ -32,13 +51,24 @@ class TokenApi(APIView):
         username = username if isinstance(username, str) else None
         if account_blocked(request, username):
             return Response({"detail": too_many_attempts_message()}, status=429)
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenInput(data=request.data, context={"request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except ValidationError:
             account_failed(request, username)
             raise
-        token, key = api_token_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        if two_factor_required(user) or has_two_factor(user):
+            code = serializer.validated_data.get("otp_code")
+            if not code:
+                return Response({"otp_code": [_("This account needs a two-factor code.")]}, status=400)
+            try:
+                if code_check(user=user, code=code, where="api_token") is None:
+                    return Response({"otp_code": [_("This code is not valid.")]}, status=400)
+            except TooManyAttempts:
+                message = _("Too many wrong codes. Please wait a few minutes and try again.")
+                return Response({"detail": message}, status=429)
+        token, key = api_token_create(user=user)
         return Response({"token": key, "expires_at": token.expires_at})
 
 

@@ -139,6 +139,25 @@ DEMO_USERS: dict[str, tuple[Role, str | None, bool]] = {
 }
 
 
+# R-SEC-1: the demo's staff who must use two-factor authentication (administrators,
+# supervisors, board) share this documented authenticator secret (base32), printed by
+# seed_demo and in the README: add it to an authenticator app once, or compute the code with
+# `oathtool --totp -b <secret>`. Demo only: real users enrol their own at first login.
+DEMO_TOTP_SECRET = "LEADHUNTERDEMO2FALEADHUNTERDEMO2"  # noqa: S105 (documented, demo only)
+
+
+def _demo_authenticator(user: User) -> None:
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from apps.accounts.twofactor import TOTP_DEVICE_NAME, two_factor_required
+
+    if two_factor_required(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+        TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
+
+
 def _user(username: str, password: str, clients: dict[str, Client]) -> User:
     existing = User.objects.filter(username=username).first()
     if existing:
@@ -301,6 +320,8 @@ def seed_demo(*, password: str = "demo") -> dict[str, User]:  # noqa: S107 (the 
                 ]
             )
     users = {username: _user(username, password, clients) for username in DEMO_USERS}
+    for user in users.values():
+        _demo_authenticator(user)
     offset = 0
     for spec in DEMO_ASSIGNMENTS:
         client = clients[spec.client]

@@ -67,3 +67,29 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert not violations, f"Content Security Policy violations: {violations}"
+
+
+def log_in(page, username: str, password: str = "demo") -> None:  # type: ignore[no-untyped-def]  # noqa: S107
+    """Log in through the login page, and for a user who must use two-factor authentication
+    (R-SEC-1) through the verify step too, with the code their authenticator shows now (an
+    authenticator is made for them first if they have none: "given they enrolled")."""
+    from apps.accounts.models import User
+    from apps.accounts.twofactor import two_factor_required
+    from tests.twofactor import totp_code, totp_device
+
+    user = User.objects.get(username=username)
+    device = totp_device(user) if two_factor_required(user) else None
+    page.goto("/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+    if device is not None:
+        enter_two_factor_code(page, totp_code(device))
+
+
+def enter_two_factor_code(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_url("**/account/two-factor/verify/**")
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Verifiëren").click()
+    page.wait_for_url(lambda url: "/two-factor/" not in url)

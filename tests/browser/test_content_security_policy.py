@@ -6,14 +6,18 @@ fails every browser test on any violation; the first test shows that it would no
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.assignments.models import Assignment
-from tests.browser.conftest import is_csp_violation
+from apps.core.demo import DEMO_TOTP_SECRET
+from tests.browser.conftest import enter_two_factor_code, is_csp_violation
 from tests.browser.test_login_per_role import log_in
+from tests.twofactor import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,6 +86,8 @@ def test_admin_under_the_policy(demo, page, csp_violations) -> None:  # type: ig
     page.locator("#id_username").fill("admin")
     page.locator("#id_password").fill("demo")
     page.locator("input[type=submit]").click()
+    # R-SEC-1: the two-factor step, with the demo's documented key
+    enter_two_factor_code(page, totp_code(key=base64.b32decode(DEMO_TOTP_SECRET)))
     page.wait_for_url("**/admin/")
     assignment = Assignment.objects.order_by("name").first()
     for url in (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tests.browser.conftest import log_in as conftest_log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # username -> (text that must be on the start page, text that must not be)
@@ -24,12 +26,8 @@ def demo(transactional_db):  # type: ignore[no-untyped-def]
     call_command("seed_demo", stdout=open("/dev/null", "w"))
 
 
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill("demo")
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
+# The login page, and the two-factor step for staff (R-SEC-1); other modules import it from here.
+log_in = conftest_log_in
 
 
 @pytest.mark.parametrize("username", list(EXPECTED))

@@ -10,6 +10,7 @@ from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects.models import Person
 from apps.retention.models import ErasureLedgerEntry
 from tests import factories
+from tests.browser.conftest import log_in
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 from tests.test_person_delete import clean_ledger  # noqa: F401 (a fixture)
@@ -25,11 +26,7 @@ def test_officer_finds_links_reports_and_erases(page, tmp_path, clean_ledger) ->
         confirmed=True, kind=RequestKind.ERASURE, name="Hendrika Browserling", email="hendrika@elders.example"
     )
 
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("privacy")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
+    log_in(page, "privacy", PASSWORD)  # with the two-factor step (R-SEC-1)
 
     page.goto(reverse("privacy_case:lookup", args=[dsr.pk]))
     persons = page.locator("#persons")

@@ -13,6 +13,7 @@ from django.core import mail
 from apps.privacy.models import DataSubjectRequest, RequestStatus, SuppressionEntry
 from apps.prospects.models import Person
 from apps.retention.models import ErasureLedgerEntry
+from tests.browser.conftest import log_in
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 from tests.test_person_delete import clean_ledger  # noqa: F401 (a fixture)
@@ -47,11 +48,7 @@ def test_public_request_to_erasure(page, tmp_path, clean_ledger) -> None:  # typ
 
     # The privacy officer: dashboard, request, lookup, link
     page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("privacy")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in(page, "privacy", PASSWORD)  # with the two-factor step (R-SEC-1)
     page.get_by_role("link", name="Privacyverzoeken").click()
     page.get_by_role("link", name="Geertruida Eindtest").click()
     page.locator(".casework").get_by_role("link", name="Persoon opzoeken").click()

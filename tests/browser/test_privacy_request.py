@@ -10,6 +10,7 @@ from django.core import mail
 
 from apps.accounts.models import Role
 from apps.privacy.models import DataSubjectRequest, RequestStatus
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,11 +47,7 @@ def test_public_files_and_confirms_a_request_and_the_officer_sees_it(page, live_
     assert page.locator(".due").inner_text().strip() and page.locator(".legal-due").inner_text().strip()
 
     # The privacy officer logs in and finds the request on the dashboard
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill("privacy")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
+    log_in(page, "privacy", PASSWORD)  # with the two-factor step (R-SEC-1)
     page.get_by_role("link", name="Privacyverzoeken").click()
     page.get_by_role("link", name="Jan de Vries").click()
     assert "Graag alles verwijderen." in page.locator("main").inner_text()

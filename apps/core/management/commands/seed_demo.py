@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from apps.core.demo import DEMO_USERS, seed_demo
+from apps.core.demo import DEMO_TOTP_SECRET, DEMO_USERS, seed_demo
 
 
 class Command(BaseCommand):
@@ -19,3 +19,7 @@ class Command(BaseCommand):
             extra += " + privacy officer" if privacy else ""
             self.stdout.write(f"  {username:<14} {role.label}{extra}")
         self.stdout.write(f"  password: {options['password']}")
+        self.stdout.write(
+            f"  two-factor code (admin, privacy, supervisor, board): an authenticator app with the demo key "
+            f"{DEMO_TOTP_SECRET}, or `oathtool --totp -b {DEMO_TOTP_SECRET}`"
+        )
