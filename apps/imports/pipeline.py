@@ -38,8 +38,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from apps.imports.files import read_table
-from apps.imports.mapping import EXTRA, FIELDS
+from apps.imports import xlsx
+from apps.imports.files import CellIssues, read_table
+from apps.imports.mapping import EXTRA, FIELDS, IGNORE
 from apps.imports.models import Difference, ImportJob
 from apps.privacy.models import SuppressionEntry
 from apps.prospects import normalise
@@ -216,12 +217,37 @@ def _prepare(
     return row, warning
 
 
+def _cell_issues(issues: CellIssues, headers: list[str], used: set[int]) -> tuple[list[str], str | None]:
+    """Warnings, and the reason to reject the row, for cells the reader could not take as they
+    came (R-IMP-6, R-IMP-8): a formula's cached value is used with a warning; a formula
+    without one, or an error value, rejects the row. Columns left out are not reported."""
+    warnings: list[str] = []
+    reasons: list[str] = []
+    for index, (kind, detail) in sorted(issues.items()):
+        if kind == "beyond":
+            warnings.append(_("Cells beyond the last column were not imported."))
+            continue
+        if index not in used:
+            continue
+        column = headers[index]
+        if kind == xlsx.FORMULA:
+            warnings.append(_("%(column)s: a formula; its calculated value was imported.") % {"column": column})
+        elif kind == xlsx.FORMULA_EMPTY:
+            reasons.append(_("%(column)s: a formula without a calculated value.") % {"column": column})
+        elif kind == xlsx.ERROR:
+            reasons.append(
+                _("%(column)s: an error value (%(error)s) instead of a value.") % {"column": column, "error": detail}
+            )
+    return warnings, " ".join(reasons) or None
+
+
 def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Callable[[int], None]) -> dict[str, Any]:
-    table = read_table(path, job.file_format)
+    table = read_table(path, job.file_format, job.layout)
     columns = {int(index): target for index, target in job.mapping.items()}
     fields = [(i, t) for i, t in sorted(columns.items()) if t in FIELDS]
     extras = [(i, table.headers[i]) for i, t in sorted(columns.items()) if t == EXTRA]
-    errors: list[list[Any]] = []
+    used = {i for i, t in columns.items() if t != IGNORE}
+    errors: list[list[Any]] = [[number, _("Above the header row: not imported.")] for number in table.above_header]
     rows_read = rejected = 0
     hasher = _keyed_hasher()
     progress(5)
@@ -239,8 +265,15 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
         )
         lines: list[str] = []
         with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
-            for number, cells in table.rows:
+            for number, cells, issues in table.rows:
                 rows_read += 1
+                if issues:
+                    cell_warnings, reason = _cell_issues(issues, table.headers, used)
+                    if reason:
+                        rejected += 1
+                        errors.append([number, reason])
+                        continue
+                    errors.extend([number, w] for w in cell_warnings)
                 values = {t: cells[i] for i, t in fields}
                 extra = {h: cells[i] for i, h in extras if cells[i]}
                 try:
