@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 # Built-in number formats (ECMA-376 §18.8.30) that are not locale-dependent. Dates whose
 # appearance depends on the reader's locale (14, 15-17, 22, 27-36, 50-58) are left to the
@@ -53,6 +54,7 @@ def number_text(value: float) -> str:
     return plain
 
 
+@lru_cache(maxsize=256)
 def _sections(code: str) -> list[str]:
     sections, current, quoted, escaped = [], [], False, False
     for ch in code:
@@ -77,6 +79,7 @@ def _sections(code: str) -> list[str]:
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 
 
+@lru_cache(maxsize=512)
 def _tokens(section: str) -> list[tuple[str, str]] | None:
     """('lit', text) and ('code', char) tokens; None for what we do not render."""
     out: list[tuple[str, str]] = []
