@@ -15,4 +15,5 @@ NL = {
     "Read from sheet “%(sheet)s”.": "Gelezen uit werkblad “%(sheet)s”.",
     "The column names are in row %(row)s; the rows above it are not imported.": "De kolomnamen staan in rij %(row)s; de rijen erboven worden niet geïmporteerd.",
     "Read this sheet": "Dit werkblad lezen",
+    "Own columns: this company's values from row %(row)d were kept; this row's were not imported.": "Eigen kolommen: de waarden van rij %(row)d zijn voor dit bedrijf bewaard; die van deze rij zijn niet geïmporteerd.",
 }

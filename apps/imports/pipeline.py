@@ -241,6 +241,12 @@ def _cell_issues(issues: CellIssues, headers: list[str], used: set[int]) -> tupl
     return warnings, " ".join(reasons) or None
 
 
+def _extra_not_kept(first_row: int) -> str:
+    return _("Own columns: this company's values from row %(row)d were kept; this row's were not imported.") % {
+        "row": first_row
+    }
+
+
 def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Callable[[int], None]) -> dict[str, Any]:
     table = read_table(path, job.file_format, job.layout)
     columns = {int(index): target for index, target in job.mapping.items()}
@@ -249,6 +255,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
     used = {i for i, t in columns.items() if t != IGNORE}
     errors: list[list[Any]] = [[number, _("Above the header row: not imported.")] for number in table.above_header]
     rows_read = rejected = 0
+    first_extra: dict[str, tuple[int, str]] = {}
     hasher = _keyed_hasher()
     progress(5)
     with connection.cursor() as cursor:
@@ -284,6 +291,12 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                     continue
                 if warning:
                     errors.append([number, warning])
+                if extra:
+                    # One prospect per company: its extra values come from the company's first
+                    # row; a later row's different values are reported, not dropped silently (R-IMP-8).
+                    first = first_extra.setdefault(row[0], (number, row[-1]))
+                    if first[0] != number and first[1] != row[-1]:
+                        errors.append([number, _extra_not_kept(first[0])])
                 lines.append(_copy_line(number, row))
                 if len(lines) == CHUNK:
                     copy.write("".join(lines))
