@@ -303,7 +303,12 @@ def sheet_has_specials(package: Package, part: str, formats: list[str]) -> bool:
         tail = b""
         while chunk := stream.read(_CHUNK):
             data = tail + chunk
-            if re.search(rb'<(?:\w+:)?f\b|\bt="e"', data):
+            # Literal searches (memchr-fast): a regular expression here cost seconds per 100k rows.
+            if any(marker in data for marker in _SPECIAL_MARKERS):
                 return True
             tail = data[-32:]
     return False
+
+
+# A formula element (with or without a namespace prefix) or an error cell.
+_SPECIAL_MARKERS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b' t="e"')

@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -227,12 +228,18 @@ def _independent_rows(path: Path, job: ImportJob) -> tuple[list[tuple[int, list[
         import openpyxl
         from python_calamine import CalamineWorkbook
 
-        sheet_start = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(job.layout["sheet"]).start
-        offset = sheet_start[1] if sheet_start else 0
+        calamine_sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(job.layout["sheet"])
+        offset = calamine_sheet.start[1] if calamine_sheet.start else 0
+        last_row, last_column = calamine_sheet.end or (0, 0)
         try:
-            workbook = openpyxl.load_workbook(path, data_only=True)
+            # Streaming, and only as far as the used range: some files style a million empty cells.
+            workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
             sheet = workbook[job.layout["sheet"]]
-            rows = [(r, list(values)) for r, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            cells = sheet.iter_rows(
+                min_row=1, max_row=last_row + 1, min_col=1, max_col=last_column + 1, values_only=True
+            )
+            rows = [(r, list(values)) for r, values in enumerate(cells, start=1)]
+            workbook.close()
         except Exception:  # noqa: BLE001 - openpyxl cannot open every valid package (backslash paths)
             book = CalamineWorkbook.from_path(str(path))
             values = book.get_sheet_by_name(job.layout["sheet"]).to_python(skip_empty_area=False)
@@ -268,6 +275,11 @@ def _same(value: Any, stored: set[str]) -> bool:
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return bool(stored)  # shown in the sheet's date format: present is what we can tell
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if 0 < value < 2958466:  # a date serial the sheet's date format showed
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+            numbers = {int(n) for n in re.findall(r"\d+", " ".join(stored))}
+            if {day.day, day.month} <= numbers and (day.year in numbers or day.year % 100 in numbers):
+                return True
         for shown in stored:
             number, decimals = _shown_number(shown)
             if number is not None and abs(Decimal(repr(float(value))) - number) <= max(
