@@ -112,9 +112,11 @@ def run_ours(path: str) -> None:
     started = time.perf_counter()
     with open(path, "rb") as upload:
         job = services.import_job_create(assignment=assignment, actor=user, upload=upload, filename="bench.xlsx")
+    job = services.import_job_check(job_id=job.pk)  # the worker's read-through (issue 15), then the mapping
     checked = time.perf_counter()
     from django.test.utils import CaptureQueriesContext  # noqa: F401 (keeps import cost out of the timing)
 
+    assert job.status == "mapping", job.error
     job.status = "queued"
     job.mapping = job.detected_mapping
     job.save(update_fields=["status", "mapping"])

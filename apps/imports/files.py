@@ -1,9 +1,23 @@
-"""Checking and reading uploaded files (R-IMP-1, R-IMP-6).
+"""Checking and reading uploaded files (R-IMP-1, R-IMP-6, R-IMP-8).
 
 `check_file` runs before any parsing: size, extension, magic bytes, and for .xlsx the
 zip container (entry count and summed uncompressed size against zip bombs, encryption,
-macros, DTDs against entity expansion). Only then does `read_table` parse: xlsx with
-python-calamine, CSV in UTF-8 (with or without BOM) or Windows-1252, comma or semicolon.
+macros, DTDs against entity expansion; the workbook found through the package's
+relationships, `xlsx.Package`). Only then does `read_table` parse:
+
+- xlsx with python-calamine for the values, plus `xlsx.scan_cells` for what calamine does
+  not say (number formats, formulas, error values); the first visible sheet with data
+  unless the client chose another; merged ranges filled down.
+- CSV in UTF-8 (with or without BOM), Windows-1252 or UTF-16 with BOM; comma, semicolon,
+  tab or pipe (`sniff_delimiter`).
+- The header row is the first row (of the first HEADER_SCAN_ROWS) in which a known header is
+  found; rows above it are reported. Columns without a name but with data, and cells
+  beyond the header in ragged rows, are kept as "Column N".
+
+Old .xls (BIFF) files are refused: python-calamine reads their values but says nothing
+of formulas, error values (they read as empty) or number formats, so R-IMP-8 (nothing
+lost silently) could not be kept; Excel and LibreOffice save them as .xlsx in one step.
+
 Every refusal is a `FileRefused` with a message for the user.
 """
 
@@ -13,16 +27,22 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from apps.imports import numformat, xlsx
 from apps.imports.formulas import unescape_formula
+from apps.imports.numformat import number_text
+
+logger = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx, old .xls, .doc
 ZIP_MAGIC = b"PK\x03\x04"
@@ -31,13 +51,6 @@ MACRO_TYPES = ("macroEnabled", "vbaProject", "vbaData")
 
 class FileRefused(Exception):
     """The file cannot be imported; `str(exc)` is the message for the user."""
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: Iterator[tuple[int, list[str]]]  # (row number in the file, 1-based; values)
-    lines: int = 0  # the file's lines (CSV) or used rows (xlsx): the scale of the check's progress
 
 
 def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> str:
@@ -53,7 +66,7 @@ def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> s
         raise FileRefused(_("Files with macros (.xlsm, .xlsb) are not accepted. Save the sheet as .xlsx."))
     if suffix == ".xls":
         raise FileRefused(_("The old Excel format (.xls) is not accepted. Save the sheet as .xlsx."))
-    if suffix not in (".xlsx", ".csv"):
+    if suffix not in (".xlsx", ".csv", ".tsv", ".txt"):
         raise FileRefused(_("Only .xlsx and .csv files can be imported."))
     if head.startswith(OLE_MAGIC):
         raise FileRefused(
@@ -67,7 +80,9 @@ def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> s
         return "xlsx"
     if head.startswith(ZIP_MAGIC):
         raise FileRefused(_("This is not a CSV file but a binary one (perhaps a renamed spreadsheet)."))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 with a byte-order mark: Excel's "Unicode text"
+    if b"\x00" in head:
         raise FileRefused(_("The file is in UTF-16 or is binary. Save it as CSV in UTF-8."))
     return "csv"
 
@@ -75,6 +90,12 @@ def check_file(name: str, head: bytes, size: int, path: Path | None = None) -> s
 def sniff_encoding(head: bytes) -> None:
     """The web request's look at a CSV's text (R-IMP-6): UTF-8 or Windows-1252 in its first
     bytes, or a clear refusal at once. The whole file is decoded by the check in the worker."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            codecs.getincrementaldecoder("utf-16")().decode(head, final=False)
+        except UnicodeDecodeError as exc:
+            raise FileRefused(_("The text encoding of the file is not recognised. Save it as CSV in UTF-8.")) from exc
+        return
     try:
         # Incremental: the head may end inside a character.
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
@@ -95,11 +116,12 @@ def _check_xlsx_container(path: Path) -> None:
             if sum(entry.file_size for entry in entries) > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
                 raise FileRefused(_("The .xlsx file unpacks to more than the allowed size."))
             names = {entry.filename for entry in entries}
+            package = xlsx.Package(archive)
             if any(entry.flag_bits & 0x1 for entry in entries):
                 raise FileRefused(_("The file is password-protected or encrypted. Save it without a password."))
             if any("vbaproject" in n.lower() for n in names):
                 raise FileRefused(_("Files with macros are not accepted. Save the sheet as .xlsx without macros."))
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            if not package.has("[Content_Types].xml"):
                 raise FileRefused(_("This .xlsx file is damaged or not a spreadsheet."))
             for entry in entries:
                 if entry.filename.endswith((".xml", ".rels")):
@@ -109,11 +131,13 @@ def _check_xlsx_container(path: Path) -> None:
                     # expansion (billion laughs) and external entities in every parser.
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                         raise FileRefused(_("The .xlsx file contains XML declarations that are not allowed."))
-            with archive.open("[Content_Types].xml") as part:
-                types = SafeET.fromstring(part.read(1024 * 1024))
+            types = SafeET.fromstring(package.read("[Content_Types].xml", 1024 * 1024))
             for element in types:
                 if any(marker in element.get("ContentType", "") for marker in MACRO_TYPES):
                     raise FileRefused(_("Files with macros are not accepted. Save the sheet as .xlsx without macros."))
+            # Wherever the parts are (R-IMP-6): found as readers find them, not at a fixed path.
+            if package.workbook_part() is None:
+                raise FileRefused(_("This .xlsx file is damaged or not a spreadsheet."))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, SafeET.ParseError, EOFError, OSError) as exc:
         raise FileRefused(_("This .xlsx file is damaged or not a spreadsheet.")) from exc
     except ValueError as exc:  # defusedxml's DTD/entity refusals
@@ -121,15 +145,21 @@ def _check_xlsx_container(path: Path) -> None:
 
 
 # --- Reading ----------------------------------------------------------------------
+# A cell the reader could not take as it came (R-IMP-6, R-IMP-8): {column index: (kind, detail)}.
+CellIssues = dict[int, tuple[str, str]]
+Row = tuple[int, list[str], CellIssues | None]
+HEADER_SCAN_ROWS = 20  # the header row is looked for among this many non-blank rows
+
+
 def _cell_text(value: object) -> str:
     if type(value) is str:  # the common case first: the import reads a million cells
         return value.strip()
+    if type(value) is float:
+        return number_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds").removesuffix(" 00:00:00")
     if isinstance(value, dt.date | dt.time | dt.timedelta):
@@ -137,11 +167,11 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _limited(rows: Iterator[list[str]], first_row_number: int) -> Iterator[tuple[int, list[str]]]:
-    """Skip blank rows, number the rest, and stop at the row and column caps."""
+def _limited(rows: Iterator[Row]) -> Iterator[Row]:
+    """Skip blank rows and stop at the row cap."""
     count = 0
-    for number, values in enumerate(rows, start=first_row_number):
-        if not any(values):
+    for row in rows:
+        if not any(row[1]) and not row[2]:
             continue
         count += 1
         if count > settings.IMPORT_MAX_ROWS:
@@ -149,38 +179,143 @@ def _limited(rows: Iterator[list[str]], first_row_number: int) -> Iterator[tuple
                 _("The file has more than %(limit)d rows. Split it into smaller files.")
                 % {"limit": settings.IMPORT_MAX_ROWS}
             )
-        yield number, values
+        yield row
 
 
-def _headers(values: list[str]) -> list[str]:
-    if len(values) > settings.IMPORT_MAX_COLUMNS:
-        raise FileRefused(_("The file has more than %(limit)d columns.") % {"limit": settings.IMPORT_MAX_COLUMNS})
+def column_name(index: int) -> str:
+    return _("Column %(number)d") % {"number": index + 1}
+
+
+def _headers(values: list[str], width: int = 0) -> list[str]:
+    """The header row's names, widened to `width` columns: a column without a name (in the
+    middle, or with data under it beyond the last name) is called "Column N" (R-IMP-8)."""
     while values and not values[-1]:
         values = values[:-1]
+    values = values + [""] * (width - len(values))
+    if len(values) > settings.IMPORT_MAX_COLUMNS:
+        raise FileRefused(_("The file has more than %(limit)d columns.") % {"limit": settings.IMPORT_MAX_COLUMNS})
     if not values:
         raise FileRefused(_("The file has no header row."))
     seen: dict[str, int] = {}
     headers = []
     for index, header in enumerate(values):
-        header = header.strip() or _("Column %(number)d") % {"number": index + 1}
+        header = " ".join(header.split()) or column_name(index)
         seen[header] = seen.get(header, 0) + 1
         headers.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
     return headers
 
 
-def read_table(path: Path, file_format: str) -> Table:
-    """The header row and an iterator over the data rows, each cut to the header's width."""
-    if file_format == "xlsx":
-        return _read_xlsx(path)
-    return _read_csv(path)
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[Row]  # (row number in the file, 1-based; values, one per header; cell issues or None)
+    lines: int = 0  # the file's lines (CSV) or rows (xlsx): the scale of the check's progress
+    layout: dict[str, Any] = field(default_factory=dict)  # how it was read: sheet, header row, width, …
+    above_header: list[int] = field(default_factory=list)  # rows with text above the header row
 
 
-def _read_xlsx(path: Path) -> Table:
+def _recognised_count(values: list[str]) -> int:
+    from apps.imports.mapping import FIELDS, detect
+
+    return sum(1 for target in detect(values).values() if target in FIELDS)
+
+
+def _split_header(raw: Iterator[Row], header_row: int | None) -> tuple[Row, list[Row], Iterator[Row]]:
+    """The header row and the rows above it: the given one, else the first row within the first
+    HEADER_SCAN_ROWS non-blank rows where a known header is found (a title line or an export
+    date above the header is common), else the first non-blank row."""
+    buffered: list[Row] = []
+    for row in raw:
+        if header_row is not None:
+            if row[0] == header_row:
+                return row, [r for r in buffered if any(r[1])], raw
+            buffered.append(row)
+            continue
+        if not any(row[1]):
+            continue
+        buffered.append(row)
+        if len(buffered) >= HEADER_SCAN_ROWS:
+            break
+    if header_row is not None or not buffered:
+        raise FileRefused(_("The file has no header row."))
+    chosen = next((i for i, row in enumerate(buffered) if _recognised_count(row[1])), 0)
+    rest = buffered[chosen + 1 :]
+
+    def remaining() -> Iterator[Row]:
+        yield from rest
+        yield from raw
+
+    return buffered[chosen], buffered[:chosen], remaining()
+
+
+def read_table(path: Path, file_format: str, layout: dict[str, Any] | None = None) -> Table:
+    """The header row and an iterator over the data rows, each as wide as the headers.
+
+    `layout` is what the check found (`scan_table`): the sheet, the header row and the width
+    of the table; without it the same is found again (the first visible sheet with data, the
+    header row by its known headers, the header's width)."""
+    layout = dict(layout or {})
+    raw, lines, merges = (_xlsx_rows if file_format == "xlsx" else _csv_rows)(path, layout)
+    header, above, rest = _split_header(raw, layout.get("header_row"))
+    layout["header_row"] = header[0]
+    headers = _headers(header[1], int(layout.get("width") or 0))
+    width = len(headers)
+    # A range merged over data rows: its value fills the range's first column downwards (a
+    # range starting in the header or above is a title, not data).
+    fills = {first: (last, column) for first, last, column in merges if first > header[0]}
+
+    def rows() -> Iterator[Row]:
+        filling: dict[int, tuple[str, int]] = {}
+        for number, cells, issues in rest:
+            if filling:
+                for column, (value, until) in list(filling.items()):
+                    if number > until:
+                        del filling[column]
+                    elif column < len(cells) and not cells[column]:
+                        cells[column] = value
+            if number in fills:
+                for first, last, column in merges:
+                    if first == number and column < len(cells) and cells[column]:
+                        filling[column] = (cells[column], last)
+            if len(cells) > width:
+                if any(cells[width:]):
+                    # Beyond the table the check measured: never silently (R-IMP-8).
+                    issues = dict(issues or {})
+                    issues[width] = ("beyond", "")
+                cells = cells[:width]
+            elif len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield number, cells, issues
+
+    return Table(headers, _limited(rows()), lines=lines, layout=layout, above_header=[r[0] for r in above])
+
+
+Merge = tuple[int, int, int]  # first and last row (1-based), column
+
+
+def _xlsx_rows(path: Path, layout: dict[str, Any]) -> tuple[Iterator[Row], int, list[Merge]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
+        metadata = [m for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        visible = [m.name for m in metadata if str(m.visible).endswith(".Visible")]
+        sheet = None
+        if layout.get("sheet") in [m.name for m in metadata]:
+            sheet = workbook.get_sheet_by_name(layout["sheet"])
+        else:
+            with_data = []
+            for name in visible:
+                candidate = workbook.get_sheet_by_name(name)
+                if candidate.start is not None and any(
+                    any(v != "" for v in row) for row in candidate.to_python(nrows=HEADER_SCAN_ROWS * 5)
+                ):
+                    with_data.append(name)
+                    sheet = sheet or candidate
+            layout["sheets"] = with_data
+        if sheet is None:
+            raise FileRefused(_("The file has no sheet with data."))
+        layout["sheet"] = sheet.name
         # The sheet's used range answers the row cap at once (blank rows inside it count).
         if sheet.height - 1 > settings.IMPORT_MAX_ROWS:
             raise FileRefused(
@@ -189,29 +324,68 @@ def _read_xlsx(path: Path) -> Table:
             )
         if sheet.width > settings.IMPORT_MAX_COLUMNS:
             raise FileRefused(_("The file has more than %(limit)d columns.") % {"limit": settings.IMPORT_MAX_COLUMNS})
-        rows = sheet.iter_rows()
-    except (CalamineError, ValueError, IndexError) as exc:
+        values = sheet.iter_rows()
+        first_column = sheet.start[1]
+        merged = sheet.merged_cell_ranges or []
+    except (CalamineError, ValueError, IndexError, OSError) as exc:
         raise FileRefused(_("This .xlsx file is damaged or not a spreadsheet.")) from exc
-    header_row: list[str] = []
-    number = 0
-    for number, raw in enumerate(rows, start=1):  # noqa: B007 (number is used after the loop)
-        header_row = [_cell_text(v) for v in raw]
-        if any(header_row):
-            break
-    headers = _headers(header_row)
-    width = len(headers)
+    notes = _cell_notes(path, sheet.name)
+    by_row: dict[int, list[tuple[int, xlsx.CellNote]]] = {}
+    for (r, c), note in notes.items():
+        if c >= first_column:
+            by_row.setdefault(r, []).append((c - first_column, note))
+    # Merged ranges spanning rows (1-based first and last row, column): filled down by read_table.
+    merges = [(r0 + 1, r1 + 1, c0 - first_column) for (r0, c0), (r1, _c1) in merged if r1 > r0 and c0 >= first_column]
 
-    def values() -> Iterator[list[str]]:
-        for raw in rows:
-            cells = [_cell_text(v) for v in raw[:width]]
-            if len(cells) < width:
-                cells += [""] * (width - len(cells))
-            yield cells
+    def rows() -> Iterator[Row]:
+        for index, raw in enumerate(values):
+            cells = [_cell_text(v) for v in raw]
+            issues: CellIssues | None = None
+            for column, note in by_row.get(index, ()):
+                if column >= len(cells):
+                    continue
+                if note.code:
+                    text = numformat.formatted(raw[column], note.code)
+                    if text is not None:
+                        cells[column] = text
+                if note.kind == xlsx.FORMULA:
+                    issues = issues or {}
+                    issues[column] = (note.kind, "")
+                elif note.kind in (xlsx.ERROR, xlsx.FORMULA_EMPTY):
+                    cells[column] = ""
+                    issues = issues or {}
+                    issues[column] = (note.kind, note.error)
+            yield index + 1, cells, issues
 
-    return Table(headers, _limited(values(), number + 1), lines=sheet.height)
+    return rows(), sheet.height + first_column, merges
+
+
+def _cell_notes(path: Path, sheet_name: str) -> dict[tuple[int, int], xlsx.CellNote]:
+    """Formulas, error values and number formats of the sheet's cells (xlsx.scan_cells);
+    none when the package cannot be read that way (calamine read it, so its values stand)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            package = xlsx.Package(archive)
+            book = xlsx.read_workbook(package)
+            part = next((s.part for s in book.sheets if s.name == sheet_name), None)
+            if part is None or not xlsx.sheet_has_specials(package, part, book.formats):
+                return {}
+            try:
+                return xlsx.scan_cells(package, part, book.formats)
+            except xlsx.CellsWithoutReference:
+                return xlsx.scan_cells_counted(package, part, book.formats)
+    except (zipfile.BadZipFile, KeyError, ValueError, SafeET.ParseError, OSError):
+        logger.warning("xlsx: cell styles and formulas not read", exc_info=True)
+        return {}
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" (tab-separated UTF-16 with a byte-order mark).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileRefused(_("The text encoding of the file is not recognised. Save it as CSV in UTF-8.")) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -222,45 +396,92 @@ def _decode(data: bytes) -> str:
         raise FileRefused(_("The text encoding of the file is not recognised. Save it as CSV in UTF-8.")) from exc
 
 
-def _read_csv(path: Path) -> Table:
-    text = _decode(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header_row = next(reader, [])
-        # Our own formula escape is undone on every cell, headers too (R-IMP-7, formulas.py).
-        headers = _headers([unescape_formula(v.strip()) for v in header_row])
-    except csv.Error as exc:
-        raise FileRefused(_("The header row of the CSV file cannot be read.")) from exc
-    width = len(headers)
+DELIMITERS = (",", ";", "\t", "|")
 
-    def values() -> Iterator[list[str]]:
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon, tab or pipe: the one that splits the first lines into the most
+    consistent number of columns (a title line above the header does not decide it)."""
+    lines = [line for line in text[: 64 * 1024].splitlines()[: HEADER_SCAN_ROWS * 2] if line.strip()][:HEADER_SCAN_ROWS]
+    best, best_score = ",", (0, 0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        multi = [w for w in widths if w > 1]
+        if not multi:
+            continue
+        common = max(set(multi), key=lambda w: (multi.count(w), w))
+        score = (len(multi), multi.count(common), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(path: Path, layout: dict[str, Any]) -> tuple[Iterator[Row], int, list[Merge]]:
+    text = _decode(path.read_bytes())
+    delimiter = layout.get("delimiter") or sniff_delimiter(text)
+    layout["delimiter"] = delimiter
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def rows() -> Iterator[Row]:
+        line = 1
         try:
             for raw in reader:
-                cells = [unescape_formula(v.strip()) for v in raw[:width]]
-                if len(cells) < width:
-                    cells += [""] * (width - len(cells))
-                yield cells
+                # Our own formula escape is undone on every cell, headers too (R-IMP-7, formulas.py).
+                yield line, [unescape_formula(v.strip()) for v in raw], None
+                line = reader.line_num + 1
         except csv.Error as exc:
             raise FileRefused(
                 _("Line %(line)d of the CSV file cannot be read (perhaps an unbalanced quote).")
                 % {"line": reader.line_num}
             ) from exc
 
-    return Table(headers, _limited(values(), 2), lines=text.count("\n") + 1)
+    return rows(), text.count("\n") + 1, []
 
 
-def scan_table(path: Path, file_format: str, progress: Callable[[int], None] | None = None) -> tuple[list[str], int]:
+def scan_table(
+    path: Path,
+    file_format: str,
+    progress: Callable[[int], None] | None = None,
+    layout: dict[str, Any] | None = None,
+) -> tuple[list[str], int, dict[str, Any]]:
     """The check before anything is imported, in the worker (R-IMP-2): the whole file is read
-    through once for readability and the row and column caps; returns the headers and the
-    number of data rows. A file with a header row and nothing under it is refused here."""
-    table = read_table(path, file_format)
+    through once for readability and the row and column caps; returns the headers (widened
+    to the widest data row: cells beyond the last named column are kept as "Column N",
+    R-IMP-8), the number of data rows and the layout the import reads the file by. A file
+    with a header row and nothing under it is refused here."""
+    layout = {k: v for k, v in (layout or {}).items() if k in ("sheet", "sheets")}
+    table = read_table(path, file_format, layout)
     count = 0
-    for number, _values in table.rows:
+    widest = 0
+    width = len(table.headers)
+    for number, _values, issues in table.rows:
         count += 1
+        if issues and width in issues:  # cells beyond the header: measure the row again
+            widest = max(widest, width + 1)
         if progress is not None and count % 5000 == 0:
             progress(min(99, number * 100 // max(table.lines, 1)))
     if count == 0:
-        raise FileRefused(_("The file has no rows under its header row."))
-    return table.headers, count
+        raise FileRefused(_("The file has a header row but no rows under it: nothing to import."))
+    headers = table.headers
+    if widest:
+        headers = _widest(path, file_format, table.layout)
+    table.layout["width"] = len(headers)
+    return headers, count, table.layout
+
+
+def _widest(path: Path, file_format: str, layout: dict[str, Any]) -> list[str]:
+    """Headers as wide as the widest row with data (a second pass, only for ragged files)."""
+    raw, _lines, _merges = (_xlsx_rows if file_format == "xlsx" else _csv_rows)(path, dict(layout))
+    header_row = layout["header_row"]
+    names: list[str] = []
+    widest = 0
+    for number, cells, _issues in raw:
+        if number == header_row:
+            names = cells
+        elif number > header_row:
+            last = max((i for i, v in enumerate(cells) if v), default=-1)
+            widest = max(widest, last + 1)
+    return _headers(names, widest)

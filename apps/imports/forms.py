@@ -13,6 +13,17 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (.xlsx or .csv)"))
 
 
+class SheetForm(forms.Form):
+    """Another sheet of the workbook to read (R-IMP-6); the first visible one with data is read first."""
+
+    sheet = forms.ChoiceField(label=_("Sheet"))
+
+    def __init__(self, *args: Any, sheets: list[str], current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
+        self.fields["sheet"].initial = current
+
+
 class MappingForm(forms.Form):
     """One choice per column of the file: a field, keep as an extra column, or leave out."""
 

@@ -39,6 +39,10 @@ class ImportJob(models.Model):
     file_format = models.CharField(_("file format"), max_length=4)  # "xlsx" | "csv"
     file_path = models.CharField(_("file"), max_length=255, blank=True)  # relative to MEDIA_ROOT; "" once deleted
     headers = models.JSONField(_("headers"), default=list)
+    # How the check read the file, so the import reads it the same way (R-IMP-6): for xlsx the
+    # sheet and the visible sheets with data to choose from; the header row (1-based), the
+    # table's width, a CSV's delimiter. No values of the file.
+    layout = models.JSONField(_("layout"), default=dict, blank=True)
     detected_mapping = models.JSONField(_("detected mapping"), default=dict)
     mapping = models.JSONField(_("confirmed mapping"), default=dict, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)

@@ -40,8 +40,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.imports.files import read_table
-from apps.imports.mapping import EXTRA, FIELDS
+from apps.imports import xlsx
+from apps.imports.files import CellIssues, read_table
+from apps.imports.mapping import EXTRA, FIELDS, IGNORE
 from apps.imports.models import Difference, ImportIssue, ImportJob, IssueKind
 from apps.privacy.models import SuppressionEntry
 from apps.prospects import normalise
@@ -410,14 +411,63 @@ def _column_label(index: int, field: str) -> str:
     return _("%(field)s (column %(letter)s)") % {"field": FIELDS[field], "letter": letters}
 
 
+def _cell_issues(issues: CellIssues, headers: list[str], used: set[int]) -> tuple[list[str], str | None]:
+    """Warnings, and the reason to reject the row, for cells the reader could not take as they
+    came (R-IMP-6, R-IMP-8): a formula's cached value is used with a warning; a formula
+    without one, or an error value, rejects the row. Columns left out are not reported."""
+    warnings: list[str] = []
+    reasons: list[str] = []
+    for index, (kind, detail) in sorted(issues.items()):
+        if kind == "beyond":
+            warnings.append(_("Cells beyond the last column were not imported."))
+            continue
+        if index not in used:
+            continue
+        column = headers[index]
+        if kind == xlsx.FORMULA:
+            warnings.append(_("%(column)s: a formula; its calculated value was imported.") % {"column": column})
+        elif kind == xlsx.FORMULA_EMPTY:
+            reasons.append(_("%(column)s: a formula without a calculated value.") % {"column": column})
+        elif kind == xlsx.ERROR:
+            reasons.append(
+                _("%(column)s: an error value (%(error)s) instead of a value.") % {"column": column, "error": detail}
+            )
+    return warnings, " ".join(reasons) or None
+
+
+def _extra_not_kept(first_row: int) -> str:
+    return _("Own columns: this company's values from row %(row)d were kept; this row's were not imported.") % {
+        "row": first_row
+    }
+
+
+def _extra_not_kept_rows(cursor: Any) -> list[tuple[int, int | None, str, str]]:
+    """One prospect per company: its own columns come from the company's first row. A later
+    row of the same company (merged by any key) with other values in those columns is
+    reported, not dropped silently (R-IMP-8)."""
+    cursor.execute(
+        """SELECT s.row_number, f.row_number
+           FROM import_staging s
+           JOIN (SELECT DISTINCT ON (company_id) company_id, row_number, extra FROM import_staging
+                 WHERE company_id IS NOT NULL ORDER BY company_id, row_number) f ON f.company_id = s.company_id
+           WHERE s.row_number <> f.row_number AND s.extra <> '{}'::jsonb AND s.extra IS DISTINCT FROM f.extra
+           ORDER BY s.row_number"""
+    )
+    return [(number, None, IssueKind.WARNING, _extra_not_kept(first)) for number, first in cursor.fetchall()]
+
+
 def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Callable[[int], None]) -> dict[str, Any]:
-    table = read_table(path, job.file_format)
+    table = read_table(path, job.file_format, job.layout)
     columns = {int(index): target for index, target in job.mapping.items()}
     fields = [(i, t) for i, t in sorted(columns.items()) if t in FIELDS]
     field_column = {t: i for i, t in fields}
     labels = {t: _column_label(i, t) for i, t in fields}
     extras = [(i, table.headers[i]) for i, t in sorted(columns.items()) if t == EXTRA]
-    issues: list[tuple[int, int | None, str, str]] = []  # (row, column, kind, reason)
+    used = {i for i, t in columns.items() if t != IGNORE}
+    # (row, column, kind, reason); rows above the header row are said, not silently skipped.
+    issues: list[tuple[int, int | None, str, str]] = [
+        (number, None, IssueKind.WARNING, _("Above the header row: not imported.")) for number in table.above_header
+    ]
     rows_read = rejected = dropped_count = 0
     hasher = _keyed_hasher()
     clusters = _Clusters()
@@ -438,8 +488,15 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
         )
         lines: list[str] = []
         with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
-            for number, cells in table.rows:
+            for number, cells, cell_issues in table.rows:
                 rows_read += 1
+                if cell_issues:  # formulas and error values (R-IMP-6)
+                    cell_warnings, reason = _cell_issues(cell_issues, table.headers, used)
+                    if reason:
+                        rejected += 1
+                        issues.append((number, None, IssueKind.ERROR, reason))
+                        continue
+                    issues.extend((number, None, IssueKind.WARNING, w) for w in cell_warnings)
                 values = {t: cells[i] for i, t in fields}
                 extra = {h: cells[i] for i, h in extras if cells[i]}
                 try:
@@ -473,6 +530,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
         logger.debug("import rows read and copied: %d", rows_read)
         _cluster(cursor, clusters)
         counts = _match_and_write(cursor, job=job, now=now, progress=progress)
+        issues.extend(_extra_not_kept_rows(cursor))
         cursor.execute("DROP TABLE IF EXISTS import_staging")
         _issues_write(cursor, job, issues)
     _add_extra_columns(job, [h for _i, h in extras])

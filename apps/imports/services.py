@@ -138,7 +138,9 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
         heartbeat = _Heartbeat(job.pk, status=ImportStatus.CHECKING)
         error = ""
         try:
-            headers, rows = scan_table(private_path(job.file_path), job.file_format, progress=heartbeat)
+            headers, rows, layout = scan_table(
+                private_path(job.file_path), job.file_format, progress=heartbeat, layout=job.layout
+            )
             detected = mapping_rules.detect(headers)
             if not mapping_rules.recognised(detected):
                 raise FileRefused(
@@ -159,6 +161,7 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
             ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
                 status=ImportStatus.MAPPING,
                 headers=headers,
+                layout=layout,
                 detected_mapping=detected,
                 rows_read=rows,
                 progress=0,
@@ -202,8 +205,8 @@ def import_samples(*, job: ImportJob) -> dict[str, list[str]]:
         return cached
     samples: dict[str, list[str]] = {str(i): [] for i in range(len(job.headers))}
     try:
-        table = read_table(private_path(job.file_path), job.file_format)
-        for count, (_number, cells) in enumerate(table.rows, start=1):
+        table = read_table(private_path(job.file_path), job.file_format, job.layout)
+        for count, (_number, cells, _issues) in enumerate(table.rows, start=1):
             for index, value in enumerate(cells):
                 column = samples.get(str(index))
                 if column is not None and value and len(column) < SAMPLES_SHOWN and value not in column:
@@ -217,6 +220,31 @@ def import_samples(*, job: ImportJob) -> dict[str, list[str]]:
     except Exception:
         logger.warning("import %s: sample values not cached", job.pk)
     return samples
+
+
+@transaction.atomic
+def import_job_choose_sheet(*, job: ImportJob, actor: Any, sheet: str) -> ImportJob:
+    """Read another sheet of the workbook (R-IMP-6): the job goes back to the check, which
+    finds that sheet's header row and columns; the mapping is chosen afterwards."""
+    _require_uploader(job.assignment, actor)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.MAPPING:
+        raise ServiceError(_("The sheet can be chosen only before the mapping is confirmed."))
+    if sheet not in (job.layout or {}).get("sheets", []):
+        raise ServiceError(_("The workbook has no sheet with data of that name."))
+    if not job.file_path:
+        raise ServiceError(_("The uploaded file has expired. Upload it again."))
+    job.layout = {"sheet": sheet, "sheets": job.layout["sheets"]}
+    job.status = ImportStatus.CHECKING
+    job.headers, job.detected_mapping, job.rows_read, job.progress, job.attempts = [], {}, 0, 0, 0
+    job.heartbeat_at = timezone.now()
+    job.save(
+        update_fields=["layout", "status", "headers", "detected_mapping", "rows_read", "progress", "attempts",
+                       "heartbeat_at"]
+    )  # fmt: skip
+    _samples_forget(job.pk)  # the sample values were another sheet's
+    transaction.on_commit(lambda: _enqueue_or_leave_to_watchdog(job.pk, check=True))
+    return job
 
 
 def _unreadable_message() -> str:

@@ -63,12 +63,14 @@ from apps.imports.forms import (
     MappingForm,
     PersonForm,
     ProspectFilterForm,
+    SheetForm,
     UploadForm,
 )
 from apps.imports.mapping import FIELDS
 from apps.imports.models import ImportJob, ImportStatus
 from apps.imports.records import prospect_record_update, to_verify_message
 from apps.imports.services import (
+    import_job_choose_sheet,
     import_job_confirm,
     import_job_create,
     import_job_retry,
@@ -182,7 +184,21 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
     """The check of the file, then the mapping step, then live progress (htmx polls the
     #status partial while the worker checks or imports), then the report."""
     job = get_import_for_user(request.user, import_id)
-    form = None
+    form = sheet_form = None
+    if job.status == ImportStatus.MAPPING and len((job.layout or {}).get("sheets", [])) > 1:
+        choosing = request.method == "POST" and "sheet" in request.POST
+        sheet_form = SheetForm(
+            request.POST if choosing else None, sheets=job.layout["sheets"], current=job.layout.get("sheet", "")
+        )
+        if choosing:
+            if sheet_form.is_valid():
+                try:
+                    import_job_choose_sheet(job=job, actor=request.user, sheet=sheet_form.cleaned_data["sheet"])
+                except ServiceError as exc:
+                    messages.error(request, " ".join(exc.messages))
+            else:
+                messages.error(request, _("The workbook has no sheet with data of that name."))
+            return redirect("portal:import", job.pk)
     if job.status == ImportStatus.MAPPING:
         form = MappingForm(
             request.POST or None, headers=job.headers, initial_mapping=job.detected_mapping, prefix="column"
@@ -212,6 +228,7 @@ def import_detail(request: HttpRequest, import_id: str) -> HttpResponse:
         "issues_more": max(0, (job.issues_total or len(job.row_errors)) - len(issues)),
         "merge_lines": selectors.import_merge_lines(job=job),
         "can_download": may_download(request.user, job.assignment),
+        "sheet_form": sheet_form,
         "progress": import_progress(job),
         "polling": job.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING),
         "fields": FIELDS,

@@ -83,7 +83,7 @@ BAD_FILES = {
     "encrypted xlsx": ("database.xlsx", None, "password-protected"),
     "zip bomb": ("database.xlsx", None, "unpacks to more than"),
     "billion laughs": ("database.xlsx", None, "XML declarations"),
-    "utf-16": ("database.csv", "Bedrijfsnaam,Plaats\r\nBakker,Utrecht\r\n".encode("utf-16"), "UTF-16"),
+    "utf-16": ("database.csv", "Bedrijfsnaam,Plaats\r\nBakker,Utrecht\r\n".encode("utf-16-le"), "UTF-16"),
     "unbalanced quotes": ("database.csv", b'Bedrijfsnaam,Plaats\r\n"Bakker,Utrecht\r\nVisser,Delft\r\n', "quote"),
     "no recognisable column": ("database.csv", b"foo,bar\r\n1,2\r\n", "No column"),
     "corrupt xlsx": ("database.xlsx", b"PK\x03\x04" + b"garbage" * 50, "damaged"),

@@ -71,7 +71,7 @@ def test_the_check_counts_rows_and_detects_the_mapping_with_progress(world) -> N
     early = api.post(f"/api/v1/imports/{job.pk}/confirm/", {}, format="json")
     assert early.status_code == 400 and "still being checked" in str(early.json())
     seen: list[int] = []
-    headers, count = files.scan_table(private_path(job.file_path), "csv", progress=seen.append)
+    headers, count, _layout = files.scan_table(private_path(job.file_path), "csv", progress=seen.append)
     assert count == 12000 and headers[0] == "Bedrijfsnaam"
     assert seen and seen == sorted(seen) and 0 < seen[-1] < 100
     job = services.import_job_check(job_id=job.pk)
