@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import xlsxwriter
@@ -80,12 +80,39 @@ def prospect_rows(assignment: Assignment) -> Iterator[list[str]]:
         .order_by("company__name", "id", "p_last", "p_first")
         .iterator(chunk_size=CHUNK)
     )  # fmt: skip
+    mark_restricted = restricted_marker(assignment)
     for row in rows:
-        values = list(row)
+        values = mark_restricted(list(row))
         extra = values.pop() or {}
         values[11] = str(company_status.get(values[11], values[11]))
         values[17] = str(prospect_status.get(values[17], values[17]))
         yield [_text(v) for v in values] + [str(extra.get(h, "")) for h in extra_columns]
+
+
+# The person columns of a sheet-1 row (first name, last name, job title, email, phone).
+_PERSON_COLUMNS = slice(12, 17)
+
+
+def restricted_marker(assignment: Assignment) -> Callable[[list[Any]], list[Any]]:
+    """R-DSR-5 (Art. 18): a restricted person is kept but not processed; the client sees
+    the name it supplied with "restricted" in the job title, email and phone cells. The
+    restricted persons of the assignment are read once (few); a row is matched by its
+    person values."""
+    restricted = set(
+        Person.objects.filter(restricted_at__isnull=False, prospect_links__prospect__assignment=assignment)
+        .values_list("first_name", "last_name", "job_title", "email", "phone")
+        .distinct()
+    )
+    if not restricted:
+        return lambda values: values
+    marker = str(_("restricted"))
+
+    def mark(values: list[Any]) -> list[Any]:
+        if tuple(values[_PERSON_COLUMNS]) in restricted:
+            values[14:17] = [marker, marker, marker]
+        return values
+
+    return mark
 
 
 def note_headers() -> list[str]:

@@ -28,6 +28,8 @@ FIELDS: dict[str, object] = {
     "website": gettext_lazy("Website"),
     "industry": gettext_lazy("Industry"),
     "employees": gettext_lazy("Number of employees"),
+    # Issue 14 #8: a sole trader's or partnership's company data are personal data.
+    "legal_form": gettext_lazy("Legal form"),
     "first_name": gettext_lazy("First name"),
     "last_name": gettext_lazy("Last name"),
     "job_title": gettext_lazy("Job title"),
@@ -82,6 +84,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "number of employees fte",
         "aantal medewerkers fte",
     ),
+    "legal_form": ("rechtsvorm", "legal form", "juridische vorm", "ondernemingsvorm", "bedrijfsvorm"),
     "first_name": ("voornaam", "first name", "firstname", "given name", "roepnaam"),
     "last_name": ("achternaam", "last name", "lastname", "surname", "family name", "naam contactpersoon"),
     "job_title": ("functie", "job title", "jobtitle", "title", "function", "position", "functietitel"),

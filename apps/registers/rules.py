@@ -34,7 +34,7 @@ def _line(breach: Breach) -> str:
     return f"- {breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M}): {link}"
 
 
-@retention_rule("breach_deadline_reminder")
+@retention_rule("breach_deadline_reminder", deletes=())
 def breach_deadline_reminder(ctx: RuleContext) -> None:
     """Unreported open breaches near or past their 72 hours are mailed to the privacy officers (R-REG-2)."""
     pending = Breach.objects.filter(decision=ReportDecision.PENDING, closed_at__isnull=True)
@@ -73,7 +73,7 @@ def breach_deadline_reminder(ctx: RuleContext) -> None:
     ctx.batch_done()
 
 
-@retention_rule("subprocessor_terms_check")
+@retention_rule("subprocessor_terms_check", deletes=())
 def subprocessor_terms_check(ctx: RuleContext) -> None:
     """Agreements whose retention terms exceed our own periods are mailed to the privacy officers (R-REG-1)."""
     found = [

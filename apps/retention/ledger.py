@@ -149,11 +149,28 @@ def _replay_applicants(records: Sequence[LedgerRecord]) -> int:
 
 
 def _replay_requests(records: Sequence[LedgerRecord]) -> int:
+    from apps.privacy.erasure import requests_blank
+    from apps.privacy.models import RequestStatus
+    from apps.privacy.request_retention import RETENTION_REASON, requests_closed_blank
     from apps.privacy.services import requests_blank_again
 
     deleted = [r.object_id for r in records if r.action == LedgerAction.DELETE]
-    blanked = {r.object_id: r.at for r in records if r.action == LedgerAction.BLANK}
-    return requests_blank_again(deleted_ids=deleted, blanked=blanked)
+    blanked = {r.object_id: r.at for r in records if r.action == LedgerAction.BLANK and r.reason != RETENTION_REASON}
+    # Closed requests blanked at the end of their period (issue 14 #4), with that outcome.
+    kept_over = [r for r in records if r.action == LedgerAction.BLANK and r.reason == RETENTION_REASON]
+    touched = sum(requests_closed_blank(request_ids=[r.object_id], now=r.at) for r in kept_over)
+    # The erasure request itself was answered; the person's other open requests were ended by it.
+    answered = [r for r in records if r.action == LedgerAction.BLANK and (r.detail or {}).get("answered")]
+    touched += sum(
+        requests_blank(request_ids=[r.object_id], now=r.at, open_status=RequestStatus.ANSWERED) for r in answered
+    )
+    return touched + requests_blank_again(deleted_ids=deleted, blanked=blanked)
+
+
+def _replay_sole_trader_companies(records: Sequence[LedgerRecord]) -> int:
+    from apps.privacy.sole_traders import companies_personal_blank
+
+    return companies_personal_blank(company_ids=[r.object_id for r in records], reason="replay")
 
 
 def _replay_note_redactions(records: Sequence[LedgerRecord]) -> int:
@@ -173,11 +190,16 @@ LEDGERED: dict[str, LedgeredKind] = {
     "clients.client": LedgeredKind("apps.clients.services.client_delete", _replay_clients),
     "assignments.assignment": LedgeredKind("apps.assignments.services.assignment_delete", _replay_assignments),
     "prospects.prospect": LedgeredKind("apps.prospects.services.prospect_delete", _replay_prospects),
+    # A sole trader's or partnership's identifying company fields, blanked (issue 14 #8).
+    "prospects.company": LedgeredKind(
+        "apps.privacy.sole_traders.companies_personal_blank", _replay_sole_trader_companies
+    ),
     "clients.clientcontact": LedgeredKind("apps.clients.services.client_contacts_delete", _replay_client_contacts),
     "hr.employee": LedgeredKind("apps.hr.services (employee_delete, employee_files_purge)", _replay_employees),
     "hr.applicant": LedgeredKind("apps.hr.services (applicant_delete, applicants_purge)", _replay_applicants),
     "privacy.datasubjectrequest": LedgeredKind(
-        "apps.privacy.erasure (request_erase, requests_of_erased_blank), requests_expire_unconfirmed",
+        "apps.privacy.erasure (request_erase, requests_of_erased_blank), requests_expire_unconfirmed, "
+        "apps.privacy.request_retention.requests_closed_blank",
         _replay_requests,
     ),
     "callnotes.callnote": LedgeredKind("apps.callnotes.services.call_note_redact", _replay_note_redactions),

@@ -100,12 +100,29 @@ def notice_text(notice: Notice, assignment_name: str) -> str:
             "Please remove them from the lists you send us for future assignments."
         )
         return text % {"count": notice.count, "assignment": assignment_name}
+    if notice.kind in (NoticeKind.PERSONS_RESTRICTED, NoticeKind.PERSONS_CORRECTED):
+        return privacy_notice_text(notice, assignment_name)
     if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
         text = _("%(count)d contact persons of assignment %(assignment)s have not been verified for %(months)d months.")
     else:
         text = _("%(count)d companies of assignment %(assignment)s have not been verified for %(months)d months.")
     months = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
     return text % {"count": notice.count, "assignment": assignment_name, "months": months}
+
+
+def privacy_notice_text(notice: Notice, assignment_name: str) -> str:
+    """The client's notice of a restriction or a correction on request (R-DSR-5, Art. 19)."""
+    if notice.kind == NoticeKind.PERSONS_RESTRICTED:
+        text = _(
+            "%(count)d contact persons of assignment %(assignment)s asked us to restrict the processing of their "
+            'data: they are kept, marked "restricted", and not called or used.'
+        )
+    else:
+        text = _(
+            "%(count)d contact persons of assignment %(assignment)s had their data corrected at their own request. "
+            "Please correct your own copies too."
+        )
+    return text % {"count": notice.count, "assignment": assignment_name}
 
 
 def notices_email(*, now: dt.datetime) -> int:
