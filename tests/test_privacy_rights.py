@@ -18,10 +18,11 @@ from apps.imports.exports import csv_stream
 from apps.privacy.erasure import request_erase
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus
-from apps.privacy.rights import request_restrict
+from apps.privacy.rights import request_restrict, restriction_lift
 from apps.privacy.selectors import is_suppressed
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.selectors import person_for_agent
+from apps.retention.ledger import ledger_replay
 from apps.retention.models import Notice, NoticeKind
 from tests import factories
 from tests.conftest import World
@@ -188,6 +189,21 @@ def test_the_restriction_page_restricts_and_ending_it_is_possible_in_a_later_req
     later = _request(RequestKind.RECTIFICATION, acme)
     response = officer.post(reverse("privacy_case:restriction-end", args=[later.pk, acme.pk]))
     assert response.status_code == 302
+    assert not Person.objects.filter(pk__in=[acme.pk, globex.pk], restricted_at__isnull=False).exists()
+
+
+def test_a_restore_keeps_a_restriction_and_its_lifting(world: World) -> None:
+    """R-DEL-2's ledger: a backup from before the restriction does not unrestrict the person,
+    nor does one from before the lifting restrict them again."""
+    acme, globex = _held_by_two_clients(world)
+    request_restrict(dsr=_request(RequestKind.RESTRICTION, acme), actor=world.users["privacy_officer"])
+    Person.objects.filter(pk__in=[acme.pk, globex.pk]).update(restricted_at=None)  # the backup's state
+    ledger_replay()
+    assert Person.objects.filter(pk__in=[acme.pk, globex.pk], restricted_at__isnull=False).count() == 2
+    later = _request(RequestKind.RECTIFICATION, acme)
+    restriction_lift(dsr=later, actor=world.users["privacy_officer"], person_id=acme.pk)
+    Person.objects.filter(pk=acme.pk).update(restricted_at=timezone.now())  # the backup's state
+    ledger_replay()
     assert not Person.objects.filter(pk__in=[acme.pk, globex.pk], restricted_at__isnull=False).exists()
 
 

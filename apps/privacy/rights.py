@@ -37,7 +37,8 @@ from apps.privacy.erasure import Outgoing, _client_addresses, deliver
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.selectors import person_records_of_same_persons
-from apps.retention.models import NoticeKind
+from apps.retention.ledger import ledger_write
+from apps.retention.models import LedgerAction, NoticeKind
 from apps.retention.services import client_notices_add
 
 
@@ -107,7 +108,12 @@ def request_restrict(*, dsr: DataSubjectRequest, actor: Any, now: dt.datetime | 
     if not linked:
         raise ServiceError(_("Link the records that are the requester first."))
     person_ids = person_records_of_same_persons(linked)
-    Person.objects.filter(pk__in=person_ids, restricted_at__isnull=True).update(restricted_at=now)
+    newly = list(Person.objects.filter(pk__in=person_ids, restricted_at__isnull=True).values_list("pk", flat=True))
+    # R-DEL-2's ledger: a restore keeps them restricted.
+    ledger_write(
+        model=Person, object_ids=newly, action=LedgerAction.RESTRICT, reason="restriction", now=now, actor=actor
+    )
+    Person.objects.filter(pk__in=newly).update(restricted_at=now)
     by_client, counts = _per_client(person_ids)
     client_notices_add(kind=NoticeKind.PERSONS_RESTRICTED, counts=counts, now=now)
     with translation.override(settings.LANGUAGE_CODE):
@@ -140,7 +146,9 @@ def restriction_lift(*, dsr: DataSubjectRequest, actor: Any, person_id: Any) -> 
     require_open(dsr)
     person = linked_person(dsr, person_id)
     ids = person_records_of_same_persons([person.pk])
-    return Person.objects.filter(pk__in=ids, restricted_at__isnull=False).update(restricted_at=None)
+    lifted = list(Person.objects.filter(pk__in=ids, restricted_at__isnull=False).values_list("pk", flat=True))
+    ledger_write(model=Person, object_ids=lifted, action=LedgerAction.LIFT, reason="restriction", actor=actor)
+    return Person.objects.filter(pk__in=lifted).update(restricted_at=None)
 
 
 # --- Portability (Art. 20) --------------------------------------------------------------

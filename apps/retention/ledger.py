@@ -173,6 +173,21 @@ def _replay_sole_trader_companies(records: Sequence[LedgerRecord]) -> int:
     return companies_personal_blank(company_ids=[r.object_id for r in records], reason="replay")
 
 
+def _replay_restrictions(records: Sequence[LedgerRecord]) -> int:
+    """Restrictions (R-DSR-5) as they stood: each record in ledger order, the last one wins."""
+    from apps.prospects.models import Person
+
+    done = 0
+    for record in records:
+        if record.action == LedgerAction.RESTRICT:
+            done += Person.objects.filter(pk=record.object_id, restricted_at__isnull=True).update(
+                restricted_at=record.at
+            )
+        elif record.action == LedgerAction.LIFT:
+            done += Person.objects.filter(pk=record.object_id, restricted_at__isnull=False).update(restricted_at=None)
+    return done
+
+
 def _replay_note_redactions(records: Sequence[LedgerRecord]) -> int:
     from apps.callnotes.services import call_note_redaction_replay
 
@@ -203,6 +218,9 @@ LEDGERED: dict[str, LedgeredKind] = {
         _replay_requests,
     ),
     "callnotes.callnote": LedgeredKind("apps.callnotes.services.call_note_redact", _replay_note_redactions),
+    # Not a deletion: a person's restriction and its lifting (R-DSR-5), so that a restore
+    # keeps a restricted person restricted (persons' deletions have their own table).
+    "prospects.person": LedgeredKind("apps.privacy.rights (request_restrict, restriction_lift)", _replay_restrictions),
 }
 
 # Persons have their own table (ErasureLedgerEntry, with keyed hashes), replayed first.
@@ -212,8 +230,8 @@ PERSONS = "prospects.person"
 # and how its deletions survive a restore. A test compares this with the auditlog's list,
 # so that a new model with personal data cannot be added without deciding.
 PERSONAL_DATA: dict[str, str] = {
-    PERSONS: "ledgered (ErasureLedgerEntry)",
     **{label: "ledgered" for label in LEDGERED},
+    PERSONS: "ledgered (ErasureLedgerEntry; restrictions in LedgerRecord)",
     # Rows that go with a ledgered parent (CASCADE), replayed with it.
     "hr.employeeentry": "with hr.employee",
     "hr.interviewreport": "with hr.applicant",

@@ -274,6 +274,10 @@ class LedgerAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     BLANK = "blank", _("Personal details blanked")
     REDACT = "redact", _("Name redacted in the text")
+    # A person's processing restricted on request, and the restriction lifted (R-DSR-5):
+    # replayed after a restore so that a restriction neither disappears nor comes back.
+    RESTRICT = "restrict", _("Processing restricted")
+    LIFT = "lift", _("Restriction lifted")
 
 
 class LedgerRecord(models.Model):
