@@ -390,6 +390,9 @@ LEADHUNTER_PERIODS = {
     # deadline the privacy officers are reminded of an open request.
     "REQUEST_CONFIRM_HOURS": env_int("LEADHUNTER_REQUEST_CONFIRM_HOURS", 48, minimum=1),
     "REQUEST_REMIND_DAYS_BEFORE": env_int("LEADHUNTER_REQUEST_REMIND_DAYS_BEFORE", 3, minimum=1),
+    # Closed data-subject requests keep the requester's details this long after closing,
+    # then they are blanked (issue 14 #4): the proof of the answer outlives the details.
+    "REQUEST_KEEP_MONTHS": env_int("LEADHUNTER_REQUEST_KEEP_MONTHS", 12, minimum=1),
     "BACKUP_KEEP_DAYS": env_int("LEADHUNTER_BACKUP_KEEP_DAYS", 14, minimum=1),
     # The clock rules' run records (JobRun: rule, times, counts; no personal data).
     "JOB_RUN_KEEP_DAYS": env_int("LEADHUNTER_JOB_RUN_KEEP_DAYS", 400, minimum=1),
@@ -518,4 +521,25 @@ CELERY_BEAT_SCHEDULE["registers-remind-breach-client-notices"] = {
 CELERY_BEAT_SCHEDULE["registers-check-subprocessor-terms-daily"] = {
     "task": "retention.subprocessor_terms_check",
     "schedule": crontab(hour=4, minute=20),
+}
+# R-HOLD-1: legal holds whose end date passed are ended, and the officers told, daily
+# before the purges (a record whose hold ended is purged by the next run).
+CELERY_BEAT_SCHEDULE["legal-holds-end-daily"] = {
+    "task": "retention.legal_hold_expiry",
+    "schedule": crontab(hour=1, minute=0),
+}
+# Issue 14 #8: sole traders' company data (personal data) unverified for 12 months, blanked.
+CELERY_BEAT_SCHEDULE["sole-trader-companies-blank-unverified-12-months"] = {
+    "task": "retention.sole_trader_company_blank",
+    "schedule": crontab(hour=2, minute=40),
+}
+# Issue 14 #4: closed data-subject requests blanked REQUEST_KEEP_MONTHS after closing.
+CELERY_BEAT_SCHEDULE["privacy-blank-closed-requests-daily"] = {
+    "task": "retention.privacy_closed_request_blank",
+    "schedule": crontab(hour=4, minute=30),
+}
+# Issue 14 #4: login accounts of staff whose leaving date has come are deactivated.
+CELERY_BEAT_SCHEDULE["hr-deactivate-accounts-of-leavers-daily"] = {
+    "task": "retention.leaver_accounts_deactivate",
+    "schedule": crontab(hour=0, minute=15),
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("hr/", include("apps.hr.urls")),
     # Before any "privacy/" include: the registers live under the privacy office's prefix.
     path("privacy/registers/", include("apps.registers.urls")),
+    path("privacy/holds/", include("apps.privacy.urls_holds")),
     path("privacy/", include("apps.privacy.urls")),
     path("privacy/", include("apps.privacy.urls_casework")),
     path("admin/", admin_site.urls),

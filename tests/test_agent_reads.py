@@ -77,6 +77,7 @@ def test_the_verify_api_answers_each_audience_its_own_view(world: World) -> None
         "email": person.email,  # verified just now: no longer hidden
         "phone": person.phone,
         "verify": False,
+        "restricted": False,
     }
     client = _api(world, "client_same_tenant").post(reverse("api:person-verify", args=[person.pk]), {}, format="json")
     assert set(client.json()) == {

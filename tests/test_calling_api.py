@@ -58,6 +58,7 @@ def test_flagged_person_contact_details_are_absent_from_the_api_until_verified(w
         "email": None,
         "phone": None,
         "verify": True,
+        "restricted": False,
     }
     verified = api.post(reverse("api:person-verify", args=[person.pk]), {}, format="json")
     assert verified.status_code == 200

@@ -189,7 +189,8 @@ def test_withdrawing_blanks_the_persons_other_requests(  # type: ignore[no-untyp
     assert (earlier.name, earlier.email, earlier.message) == ("", "", "")
     assert person.last_name not in earlier.outcome
     open_one.refresh_from_db()
-    assert open_one.status == RequestStatus.ANSWERED and open_one.closed_at and open_one.email == ""
+    # Issue 14 #5: ended by the withdrawal's erasure with its own outcome, not "answered".
+    assert open_one.status == RequestStatus.SUPERSEDED and open_one.closed_at and open_one.email == ""
     assert not DataSubjectRequest.objects.filter(pk=unconfirmed.pk).exists()
 
 

@@ -370,7 +370,8 @@ def test_the_persons_other_requests_are_blanked_closed_or_removed(world: World) 
     assert FIRST not in answered.outcome
     assert (answered.name, answered.email, answered.phone, answered.company, answered.message) == ("",) * 5
     open_duplicate.refresh_from_db()
-    assert open_duplicate.status == RequestStatus.ANSWERED and open_duplicate.closed_at and open_duplicate.erased_at
+    # Issue 14 #5: ended by the erasure with its own outcome, never "answered".
+    assert open_duplicate.status == RequestStatus.SUPERSEDED and open_duplicate.closed_at and open_duplicate.erased_at
     assert open_duplicate.outcome and (open_duplicate.name, open_duplicate.email) == ("", "")
     assert not DataSubjectRequest.objects.filter(pk=unconfirmed.pk).exists()
     someone_else.refresh_from_db()

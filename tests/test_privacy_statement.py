@@ -29,7 +29,7 @@ def test_the_statement_is_versioned_and_names_every_right(settings) -> None:  # 
         assert f"(article {article})" in body, article
     assert "Autoriteit Persoonsgegevens" in body and "privacy@example.nl" in body
     assert "eenmanszaak" in body and "VOF" in body
-    assert "12 months after we closed the request" in body
+    assert "kept 12 months after we closed it" in body
 
 
 def test_the_dutch_statement_is_complete_too() -> None:

@@ -171,7 +171,7 @@ def test_ledger_records_are_append_only_and_hold_ids_only(world: World) -> None:
 
 def test_an_unledgered_kind_cannot_be_written() -> None:
     with pytest.raises(LookupError):
-        ledger_write(model=apps.get_model("prospects.Company"), object_ids=[], action=LedgerAction.DELETE)
+        ledger_write(model=apps.get_model("prospects.Lease"), object_ids=[], action=LedgerAction.DELETE)
 
 
 def test_every_model_with_personal_data_has_its_place_in_the_ledger() -> None:

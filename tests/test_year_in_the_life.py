@@ -1076,6 +1076,29 @@ def test_year_in_the_life(year: Year) -> None:  # noqa: C901, PLR0915 (a year is
         "agent confirms and corrects persons; the client corrects one", DAY0 + dt.timedelta(days=60), verifications
     )
 
+    # --- Issue 14 #2 (R-HOLD-1): a legal hold on Globex's Quintijn, through the officer's page ---
+    def hold_placed() -> None:
+        quintijn = person_of_tenant(w.QUINTIJN.email, globex_year)
+        state["held"] = quintijn.pk if quintijn else None
+        state["hold_ends"] = (clock.purge_due_at(state["verified"]) + dt.timedelta(days=20)).date()
+        y.expect(quintijn is not None, "Quintijn (Globex) exists on day 61")
+        if quintijn is not None:
+            y.expect_status(
+                y.web["privacy"].post(
+                    "/privacy/holds/",
+                    {
+                        "kind": "person",
+                        "object_id": str(quintijn.pk),
+                        "reason": "Rechtszaak 2026/17: bewaren tot de uitspraak",
+                        "ends_on": state["hold_ends"].isoformat(),
+                    },
+                ),
+                {302},
+                "privacy officer places a legal hold on Quintijn's record",
+            )
+
+    y.run_step("day 61: a legal hold on Quintijn's record", DAY0 + dt.timedelta(days=61), hold_placed)
+
     # --- S16-S18: six months after the upload ------------------------------------------------
     six_months = clock.verification_due_at(state["verified"])
     dwarrel = prospect_of(acme_year, w.DWARREL)
@@ -1137,6 +1160,42 @@ def test_year_in_the_life(year: Year) -> None:  # noqa: C901, PLR0915 (a year is
         "12 months plus a day: the night's purge took the unverified",
         twelve_months.replace(hour=10, minute=0) + dt.timedelta(days=1),
         after_purge,
+        full=True,
+    )
+
+    def held_survives() -> None:
+        held = state.get("held")
+        y.expect(
+            held is not None and Person.objects.filter(pk=held).exists(),
+            "Quintijn, under a legal hold, was purged at 12 months (R-HOLD-1)",
+        )
+        purge = JobRun.objects.filter(rule="person_purge").order_by("-started_at").first()
+        y.expect(
+            purge is not None and purge.counts.get("held_skipped", 0) >= 1,
+            f"the purge's run record does not say it kept a held record: {purge.counts if purge else None}",
+            "d",
+        )
+
+    y.run_step(
+        "12 months plus a day: the held record survived the purge, and the run says so",
+        twelve_months.replace(hour=11, minute=0) + dt.timedelta(days=1),
+        held_survives,
+    )
+
+    def hold_ended() -> None:
+        from apps.retention.models import LegalHold
+
+        held = state.get("held")
+        hold = LegalHold.objects.filter(object_id=held).first()
+        y.expect(hold is not None and hold.ended_at is not None, "the legal hold did not end after its date")
+        told = [m for m in mail.outbox if str(held) in m.body and y.web["privacy"].user.email in m.to]
+        y.expect(bool(told), "the privacy officer was not told that the hold ended")
+        y.expect(not Person.objects.filter(pk=held).exists(), "the night's purge after the hold ended kept Quintijn")
+
+    y.run_step(
+        "the day after the hold's end: it ended with a notice, and the night's purge took the record",
+        dt.datetime.combine(state["hold_ends"] + dt.timedelta(days=1), dt.time(10, 0), tzinfo=DAY0.tzinfo),
+        hold_ended,
         full=True,
     )
 

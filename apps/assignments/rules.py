@@ -16,7 +16,7 @@ from apps.assignments.services import assignment_end as assignment_end_service
 from apps.retention.runner import RuleContext, keyset_batches, retention_rule
 
 
-@retention_rule("assignment_end")
+@retention_rule("assignment_end", deletes=())
 def assignment_end(ctx: RuleContext) -> None:
     """Active assignments past their end date are set inactive and their supervisors notified (R-NTK-3)."""
     due = Assignment.objects.filter(is_active=True, ends_on__lt=timezone.localdate(ctx.now))

@@ -57,6 +57,14 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
 # A prospect with any lease row (even one expired a moment ago and not yet tidied) is not a
 # candidate; the one-lease-per-prospect and one-lease-per-agent-per-assignment constraints
 # are the last word (a lost race raises IntegrityError and is retried by the caller).
+# R-DSR-5 (Art. 18): a prospect whose contact persons are all restricted is not handed out
+# (the call would be about them); one with any person not restricted, or with none, is:
+# the agent sees the restricted ones as "restricted" only (`person_for_agent`).
+_NOT_ONLY_RESTRICTED = """(NOT EXISTS (SELECT 1 FROM prospects_prospectperson rp JOIN prospects_person r
+                    ON r.id = rp.person_id WHERE rp.prospect_id = p.id AND r.restricted_at IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM prospects_prospectperson rp JOIN prospects_person r
+                    ON r.id = rp.person_id WHERE rp.prospect_id = p.id AND r.restricted_at IS NULL))"""
+
 _LEASE_NEXT_SQL = """
 WITH callback AS MATERIALIZED (
     SELECT p.id FROM prospects_prospect p
@@ -64,18 +72,21 @@ WITH callback AS MATERIALIZED (
       AND (p.callback_agent_id = %(agent)s OR p.callback_agent_id IS NULL
            OR EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = p.callback_agent_id AND NOT u.is_active))
       AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+      AND {callable}
     ORDER BY p.callback_at
     LIMIT 1 FOR UPDATE OF p SKIP LOCKED
 ), fresh AS MATERIALIZED (
     SELECT p.id FROM prospects_prospect p
     WHERE p.assignment_id = %(assignment)s AND p.status = %(new)s
       AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+      AND {callable}
     ORDER BY p.callback_at
     LIMIT 1 FOR UPDATE OF p SKIP LOCKED
 ), retry AS MATERIALIZED (
     SELECT p.id FROM prospects_prospect p
     WHERE p.assignment_id = %(assignment)s AND p.status = %(in_progress)s
       AND NOT EXISTS (SELECT 1 FROM prospects_lease l WHERE l.prospect_id = p.id)
+      AND {callable}
     ORDER BY p.last_called_at, p.id
     LIMIT 1 FOR UPDATE OF p SKIP LOCKED
 ), pick AS (
@@ -84,7 +95,7 @@ WITH callback AS MATERIALIZED (
 INSERT INTO prospects_lease (prospect_id, agent_id, assignment_id, leased_at, expires_at)
 SELECT id, %(agent)s, %(assignment)s, %(now)s, %(expires)s FROM pick
 RETURNING prospect_id, expires_at
-"""
+""".replace("{callable}", _NOT_ONLY_RESTRICTED)
 
 
 def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime | None = None) -> Prospect | None:

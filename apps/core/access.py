@@ -461,7 +461,11 @@ def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -
 
     prospect = get_prospect_for_agent(user, prospect_id)
     try:
-        person = Person.objects.select_related("company").get(pk=person_id, prospect_links__prospect=prospect)
+        # A restricted person (R-DSR-5, Art. 18) is not processed: no verify, correction,
+        # consent or "left the company" on it; the screen shows it as "restricted" only.
+        person = Person.objects.select_related("company").get(
+            pk=person_id, prospect_links__prospect=prospect, restricted_at__isnull=True
+        )
     except (ValueError, Person.DoesNotExist) as exc:
         raise Http404 from exc
     return prospect, person

@@ -8,7 +8,7 @@ from apps.core.models import DeferredTask, RateCounter
 from apps.retention.runner import RuleContext, retention_rule
 
 
-@retention_rule("deferred_tasks_send")
+@retention_rule("deferred_tasks_send", deletes=())
 def deferred_tasks_send_rule(ctx: RuleContext) -> None:
     """Celery tasks deferred while the broker was away (apps.core.enqueue) are sent, oldest first."""
     if ctx.dry_run:
@@ -19,7 +19,7 @@ def deferred_tasks_send_rule(ctx: RuleContext) -> None:
     ctx.counts["deferred_tasks_waiting"] += waiting
 
 
-@retention_rule("rate_counter_expiry")
+@retention_rule("rate_counter_expiry", deletes=())
 def rate_counter_expiry(ctx: RuleContext) -> None:
     """Rate counters of passed windows, kept in the database while Redis was away, are deleted
     (keyed hashes of IP and email addresses; R-RET-6)."""

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +98,9 @@ class Applicant(models.Model):
     )
     rejection_date = models.DateField(_("rejection date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The last change of the file (its data, a report, a document): an application never
+    # decided expires APPLICANT_KEEP_YEARS after it (issue 14 #4, R-RET-5).
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
     class Meta:
         verbose_name = _("applicant")
@@ -112,6 +116,10 @@ class Applicant(models.Model):
         indexes = [
             # Retention (R-RET-5): WHERE rejection_date <= cutoff
             models.Index(fields=["rejection_date"], name="hr_applicant_rejection_idx"),
+            # Undecided applications: WHERE status IN (applied, interviewing) AND changed_at <= cutoff
+            models.Index(
+                fields=["changed_at"], condition=Q(rejection_date__isnull=True), name="hr_applicant_undecided_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ def employee_create(*, actor: Any, **data: Any) -> Employee:
     employee = Employee(**{k: v for k, v in data.items() if k in EMPLOYEE_FIELDS})
     _check_employee(employee)
     employee.save()
+    _leaver_account_deactivate(employee)
     return employee
 
 
@@ -58,7 +59,56 @@ def employee_update(*, employee: Employee, actor: Any, **data: Any) -> Employee:
             setattr(employee, key, value)
     _check_employee(employee)
     employee.save()
+    _leaver_account_deactivate(employee)
     return employee
+
+
+# --- Leavers' login accounts (issue 14 #4) ---------------------------------------------
+def _leaver_account_deactivate(employee: Employee) -> None:
+    """A leaving date that has come deactivates the login account at once (its sessions
+    and API tokens end with it); a later date is the daily rule's."""
+    if employee.user_id and employee.leaving_date and employee.leaving_date <= timezone.localdate():
+        leaver_accounts_deactivate_now(today=timezone.localdate(), user_ids=[employee.user_id])
+
+
+def leaver_accounts_deactivate_now(*, today: dt.date, dry_run: bool = False, user_ids: Any = None) -> int:
+    """Deactivate the accounts of employees whose leaving date is on or before `today`."""
+    from apps.accounts.models import User
+
+    users = User.objects.filter(is_active=True, employee_file__leaving_date__lte=today)
+    if user_ids is not None:
+        users = users.filter(pk__in=list(user_ids))
+    if dry_run:
+        return users.count()
+    # QuerySet.update: the account's personal fields stay out of a new change-log entry.
+    return User.objects.filter(pk__in=list(users.values_list("pk", flat=True))).update(is_active=False)
+
+
+def _leaver_accounts_blank(records: Any) -> int:
+    """Blank the login accounts of the employees in `records` who have left (issue 14 #4):
+    at the end of the HR period their account keeps no name, address or username, only its
+    id (other records point at it: who handled a request, who wrote a note). Never for a
+    current employee whose file is deleted early (a file made by mistake)."""
+    from django.contrib.auth.hashers import make_password
+
+    from apps.accounts.models import User
+
+    users = list(
+        User.objects.filter(
+            employee_file__in=records, employee_file__leaving_date__lte=timezone.localdate()
+        ).values_list("pk", flat=True)
+    )
+    for pk in users:
+        # The user's id keeps the name unique; nothing of the person is in it.
+        User.objects.filter(pk=pk).update(
+            username=f"former-employee-{pk}",
+            first_name="",
+            last_name="",
+            email="",
+            is_active=False,
+            password=make_password(None),
+        )
+    return len(users)
 
 
 @transaction.atomic
@@ -80,12 +130,14 @@ def applicant_update(*, applicant: Applicant, actor: Any, **data: Any) -> Applic
         if key in APPLICANT_FIELDS:
             setattr(applicant, key, value)
     _check_applicant(applicant)
+    applicant.changed_at = timezone.now()
     applicant.save()
     return applicant
 
 
 @transaction.atomic
 def interview_report_create(*, applicant: Applicant, date: dt.date, text: str, actor: Any) -> InterviewReport:
+    Applicant.objects.filter(pk=applicant.pk).update(changed_at=timezone.now())
     return InterviewReport.objects.create(applicant=applicant, date=date, text=text, created_by=actor)
 
 
@@ -103,6 +155,8 @@ def hr_document_create(
             parent = employee or applicant
             if not type(parent).objects.select_for_update().filter(pk=parent.pk).exists():
                 raise ServiceError(_("This file was deleted meanwhile."))
+            if applicant is not None:
+                Applicant.objects.filter(pk=applicant.pk).update(changed_at=timezone.now())
             return HRDocument.objects.create(
                 employee=employee,
                 applicant=applicant,
@@ -143,6 +197,9 @@ def _purge(documents: Any, records: Any, *, reason: str, actor: Any = None) -> t
 
     paths = list(documents.values_list("file_path", flat=True))
     ids = list(records.values_list("pk", flat=True))
+    if records.model is Employee:
+        # The replay of this ledger record (employee_delete) blanks them again after a restore.
+        _leaver_accounts_blank(Employee.objects.filter(pk__in=ids))
     count = len(ids)
     ledger_write(model=records.model, object_ids=ids, action=LedgerAction.DELETE, reason=reason, actor=actor)
     records.model.objects.filter(pk__in=ids).delete()  # cascades to the documents, entries and reports
@@ -156,6 +213,16 @@ def employee_files_purge(*, leaving_on_or_before: dt.date, ids: list[Any]) -> tu
     with transaction.atomic():
         records = Employee.objects.filter(pk__in=ids, leaving_date__lte=leaving_on_or_before)
         return _purge(HRDocument.objects.filter(employee__in=records), records, reason="purge")
+
+
+def applicants_undecided_purge(*, changed_on_or_before: dt.datetime, ids: list[Any]) -> tuple[int, int]:
+    """Delete applicants among `ids` never decided (no rejection date: applied or
+    interviewing) and unchanged since the cutoff (issue 14 #4). Returns (applicants, files)."""
+    with transaction.atomic():
+        records = Applicant.objects.filter(
+            pk__in=ids, rejection_date__isnull=True, changed_at__lte=changed_on_or_before
+        )
+        return _purge(HRDocument.objects.filter(applicant__in=records), records, reason="purge")
 
 
 def applicants_purge(*, rejected_on_or_before: dt.date, ids: list[Any]) -> tuple[int, int]:

@@ -19,3 +19,11 @@ def applicant_purge() -> int:
     from apps.retention.runner import run_rule
 
     return run_rule("applicant_purge").pk
+
+
+@shared_task(name="retention.leaver_accounts_deactivate")
+def leaver_accounts_deactivate() -> int:
+    """Issue 14 #4: login accounts of staff whose leaving date has come are deactivated, daily."""
+    from apps.retention.runner import run_rule
+
+    return run_rule("leaver_accounts_deactivate").pk

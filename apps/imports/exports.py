@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import xlsxwriter
@@ -98,12 +98,41 @@ def prospect_rows(assignment: Assignment) -> Iterator[list[str]]:
         )
         .iterator(chunk_size=CHUNK)
     )  # fmt: skip
+    mark_restricted = restricted_marker(assignment)
     for row in rows:
-        values = list(row)
+        values = mark_restricted(list(row))
         extra = values.pop() or {}
         values[11] = str(company_status.get(values[11], values[11]))
         values[18] = str(prospect_status.get(values[18], values[18]))
         yield [_text(v) for v in values] + [str(extra.get(h, "")) for h in extra_columns]
+
+
+# The person columns of a sheet-1 row (first name, tussenvoegsel, last name, job title,
+# email, phone), and of those the ones a restriction hides (job title, email, phone).
+_PERSON_COLUMNS = slice(12, 18)
+_RESTRICTED_COLUMNS = slice(15, 18)
+
+
+def restricted_marker(assignment: Assignment) -> Callable[[list[Any]], list[Any]]:
+    """R-DSR-5 (Art. 18): a restricted person is kept but not processed; the client sees
+    the name it supplied with "restricted" in the job title, email and phone cells. The
+    restricted persons of the assignment are read once (few); a row is matched by its
+    person values."""
+    restricted = set(
+        Person.objects.filter(restricted_at__isnull=False, prospect_links__prospect__assignment=assignment)
+        .values_list("first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone")
+        .distinct()
+    )
+    if not restricted:
+        return lambda values: values
+    marker = str(_("restricted"))
+
+    def mark(values: list[Any]) -> list[Any]:
+        if tuple(values[_PERSON_COLUMNS]) in restricted:
+            values[_RESTRICTED_COLUMNS] = [marker, marker, marker]
+        return values
+
+    return mark
 
 
 def note_headers() -> list[str]:

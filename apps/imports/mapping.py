@@ -31,6 +31,8 @@ FIELDS: dict[str, object] = {
     "website": gettext_lazy("Website"),
     "industry": gettext_lazy("Industry"),
     "employees": gettext_lazy("Number of employees"),
+    # Issue 14 #8: a sole trader's or partnership's company data are personal data.
+    "legal_form": gettext_lazy("Legal form"),
     "first_name": gettext_lazy("First name"),
     "tussenvoegsel": gettext_lazy("Tussenvoegsel (van der, de)"),
     "last_name": gettext_lazy("Last name"),
@@ -200,6 +202,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "personeel",
         "organization number of employees",
     ),
+    "legal_form": ("rechtsvorm", "legal form", "juridische vorm", "ondernemingsvorm", "bedrijfsvorm"),
     "first_name": ("voornaam", "first name", "firstname", "given name", "roepnaam", "person first name"),
     "tussenvoegsel": (
         "tussenvoegsel",

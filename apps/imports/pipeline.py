@@ -53,7 +53,7 @@ STAGING_COLUMNS = (
     "row_number", "node", "cluster", "cluster_kvk", "name", "name_normalised", "kvk", "street", "house_number",
     "address_key", "postcode", "city", "city_key", "country", "company_phone", "website", "website_domain",
     "industry", "employees", "first_name", "tussenvoegsel", "last_name", "surname_key", "job_title", "email",
-    "person_phone", "has_person", "person_key", "email_hash", "phone_hash", "name_hash", "extra",
+    "person_phone", "has_person", "person_key", "email_hash", "phone_hash", "name_hash", "extra", "legal_form",
 )  # fmt: skip
 
 MAX_LENGTHS = {
@@ -299,7 +299,7 @@ def _prepare(
         first_name if has_person else "", tussenvoegsel if has_person else "", last_name if has_person else "",
         surname if has_person else "", job_title if has_person else "", email,
         person_phone if has_person else "", has_person, person_key, *hashes,
-        json.dumps(extra, ensure_ascii=False),
+        json.dumps(extra, ensure_ascii=False), normalise.legal_form(values.get("legal_form", "")),
     )  # fmt: skip
     return row, dropped, warning, keys
 
@@ -483,7 +483,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                 job_title text, email text, person_phone text, has_person bool, email_hash text, phone_hash text,
                 name_hash text, extra jsonb, company_id uuid, company_new bool NOT NULL DEFAULT false,
                 company_match text, person_id uuid, person_key text, person_new bool NOT NULL DEFAULT false,
-                suppressed bool NOT NULL DEFAULT false
+                suppressed bool NOT NULL DEFAULT false, legal_form text NOT NULL DEFAULT ''
             ) ON COMMIT DROP"""
         )
         lines: list[str] = []
@@ -603,6 +603,25 @@ def _add_extra_columns(job: ImportJob, headers: list[str]) -> None:
     if added:
         assignment.extra_columns = current + added
         assignment.save(update_fields=["extra_columns"])
+
+
+def _legal_forms_write(run: Callable[[str], int], company_table: str) -> int:
+    """Issue 14 #8: the legal form the file gives fills a blank one, or replaces the stored
+    one where the upload's values were taken (the company's `verified_at` is now this
+    import's: R-IMP-3's rule for every company field)."""
+    return run(f"""UPDATE {company_table} c SET legal_form = s.legal_form
+                   FROM (SELECT DISTINCT ON (company_id) company_id, legal_form FROM import_staging
+                         WHERE legal_form <> '' ORDER BY company_id, row_number) s
+                   WHERE c.id = s.company_id AND c.legal_form <> s.legal_form
+                     AND (c.legal_form = '' OR c.verified_at = %(now)s)""")  # noqa: S608
+
+
+def _restricted_persons_skip(run: Callable[[str], int], person_table: str) -> int:
+    """R-DSR-5 (Art. 18): a row matched to a restricted person leaves that record as it is:
+    not updated, no difference, not linked again, no new record made of the row. It is
+    counted with the persons skipped."""
+    return run(f"""UPDATE import_staging s SET suppressed = true, person_id = NULL
+                   FROM {person_table} m WHERE s.person_id = m.id AND m.restricted_at IS NOT NULL""")  # noqa: S608
 
 
 def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress: Callable[[int], None]) -> dict:
@@ -792,6 +811,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                    employees, 'active', %(now)s, %(now)s, %(now)s
             FROM import_company WHERE company_new""")  # noqa: S608
     cursor.execute("DROP TABLE import_company")
+    _legal_forms_write(run, company)
     progress(80)
 
     # --- Persons (R-IMP-4, R-IMP-5) --------------------------------------------------
@@ -825,6 +845,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
            FROM (SELECT DISTINCT ON (person_key) person_key, person_id FROM import_staging
                  WHERE person_id IS NOT NULL ORDER BY person_key, row_number) t
            WHERE NOT s.suppressed AND s.person_key = t.person_key AND s.person_id IS DISTINCT FROM t.person_id""")
+    _restricted_persons_skip(run, person)
     run("""UPDATE import_staging SET person_id = md5(%(job)s::text || person_key)::uuid, person_new = true
            WHERE person_key IS NOT NULL AND person_id IS NULL AND NOT suppressed""")
     person_first = """(SELECT DISTINCT ON (person_id) * FROM import_staging WHERE person_id IS NOT NULL

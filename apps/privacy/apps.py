@@ -9,4 +9,4 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the privacy_unconfirmed_expiry and privacy_request_reminders clock rules.
-        from apps.privacy import rules  # noqa: F401
+        from apps.privacy import request_retention, rules, sole_traders  # noqa: F401

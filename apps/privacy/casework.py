@@ -34,8 +34,9 @@ from apps.core.errors import ServiceError
 from apps.hr.models import Applicant, Employee
 from apps.privacy.models import ConsentRecord, DataSubjectRequest, RequestRecord, RequestStatus
 from apps.privacy.selectors import consent_records_of
+from apps.privacy.sole_traders import sole_traders_matching
 from apps.prospects import normalise
-from apps.prospects.models import Person, ProspectPerson
+from apps.prospects.models import Company, Person, ProspectPerson
 from apps.prospects.selectors import person_records_of_same_persons
 from apps.retention import clock
 
@@ -187,6 +188,8 @@ class Lookup:
     contacts: Section
     hr: HRMatches
     notes: Any  # a Paginator page
+    # Sole traders' and partnerships' companies matching the phone or the full name (issue 14 #8).
+    sole_traders: list[Any] = field(default_factory=list)
 
 
 def _hr_q(terms: Terms) -> Q:
@@ -255,6 +258,7 @@ def lookup(dsr: DataSubjectRequest, terms: Terms, *, viewer: Any, notes_page: An
         NOTES_PER_PAGE,
     ).get_page(notes_page)
     found = Lookup(terms, persons, contacts, hr_matches(terms, viewer), notes)
+    found.sole_traders = sole_traders_matching(phone=terms.phone, full_name=terms.full_name, last_name=terms.last_name)
     _log_lookup(dsr, found, viewer, request)
     return found
 
@@ -297,6 +301,7 @@ def _log_lookup(dsr: DataSubjectRequest, found: Lookup, viewer: Any, request: An
         (ClientContact, [c.pk for c in found.contacts.rows]),
         (Employee, [e.pk for e in found.hr.employees]),
         (Applicant, [a.pk for a in found.hr.applicants]),
+        (Company, [c.pk for c in found.sole_traders]),
     ):
         access_log_bulk(actor=viewer, action=AccessAction.LIST, model=model, object_ids=ids, request=request)
     access_log_search(
@@ -444,6 +449,9 @@ class AccessReport:
     delete_months: int
     employee_years: int
     applicant_years: int
+    # The linked persons' companies that are sole traders or partnerships: their company
+    # data are the person's too (issue 14 #8).
+    sole_traders: list[Any] = field(default_factory=list)
 
 
 def _years_after(day: dt.date | None, years: int) -> dt.date | None:
@@ -608,6 +616,7 @@ def access_report(dsr: DataSubjectRequest, *, viewer: Any, now: dt.datetime | No
         delete_months=periods["PERSON_DELETE_AFTER_MONTHS"],
         employee_years=periods["EMPLOYEE_KEEP_YEARS"],
         applicant_years=periods["APPLICANT_KEEP_YEARS"],
+        sole_traders=list({p.company.pk: p.company for p in persons if p.company.identifies_a_person}.values()),
     )
 
 
@@ -654,6 +663,20 @@ def access_report_json(report: AccessReport) -> dict[str, Any]:
                 ],
             }
             for r in report.persons
+        ],
+        "sole_trader_companies": [
+            {
+                "name": c.name,
+                "legal_form": c.legal_form,
+                "kvk_number": c.kvk_number,
+                "street": c.street,
+                "house_number": c.house_number,
+                "postcode": c.postcode,
+                "city": c.city,
+                "phone": c.phone,
+                "website": c.website,
+            }
+            for c in report.sole_traders
         ],
         "call_notes_mentioning_you": [
             {

@@ -49,6 +49,7 @@ from apps.core.errors import ServiceError
 from apps.privacy import lookup_terms
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus, SuppressionEntry
+from apps.privacy.sole_traders import companies_personal_blank
 from apps.prospects.models import Person, ProspectPerson
 from apps.prospects.selectors import person_records_of_same_persons
 from apps.prospects.services import DeletionReason, persons_delete
@@ -265,7 +266,9 @@ def requests_of_erased_blank(
     return removed + requests_blank(request_ids=blank_ids, now=now)
 
 
-def requests_blank(*, request_ids: Sequence[uuid.UUID], now: dt.datetime) -> int:
+def requests_blank(
+    *, request_ids: Sequence[uuid.UUID], now: dt.datetime, open_status: str = RequestStatus.SUPERSEDED
+) -> int:
     """Blank these requests' identifying fields (R-DEL-1): open ones are closed as answered
     with a neutral outcome; closed ones keep their status and dates. The caller ledgers it;
     the replay after a restore calls it again (idempotent)."""
@@ -277,11 +280,12 @@ def requests_blank(*, request_ids: Sequence[uuid.UUID], now: dt.datetime) -> int
         **dict.fromkeys(["name", "email", "mailbox_hash", "phone", "company", "message"], ""),
         "submitted_ip": None,
     }
-    blanked = requests.filter(status__in=[RequestStatus.ANSWERED, RequestStatus.REFUSED]).update(
-        outcome=blank_text, erased_at=now, **blank
-    )
+    blanked = requests.filter(
+        status__in=[RequestStatus.ANSWERED, RequestStatus.REFUSED, RequestStatus.SUPERSEDED]
+    ).update(outcome=blank_text, erased_at=now, **blank)
+    # Not "answered" (issue 14 #5): the erasure ended it, with its own outcome.
     closed = requests.filter(status=RequestStatus.OPEN).update(
-        status=RequestStatus.ANSWERED, closed_at=now, outcome=closed_text, erased_at=now, **blank
+        status=open_status, closed_at=now, outcome=closed_text, erased_at=now, **blank
     )
     return closed + blanked
 
@@ -311,6 +315,13 @@ def persons_erase(
         holdings, counts = _holdings(ids)
         persons_delete(person_ids=ids, reason=reason, actor=actor, now=now)
         _suppress(persons, reason.value)
+        # Issue 14 #8: a sole trader's company data are theirs too.
+        companies_personal_blank(
+            company_ids={p.company_id for p in persons if p.company.identifies_a_person},
+            reason=reason.value,
+            now=now,
+            actor=actor,
+        )
         client_notices_add(kind=NoticeKind.PERSONS_ERASED, counts=counts, now=now)
         result.requests_blanked = requests_of_erased_blank(
             emails=[p.email for p in persons], now=now, except_request=except_request
@@ -519,7 +530,14 @@ def request_erase(
     # R-DEL-2: ledgered in this transaction, so that a restore does not bring the request
     # back open with the requester's details.
     ledger_write(
-        model=DataSubjectRequest, object_ids=[dsr.pk], action=LedgerAction.BLANK, reason="erasure", now=now, actor=actor
+        model=DataSubjectRequest,
+        object_ids=[dsr.pk],
+        action=LedgerAction.BLANK,
+        reason="erasure",
+        now=now,
+        actor=actor,
+        # The replay closes it as answered (it was), not as ended by another request.
+        detail={"answered": True},
     )
     lookup_terms.terms_forget(request_ids=[dsr.pk])
     dsr.status = RequestStatus.ANSWERED

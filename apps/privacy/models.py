@@ -42,12 +42,14 @@ class SuppressionEntry(models.Model):
 
 
 class RequestKind(models.TextChoices):
-    """What a data subject asks for (R-DSR-1; GDPR Art. 15, 16, 17, 21)."""
+    """What a data subject asks for (R-DSR-1, R-DSR-5; GDPR Art. 15, 16, 17, 18, 20, 21)."""
 
     ACCESS = "access", _("Access to my data")
     RECTIFICATION = "rectification", _("Correction of my data")
     ERASURE = "erasure", _("Erasure of my data")
     OBJECTION = "objection", _("Objection to the processing")
+    RESTRICTION = "restriction", _("Restriction of the processing")
+    PORTABILITY = "portability", _("My data in a portable file")
 
 
 class RequestStatus(models.TextChoices):
@@ -59,6 +61,13 @@ class RequestStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
     REFUSED = "refused", _("Refused")
+    # Ended by another request of the same person: an erasure removed what this one was
+    # about, so it is closed with its own outcome, neither answered nor refused (issue 14 #5).
+    SUPERSEDED = "superseded", _("Closed by a later erasure")
+
+
+# Requests that are finished, whatever their outcome.
+CLOSED_STATUSES = (RequestStatus.ANSWERED, RequestStatus.REFUSED, RequestStatus.SUPERSEDED)
 
 
 class DataSubjectRequest(models.Model):
@@ -131,7 +140,7 @@ class DataSubjectRequest(models.Model):
             ),
             models.CheckConstraint(
                 name="dsr_closed_has_date",
-                condition=~Q(status__in=["answered", "refused"]) | Q(closed_at__isnull=False),
+                condition=~Q(status__in=["answered", "refused", "superseded"]) | Q(closed_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="dsr_refusal_has_reason",

@@ -7,7 +7,7 @@ from apps.privacy.services import requests_expire_unconfirmed, requests_remind
 from apps.retention.runner import RuleContext, retention_rule
 
 
-@retention_rule("privacy_unconfirmed_expiry")
+@retention_rule("privacy_unconfirmed_expiry", deletes=())
 def privacy_unconfirmed_expiry(ctx: RuleContext) -> None:
     """Data-subject requests not confirmed within REQUEST_CONFIRM_HOURS are removed (R-DSR-2)."""
     count = requests_expire_unconfirmed(
@@ -16,7 +16,7 @@ def privacy_unconfirmed_expiry(ctx: RuleContext) -> None:
     ctx.counts["unconfirmed_requests_to_remove" if ctx.dry_run else "unconfirmed_requests_removed"] += count
 
 
-@retention_rule("privacy_request_reminders")
+@retention_rule("privacy_request_reminders", deletes=())
 def privacy_request_reminders(ctx: RuleContext) -> None:
     """Privacy officers are reminded of requests due within REQUEST_REMIND_DAYS_BEFORE days and of
     overdue ones, once per request and stage (R-DSR-2)."""

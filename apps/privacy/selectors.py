@@ -35,7 +35,7 @@ def consent_records_of(*, person_ids: Sequence[Any], client_id: Any = None) -> d
 
 
 # --- The privacy officer's dashboard (R-DSR-2) -----------------------------------------
-CLOSED_STATUSES = ("answered", "refused")
+CLOSED_STATUSES = ("answered", "refused", "superseded")  # apps.privacy.models.CLOSED_STATUSES
 
 
 def requests_for_dashboard(*, user: Any, show: str = "open") -> list[Any]:

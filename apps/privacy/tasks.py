@@ -19,3 +19,19 @@ def privacy_request_reminders() -> int:
     from apps.retention.runner import run_rule
 
     return run_rule("privacy_request_reminders").pk
+
+
+@shared_task(name="retention.privacy_closed_request_blank")
+def privacy_closed_request_blank() -> int:
+    """Issue 14 #4: closed data-subject requests are blanked REQUEST_KEEP_MONTHS (12) after closing."""
+    from apps.retention.runner import run_rule
+
+    return run_rule("privacy_closed_request_blank").pk
+
+
+@shared_task(name="retention.sole_trader_company_blank")
+def sole_trader_company_blank() -> int:
+    """Issue 14 #8: sole traders' company data unverified for PERSON_DELETE_AFTER_MONTHS are blanked."""
+    from apps.retention.runner import run_rule
+
+    return run_rule("sole_trader_company_blank").pk

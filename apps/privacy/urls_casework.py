@@ -3,6 +3,7 @@
 from django.urls import path
 
 from apps.privacy import views_casework as views
+from apps.privacy import views_rights
 
 app_name = "privacy_case"
 urlpatterns = [
@@ -17,6 +18,14 @@ urlpatterns = [
     ),
     path("requests/<uuid:request_id>/erase/", views.erase, name="erase"),
     path("requests/<uuid:request_id>/done/", views.done, name="done"),
+    # R-DSR-5: restriction (Art. 18) and portability (Art. 20).
+    path("requests/<uuid:request_id>/restrict/", views_rights.restrict, name="restrict"),
+    path(
+        "requests/<uuid:request_id>/persons/<uuid:person_id>/restriction-end/",
+        views_rights.restriction_end,
+        name="restriction-end",
+    ),
+    path("requests/<uuid:request_id>/portability/", views_rights.portability, name="portability"),
     path(
         "prospects/<uuid:prospect_id>/persons/<uuid:person_id>/consent/",
         views.prospect_consent_send,

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -38,6 +39,7 @@ from apps.privacy.consent import InvalidToken, consent_confirmation_send, consen
 from apps.privacy.erasure import ERASABLE_KINDS, ErasureResult, request_erase
 from apps.privacy.forms_casework import LookupForm
 from apps.privacy.models import DataSubjectRequest, RequestStatus
+from apps.privacy.rights import correction_pass_on, person_values
 from apps.prospects.models import Person
 from apps.prospects.services import person_update
 
@@ -216,7 +218,11 @@ def person_correct(request: HttpRequest, request_id: str, person_id: str) -> Htt
     form = PersonForm(request.POST or None, initial={f: getattr(person, f) for f in PersonForm.base_fields})
     if request.method == "POST" and form.is_valid():
         try:
-            person_update(person=person, actor=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                before = person_values(person)
+                person_update(person=person, actor=request.user, **form.cleaned_data)
+                # Art. 19: the client holding the record is told (R-DSR-5).
+                correction_pass_on(person=person, before=before)
         except ServiceError as exc:
             form.add_error(None, exc)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.prospects.models import CompanyStatus
+from apps.prospects.models import CompanyStatus, LegalForm
 
 
 class CompanyForm(forms.Form):
@@ -23,3 +23,7 @@ class CompanyForm(forms.Form):
     industry = forms.CharField(label=_("Industry"), max_length=150, required=False)
     employees = forms.IntegerField(label=_("Employees (FTE)"), min_value=0, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
+    # Issue 14 #8: an eenmanszaak's or vof's name, address and phone identify a person.
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"), choices=[("", _("unknown")), *LegalForm.choices], required=False
+    )

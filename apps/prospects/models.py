@@ -21,6 +21,23 @@ class CompanyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class LegalForm(models.TextChoices):
+    """The legal form of a company, as far as we know it (issue 14 #8). Blank: unknown."""
+
+    EENMANSZAAK = "eenmanszaak", _("Sole proprietorship (eenmanszaak)")
+    VOF = "vof", _("General partnership (vof)")
+    BV = "bv", _("Private limited company (bv)")
+    NV = "nv", _("Public limited company (nv)")
+    OTHER = "other", _("Other legal form")
+
+
+# A sole trader's or a partnership's company data identify a person (the Dutch authority
+# treats them as personal data): name, address and phone are handled as a person's.
+PERSONAL_LEGAL_FORMS = frozenset({LegalForm.EENMANSZAAK, LegalForm.VOF})
+# The company fields that are personal data for those legal forms.
+SOLE_TRADER_PERSONAL_FIELDS = ("name", "street", "house_number", "postcode", "city", "phone")
+
+
 class Company(models.Model):
     """General business data (policy §4.1): one record per real company, shared by all clients.
 
@@ -44,6 +61,11 @@ class Company(models.Model):
     industry = models.CharField(_("industry"), max_length=150, blank=True)
     employees = models.PositiveIntegerField(_("number of employees (FTE)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.ACTIVE)
+    # From the import ("Rechtsvorm") or the agent; blank: unknown (issue 14 #8).
+    # db_default: the import writes companies in SQL, naming the columns it knows.
+    legal_form = models.CharField(
+        _("legal form"), max_length=12, choices=LegalForm.choices, blank=True, default="", db_default=""
+    )
     verified_at = models.DateTimeField(_("verified at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -76,6 +98,11 @@ class Company(models.Model):
     def needs_verification(self, now: dt.datetime | None = None) -> bool:
         """Flagged "verify" 6 months after `verified_at`, whether or not the job ran (R-RET-2)."""
         return clock.needs_verification(self.verified_at, now)
+
+    @property
+    def identifies_a_person(self) -> bool:
+        """A sole trader or partnership: name, address and phone are personal data (issue 14 #8)."""
+        return self.legal_form in PERSONAL_LEGAL_FORMS
 
 
 class Person(models.Model):
@@ -111,6 +138,11 @@ class Person(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     verified_at = models.DateTimeField(_("verified at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Restriction of processing (GDPR Art. 18, R-DSR-5): set by the privacy office on a
+    # restriction request. The record is kept but not processed: the queue skips a
+    # prospect whose persons are all restricted, agents see "restricted" instead of the
+    # person, the download shows "restricted", an import leaves the record unchanged.
+    restricted_at = models.DateTimeField(_("restricted since"), null=True, blank=True)
 
     objects = VisibleToQuerySet.as_manager()
 
@@ -141,6 +173,8 @@ class Person(models.Model):
             # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches,
             # R-RET-2, R-RET-3); with id, a batch inside a run of equal dates (one upload) needs no sort.
             models.Index(fields=["verified_at", "id"], name="person_verified_id_idx"),
+            # The queue's and the import's restriction checks: WHERE restricted_at IS NOT NULL (R-DSR-5).
+            models.Index(fields=["id"], condition=Q(restricted_at__isnull=False), name="person_restricted_idx"),
         ]
 
     def __str__(self) -> str:

@@ -107,3 +107,33 @@ def legal_basis(value: str) -> str:
     if value not in LegalBasis.values:
         raise ValueError(_("Choose one of the six legal bases: %(bases)s.") % {"bases": ", ".join(LegalBasis.values)})
     return value
+
+
+_LEGAL_FORM_NAMES = {
+    "eenmanszaak": "eenmanszaak",
+    "eenmanszaak (ez)": "eenmanszaak",
+    "ez": "eenmanszaak",
+    "sole proprietorship": "eenmanszaak",
+    "sole trader": "eenmanszaak",
+    "vof": "vof",
+    "v.o.f.": "vof",
+    "vennootschap onder firma": "vof",
+    "general partnership": "vof",
+    "bv": "bv",
+    "b.v.": "bv",
+    "besloten vennootschap": "bv",
+    "private limited company": "bv",
+    "nv": "nv",
+    "n.v.": "nv",
+    "naamloze vennootschap": "nv",
+    "public limited company": "nv",
+}
+
+
+def legal_form(value: str) -> str:
+    """A company's legal form as one of `LegalForm` (issue 14 #8); "" when blank, "other"
+    for any other form given."""
+    text = " ".join((value or "").lower().split())
+    if not text:
+        return ""
+    return _LEGAL_FORM_NAMES.get(text, _LEGAL_FORM_NAMES.get(text.replace(".", ""), "other"))

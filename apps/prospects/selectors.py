@@ -74,6 +74,9 @@ class PersonForAgent:
     # A flagged person's email and phone values are left out like the record's own.
     to_verify: tuple[tuple[str, str], ...] = ()
     tussenvoegsel: str = ""
+    # Restricted on their request (R-DSR-5, Art. 18): kept, not processed. The agent sees
+    # "restricted" and nothing of the person (see `person_for_agent`).
+    restricted: bool = False
 
     @property
     def full_name(self) -> str:
@@ -81,7 +84,19 @@ class PersonForAgent:
 
 
 def person_for_agent(person: Person, now: dt.datetime | None = None) -> PersonForAgent:
-    """The one way a person reaches an agent."""
+    """The one way a person reaches an agent. A restricted person (R-DSR-5) arrives as a
+    marker only: no name, job title, email or phone, nothing to verify."""
+    if person.restricted_at is not None:
+        return PersonForAgent(
+            id=person.id,
+            first_name="",
+            last_name="",
+            job_title="",
+            email=None,
+            phone=None,
+            verify=False,
+            restricted=True,
+        )
     flagged = person.needs_verification(now or timezone.now())
     return PersonForAgent(
         id=person.id,

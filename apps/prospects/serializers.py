@@ -62,6 +62,9 @@ class PersonForAgentOutput(serializers.Serializer):
     email = serializers.CharField(allow_null=True)
     phone = serializers.CharField(allow_null=True)
     verify = serializers.BooleanField(help_text="Verified more than 6 months ago: confirm or correct before use.")
+    restricted = serializers.BooleanField(
+        help_text="Restricted at the person's request (GDPR Art. 18): not to be processed; no details given."
+    )
 
     def to_representation(self, instance: Any) -> Any:
         if not isinstance(instance, PersonForAgent):

@@ -44,6 +44,7 @@ COMPANY_FIELDS = frozenset(
         "industry",
         "employees",
         "status",
+        "legal_form",  # issue 14 #8: a sole trader's data are personal data
     }
 )
 PERSON_FIELDS = frozenset({"first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone", "legal_basis"})

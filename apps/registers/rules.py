@@ -42,7 +42,7 @@ def _line(breach: Breach) -> str:
     return f"- {breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M}): {link}"
 
 
-@retention_rule("breach_deadline_reminder")
+@retention_rule("breach_deadline_reminder", deletes=())
 def breach_deadline_reminder(ctx: RuleContext) -> None:
     """Unreported open breaches near or past their 72 hours are mailed to the privacy officers (R-REG-2)."""
     pending = Breach.objects.filter(decision=ReportDecision.PENDING, closed_at__isnull=True)
@@ -87,7 +87,7 @@ def _notice_line(notice: BreachClientNotice) -> str:
     return f"- {notice.client.name}: {notice.breach.summary} ({_('deadline')} {deadline:%d-%m-%Y %H:%M}): {link}"
 
 
-@retention_rule("breach_client_notice_reminder")
+@retention_rule("breach_client_notice_reminder", deletes=())
 def breach_client_notice_reminder(ctx: RuleContext) -> None:
     """Affected clients not yet told of a breach, near or past their term
     (BREACH_CLIENT_INFORM_HOURS, the processor agreement's "without undue delay"), are mailed
@@ -144,7 +144,7 @@ def breach_client_notice_reminder(ctx: RuleContext) -> None:
     ctx.batch_done()
 
 
-@retention_rule("subprocessor_terms_check")
+@retention_rule("subprocessor_terms_check", deletes=())
 def subprocessor_terms_check(ctx: RuleContext) -> None:
     """Agreements whose retention terms exceed our own periods are mailed to the privacy officers (R-REG-1)."""
     found = [

@@ -149,11 +149,43 @@ def _replay_applicants(records: Sequence[LedgerRecord]) -> int:
 
 
 def _replay_requests(records: Sequence[LedgerRecord]) -> int:
+    from apps.privacy.erasure import requests_blank
+    from apps.privacy.models import RequestStatus
+    from apps.privacy.request_retention import RETENTION_REASON, requests_closed_blank
     from apps.privacy.services import requests_blank_again
 
     deleted = [r.object_id for r in records if r.action == LedgerAction.DELETE]
-    blanked = {r.object_id: r.at for r in records if r.action == LedgerAction.BLANK}
-    return requests_blank_again(deleted_ids=deleted, blanked=blanked)
+    blanked = {r.object_id: r.at for r in records if r.action == LedgerAction.BLANK and r.reason != RETENTION_REASON}
+    # Closed requests blanked at the end of their period (issue 14 #4), with that outcome.
+    kept_over = [r for r in records if r.action == LedgerAction.BLANK and r.reason == RETENTION_REASON]
+    touched = sum(requests_closed_blank(request_ids=[r.object_id], now=r.at) for r in kept_over)
+    # The erasure request itself was answered; the person's other open requests were ended by it.
+    answered = [r for r in records if r.action == LedgerAction.BLANK and (r.detail or {}).get("answered")]
+    touched += sum(
+        requests_blank(request_ids=[r.object_id], now=r.at, open_status=RequestStatus.ANSWERED) for r in answered
+    )
+    return touched + requests_blank_again(deleted_ids=deleted, blanked=blanked)
+
+
+def _replay_sole_trader_companies(records: Sequence[LedgerRecord]) -> int:
+    from apps.privacy.sole_traders import companies_personal_blank
+
+    return companies_personal_blank(company_ids=[r.object_id for r in records], reason="replay")
+
+
+def _replay_restrictions(records: Sequence[LedgerRecord]) -> int:
+    """Restrictions (R-DSR-5) as they stood: each record in ledger order, the last one wins."""
+    from apps.prospects.models import Person
+
+    done = 0
+    for record in records:
+        if record.action == LedgerAction.RESTRICT:
+            done += Person.objects.filter(pk=record.object_id, restricted_at__isnull=True).update(
+                restricted_at=record.at
+            )
+        elif record.action == LedgerAction.LIFT:
+            done += Person.objects.filter(pk=record.object_id, restricted_at__isnull=False).update(restricted_at=None)
+    return done
 
 
 def _replay_note_redactions(records: Sequence[LedgerRecord]) -> int:
@@ -173,14 +205,22 @@ LEDGERED: dict[str, LedgeredKind] = {
     "clients.client": LedgeredKind("apps.clients.services.client_delete", _replay_clients),
     "assignments.assignment": LedgeredKind("apps.assignments.services.assignment_delete", _replay_assignments),
     "prospects.prospect": LedgeredKind("apps.prospects.services.prospect_delete", _replay_prospects),
+    # A sole trader's or partnership's identifying company fields, blanked (issue 14 #8).
+    "prospects.company": LedgeredKind(
+        "apps.privacy.sole_traders.companies_personal_blank", _replay_sole_trader_companies
+    ),
     "clients.clientcontact": LedgeredKind("apps.clients.services.client_contacts_delete", _replay_client_contacts),
     "hr.employee": LedgeredKind("apps.hr.services (employee_delete, employee_files_purge)", _replay_employees),
     "hr.applicant": LedgeredKind("apps.hr.services (applicant_delete, applicants_purge)", _replay_applicants),
     "privacy.datasubjectrequest": LedgeredKind(
-        "apps.privacy.erasure (request_erase, requests_of_erased_blank), requests_expire_unconfirmed",
+        "apps.privacy.erasure (request_erase, requests_of_erased_blank), requests_expire_unconfirmed, "
+        "apps.privacy.request_retention.requests_closed_blank",
         _replay_requests,
     ),
     "callnotes.callnote": LedgeredKind("apps.callnotes.services.call_note_redact", _replay_note_redactions),
+    # Not a deletion: a person's restriction and its lifting (R-DSR-5), so that a restore
+    # keeps a restricted person restricted (persons' deletions have their own table).
+    "prospects.person": LedgeredKind("apps.privacy.rights (request_restrict, restriction_lift)", _replay_restrictions),
 }
 
 # Persons have their own table (ErasureLedgerEntry, with keyed hashes), replayed first.
@@ -190,8 +230,8 @@ PERSONS = "prospects.person"
 # and how its deletions survive a restore. A test compares this with the auditlog's list,
 # so that a new model with personal data cannot be added without deciding.
 PERSONAL_DATA: dict[str, str] = {
-    PERSONS: "ledgered (ErasureLedgerEntry)",
     **{label: "ledgered" for label in LEDGERED},
+    PERSONS: "ledgered (ErasureLedgerEntry; restrictions in LedgerRecord)",
     # Rows that go with a ledgered parent (CASCADE), replayed with it.
     "hr.employeeentry": "with hr.employee",
     "hr.interviewreport": "with hr.applicant",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,6 +77,10 @@ class NoticeKind(models.TextChoices):
     # To the supervisors of an assignment that reached its end date and was set inactive
     # (`apps.assignments.rules.assignment_end`); emailed by its own task, not the flag job's.
     ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")
+    # To a client's users (R-DSR-5, Art. 18/19): persons of an assignment restricted, or
+    # corrected, on their own request. A count only.
+    PERSONS_RESTRICTED = "persons_restricted", _("Contact persons restricted")
+    PERSONS_CORRECTED = "persons_corrected", _("Contact persons corrected")
 
 
 class Notice(models.Model):
@@ -109,6 +115,57 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Notice')} {self.pk}"
+
+
+class HoldKind(models.TextChoices):
+    """What a legal hold can be put on (R-HOLD-1)."""
+
+    PERSON = "person", _("Contact person")
+    COMPANY = "company", _("Company")
+    ASSIGNMENT = "assignment", _("Assignment")
+    EMPLOYEE = "employee", _("Employee file")
+    APPLICANT = "applicant", _("Applicant file")
+
+
+class LegalHold(models.Model):
+    """A legal hold (R-HOLD-1): data kept longer during legal proceedings. While it runs
+    (`ends_on` not passed, not lifted), no clock rule deletes or blanks the record it
+    names, nor what hangs on it (a company's and an assignment's persons): every rule
+    asks `apps.retention.holds.exclude_held`. The record is named by kind and id, no
+    foreign key: the hold says what it protects even when the record went another way
+    (a client's own delete). Ids, a reason and dates; the reason is the officer's text."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("held record"), max_length=12, choices=HoldKind.choices)
+    object_id = models.UUIDField(_("record id"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    ends_on = models.DateField(_("ends on"))
+    created_at = models.DateTimeField(_("placed at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when the hold ended (its date passed, noticed by the rule `legal_hold_expiry`,
+    # or lifted by an officer); the officers are mailed once, then.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["ends_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(name="legal_hold_kind_valid", condition=Q(kind__in=HoldKind.values)),
+            models.CheckConstraint(name="legal_hold_has_reason", condition=~Q(reason="")),
+        ]
+        indexes = [
+            # Every clock rule: WHERE ended_at IS NULL AND ends_on >= today AND kind = ?
+            models.Index(fields=["kind", "ends_on"], condition=Q(ended_at__isnull=True), name="legal_hold_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Legal hold')} {self.pk}"
 
 
 LEDGER_SCHEMA = "erasure_ledger"
@@ -220,6 +277,10 @@ class LedgerAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     BLANK = "blank", _("Personal details blanked")
     REDACT = "redact", _("Name redacted in the text")
+    # A person's processing restricted on request, and the restriction lifted (R-DSR-5):
+    # replayed after a restore so that a restriction neither disappears nor comes back.
+    RESTRICT = "restrict", _("Processing restricted")
+    LIFT = "lift", _("Restriction lifted")
 
 
 class LedgerRecord(models.Model):

@@ -21,12 +21,13 @@ from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
 from apps.prospects.services import DeletionReason, persons_delete
 from apps.retention import clock
+from apps.retention.holds import exclude_held
 from apps.retention.models import JobRun, JobStatus, NoticeKind, VerificationFlag
 from apps.retention.runner import RuleContext, keyset_batches, retention_rule
 from apps.retention.services import notices_add, notices_email
 
 
-@retention_rule("lease_expiry")
+@retention_rule("lease_expiry", deletes=())
 def lease_expiry(ctx: RuleContext) -> None:
     """Expired leases are removed (R-NTK-2): an expired lease is powerless already; this tidies the queue."""
     expired = Lease.objects.filter(expires_at__lte=ctx.now)
@@ -40,12 +41,12 @@ def lease_expiry(ctx: RuleContext) -> None:
         ctx.batch_done()
 
 
-@retention_rule("person_purge")
+@retention_rule("person_purge", deletes=("prospects.person",))
 def person_purge(ctx: RuleContext) -> None:
     """Persons not verified for 12 months are deleted everywhere (R-RET-3), through the single
     deletion path with an erasure-ledger entry each (R-DEL-1, R-DSR-4)."""
     cutoff = clock.purge_cutoff(ctx.now)
-    due = Person.objects.filter(verified_at__lte=cutoff)
+    due = exclude_held(ctx, Person.objects.filter(verified_at__lte=cutoff))
     for ids in keyset_batches(due, ctx.batch_size, "verified_at"):
         if ctx.dry_run:
             ctx.counts["persons_to_delete"] += len(ids)
@@ -87,7 +88,7 @@ _FLAGGED = {
 }
 
 
-@retention_rule("verification_flags")
+@retention_rule("verification_flags", deletes=())
 def verification_flags(ctx: RuleContext) -> None:
     """Companies and persons unverified for 6 months are flagged "verify" (R-RET-2); the agents
     and supervisors of the assignments holding them get a notice, in the app and by email.
@@ -147,7 +148,7 @@ def verification_flags(ctx: RuleContext) -> None:
     ctx.counts["notice_emails_sent"] += notices_email(now=ctx.now)
 
 
-@retention_rule("job_run_prune")
+@retention_rule("job_run_prune", deletes=())
 def job_run_prune(ctx: RuleContext) -> None:
     """Records of finished clock-rule runs older than JOB_RUN_KEEP_DAYS are removed: they hold
     counts only, and the lease rule alone adds one every five minutes (R-RET-1)."""
@@ -163,7 +164,7 @@ def job_run_prune(ctx: RuleContext) -> None:
         ctx.batch_done()
 
 
-@retention_rule("ip_removal")
+@retention_rule("ip_removal", deletes=())
 def ip_removal(ctx: RuleContext) -> None:
     """IP addresses older than 4 weeks are removed (R-RET-6): from the access log (the append-only
     trigger allows exactly this), from accepted processor agreements, from data-subject requests and
@@ -208,7 +209,7 @@ def ip_removal(ctx: RuleContext) -> None:
 _DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
 
 
-@retention_rule("session_cleanup")
+@retention_rule("session_cleanup", deletes=())
 def session_cleanup(ctx: RuleContext) -> None:
     """Expired sessions are removed daily, what `manage.py clearsessions` does (R-DEL-1,
     R-SEC-1): Django never deletes them itself, so every expired login stayed in
@@ -229,7 +230,7 @@ def session_cleanup(ctx: RuleContext) -> None:
         ctx.batch_done()
 
 
-@retention_rule("backup", in_default_run=False)
+@retention_rule("backup", deletes=(), in_default_run=False)
 def backup(ctx: RuleContext) -> None:
     """A daily backup of the database, without the erasure ledger; backups older than 14 days are
     deleted (R-DEL-2, R-RET-4)."""

@@ -60,6 +60,11 @@ class Rule:
     function: Callable[[RuleContext], None]
     # Run by `run_retention` without --rule; the backup has its own command too.
     in_default_run: bool = True
+    # The models whose rows this rule deletes or blanks (labels, "prospects.person"): each
+    # must be selected through `apps.retention.holds.exclude_held` (R-HOLD-1). `()` states
+    # that the rule deletes nothing a legal hold can name; None is "not declared", which
+    # tests/test_legal_hold.py refuses.
+    deletes: tuple[str, ...] | None = None
 
     @property
     def description(self) -> str:
@@ -69,11 +74,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def retention_rule(name: str, *, in_default_run: bool = True) -> Callable[[Callable], Callable]:
-    """Register a clock rule: `@retention_rule("applicant_purge")` over `def f(ctx): ...`."""
+def retention_rule(
+    name: str, *, deletes: tuple[str, ...] | None = None, in_default_run: bool = True
+) -> Callable[[Callable], Callable]:
+    """Register a clock rule: `@retention_rule("applicant_purge", deletes=("hr.applicant",))`
+    over `def f(ctx): ...`; `deletes` names what it deletes or blanks (R-HOLD-1)."""
 
     def register(function: Callable[[RuleContext], None]) -> Callable[[RuleContext], None]:
-        RULES[name] = Rule(name=name, function=function, in_default_run=in_default_run)
+        RULES[name] = Rule(name=name, function=function, in_default_run=in_default_run, deletes=deletes)
         return function
 
     return register

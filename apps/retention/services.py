@@ -109,6 +109,8 @@ def notice_text(notice: Notice, assignment_name: str) -> str:
             notice.count,
         )
         return text % values
+    if notice.kind in (NoticeKind.PERSONS_RESTRICTED, NoticeKind.PERSONS_CORRECTED):
+        return privacy_notice_text(notice, assignment_name)
     values["months"] = settings.LEADHUNTER_PERIODS["VERIFY_AFTER_MONTHS"]
     if notice.kind == NoticeKind.PERSONS_TO_VERIFY:
         text = ngettext(
@@ -123,6 +125,27 @@ def notice_text(notice: Notice, assignment_name: str) -> str:
             notice.count,
         )
     return text % values
+
+
+def privacy_notice_text(notice: Notice, assignment_name: str) -> str:
+    """The client's notice of a restriction or a correction on request (R-DSR-5, Art. 19)."""
+    if notice.kind == NoticeKind.PERSONS_RESTRICTED:
+        text = ngettext(
+            "%(count)d contact person of assignment %(assignment)s asked us to restrict the processing of their "
+            'data: they are kept, marked "restricted", and not called or used.',
+            "%(count)d contact persons of assignment %(assignment)s asked us to restrict the processing of their "
+            'data: they are kept, marked "restricted", and not called or used.',
+            notice.count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d contact person of assignment %(assignment)s had their data corrected at their own request. "
+            "Please correct your own copy too.",
+            "%(count)d contact persons of assignment %(assignment)s had their data corrected at their own request. "
+            "Please correct your own copies too.",
+            notice.count,
+        )
+    return text % {"count": notice.count, "assignment": assignment_name}
 
 
 def notices_email(*, now: dt.datetime) -> int:

@@ -53,3 +53,9 @@ def job_run_prune() -> int:
 def session_cleanup() -> int:
     """R-DEL-1, R-SEC-1: removes expired sessions from django_session daily (clearsessions)."""
     return run_rule("session_cleanup").pk
+
+
+@shared_task(name="retention.legal_hold_expiry")
+def legal_hold_expiry() -> int:
+    """R-HOLD-1: legal holds whose end date passed end; the privacy officers are mailed once."""
+    return run_rule("legal_hold_expiry").pk

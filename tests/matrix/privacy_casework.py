@@ -7,13 +7,16 @@ the record."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.privacy.consent import SALT
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord
+from apps.retention.models import HoldKind, LegalHold
 from tests import factories
 from tests.conftest import World
 from tests.matrix import Row, expect, only
@@ -28,6 +31,19 @@ def _request(w: World) -> DataSubjectRequest:
         dsr = factories.DataSubjectRequestFactory(confirmed=True, kind=RequestKind.ERASURE, message="matrix")
         RequestRecord.objects.create(request=dsr, person=w.person, linked_at=dsr.confirmed_at)
     return dsr
+
+
+def _hold(w: World) -> LegalHold:
+    hold = LegalHold.objects.filter(reason="matrix").first()
+    if hold is None:
+        hold = LegalHold.objects.create(
+            kind=HoldKind.PERSON,
+            object_id=w.person.pk,
+            reason="matrix",
+            ends_on=timezone.localdate() + dt.timedelta(days=30),
+            created_at=timezone.now(),
+        )
+    return hold
 
 
 def _page(url, *, post_ok: int) -> Row:  # type: ignore[no-untyped-def]
@@ -68,4 +84,16 @@ ROWS: dict[str, Row] = {
         post=only(MANAGERS, 302, 404, anonymous=302),
     ),
     "privacy_case:consent-withdraw": Row(_withdraw_url, get=expect(200), post=expect(200)),
+    # Issue 14 (R-DSR-5): the matrix request is an erasure, so posting is refused with the
+    # warning (400); ending the (absent) restriction of its linked person redirects.
+    "privacy_case:restrict": _page(lambda w: reverse("privacy_case:restrict", args=[_request(w).pk]), post_ok=400),
+    "privacy_case:restriction-end": _post_only(
+        lambda w: reverse("privacy_case:restriction-end", args=[_request(w).pk, w.person.pk]), post_ok=302
+    ),
+    "privacy_case:portability": _page(
+        lambda w: reverse("privacy_case:portability", args=[_request(w).pk]), post_ok=405
+    ),
+    # R-HOLD-1: an empty form is refused with its errors (400); ending a hold redirects.
+    "privacy_holds:list": _page(lambda w: reverse("privacy_holds:list"), post_ok=400),
+    "privacy_holds:end": _post_only(lambda w: reverse("privacy_holds:end", args=[_hold(w).pk]), post_ok=302),
 }
