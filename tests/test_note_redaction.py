@@ -174,8 +174,9 @@ def test_officer_ticks_notes_inside_the_erasure_and_the_client_sees_the_redactio
         assert value not in dump, f"{value} left in the database"
     # The requester is told exactly what was done.
     requester_mail = next(m for m in mail.outbox if m.to == [EMAIL])
-    assert "1 contact person" in requester_mail.body or "1 contactpersoon" in requester_mail.body
-    assert "2 " in requester_mail.body and ("call notes" in requester_mail.body or "belnotities" in requester_mail.body)
+    # In plain words (issue 14 #10): one list of one client, two notes of phone calls.
+    assert "Uw gegevens zijn verwijderd uit 1 lijst die wij voor een opdrachtgever bewaarden." in requester_mail.body
+    assert "In 2 aantekeningen van telefoongesprekken is uw naam vervangen" in requester_mail.body
 
     # The client sees the redaction as such, in its language, on the page, the API and the download.
     client = world.client_for("client_same_tenant")

@@ -30,7 +30,6 @@ from apps.calling import charts as charts_svg
 from apps.calling.board import Board, agent_states
 from apps.calling.figures import Figures, assignment_figures, is_appointment
 from apps.calling.forms_supervisor import CallbacksReassignForm, LeaseReleaseForm, PeriodForm
-from apps.calling.selectors import handle_times
 from apps.calling.supervision import callbacks_reassign, lease_release_by_supervisor
 from apps.core.access import AssignmentPerm, get_assignment_for_user, get_assignment_to_oversee
 from apps.core.errors import ServiceError
@@ -264,7 +263,6 @@ def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "can_oversee": per_agent,
         "appointment_rate": _percent(figures.appointment_rate),
         "handle_time": _hms(figures.handle_seconds),
-        "handle_times": handle_times(assignment=assignment) if per_agent else [],
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "calling/progress.html", context, status=status)

@@ -45,6 +45,6 @@ def test_our_own_download_headers_are_recognised_in_both_languages(language: str
         "website", "industry", "employees",
     ]  # fmt: skip
     assert targets[11] == mapping.IGNORE  # company status
-    assert targets[12:17] == ["first_name", "last_name", "job_title", "email", "person_phone"]
-    assert targets[17:21] == [mapping.IGNORE] * 4  # prospect status, callback, last result, last called
-    assert targets[21:] == [mapping.EXTRA]
+    assert targets[12:18] == ["first_name", "tussenvoegsel", "last_name", "job_title", "email", "person_phone"]
+    assert targets[18:22] == [mapping.IGNORE] * 4  # prospect status, callback, last result, last called
+    assert targets[22:] == [mapping.EXTRA]

@@ -15,7 +15,7 @@ from apps.imports.mapping import detect
 from apps.imports.models import ImportIssue, ImportStatus
 from apps.prospects.models import Person, Prospect
 from tests import factories
-from tests.imports.helpers import csv_bytes, run_import, upload, xlsx_bytes
+from tests.imports.helpers import csv_bytes, csv_download, run_import, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,8 @@ def test_tussenvoegsel_is_imported_shown_matched_and_exported(world) -> None:
     http = world.client_for("client_same_tenant")
     assert "Jan van der Berg" in http.get(reverse("portal:database", args=[world.assignment.pk])).content.decode()
     export = http.get(reverse("portal:export", args=[world.assignment.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    database = csv_download(b"".join(export.streaming_content))["database.csv"]
+    rows = list(csv.reader(io.StringIO(database), delimiter=";"))
     header = rows[0]
     line = next(r for r in rows if "Berg BV" in r)
     assert line[header.index("Tussenvoegsel")] == "van der" and line[header.index("Last name")] == "Berg"
