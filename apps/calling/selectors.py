@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -186,16 +186,4 @@ def own_callbacks(*, assignment: Assignment, agent: Any) -> list[Prospect]:
             "last_result__label",
         )
         .order_by("callback_at", "id")[:CALLBACK_LIST_SIZE]
-    )
-
-
-def handle_times(*, assignment: Assignment, days: int = 31) -> list[dict[str, Any]]:
-    """Per agent over the last `days`: calls timed, average and total handle time in seconds
-    (R-DIAL-1), for the supervisor. One aggregate query."""
-    since = timezone.now() - dt.timedelta(days=days)
-    return list(
-        CallNote.objects.filter(assignment=assignment, created_at__gte=since, handle_seconds__isnull=False)
-        .values("agent__username")
-        .annotate(calls=Count("id"), average=Avg("handle_seconds"), total=Sum("handle_seconds"))
-        .order_by("agent__username")
     )
