@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.calling.queue import prospect_lease_next
 from apps.core.errors import ServiceError
-from apps.imports.exports import csv_stream
+from apps.imports.exports import csv_database_stream
 from apps.privacy.erasure import request_erase
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestRecord, RequestStatus
@@ -150,7 +150,7 @@ def test_an_agent_sees_a_restricted_person_as_restricted_only(world: World) -> N
 def test_the_download_shows_restricted_and_an_import_leaves_the_record(world: World) -> None:
     acme, _globex = _held_by_two_clients(world)
     Person.objects.filter(pk=acme.pk).update(restricted_at=timezone.now(), job_title="Directeur")
-    body = "".join(csv_stream(world.assignment))
+    body = "".join(csv_database_stream(world.assignment))
     row = next(line for line in body.splitlines() if LAST in line)
     assert EMAIL not in row and PHONE not in row and "Directeur" not in row
     assert "beperkt" in row.lower() or "restricted" in row.lower()
