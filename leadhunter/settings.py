@@ -325,6 +325,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # self-hosted: the CSP allows no CDN (R-SEC-2)
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are both called "kind": named apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentKindEnum": "apps.appointments.models.AppointmentKind",
+        "RequestKindEnum": "apps.privacy.models.RequestKind",
+    },
 }
 
 # --- Guardian and auditlog --------------------------------------------------------

@@ -172,6 +172,7 @@ CONTACT_OUTPUTS = {
     "apps.prospects.serializers.PersonForAgentOutput": "takes a PersonForAgent only: masked while flagged",
     "apps.prospects.serializers.PersonOutput": "refuses to run without a database holder's audience",
     "apps.prospects.serializers.CompanyOutput": "a company's general phone (policy §4.1), not personal",
+    "apps.appointments.api.AccountManagerOutput": "the client's own account manager, to the client's database holders",
 }
 
 

@@ -173,7 +173,7 @@ def test_supervisor_sees_the_handle_times(world: World) -> None:
     http = world.client_for("supervisor")
     progress = http.get(reverse("calling:progress", args=[world.assignment.pk])).content.decode()
     # two timed calls, average 2:00 (world.note has no timer), in the per-agent chart (R-SUP-1)
-    chart = progress.split('id="handle-time"', 1)[1].split("</svg>", 1)[0]
+    chart = progress.split('id="handle-time-title"', 1)[1].split("</svg>", 1)[0]
     assert "agent-lease" in chart and "2:00" in chart
     notes = http.get(reverse("calling:notes", args=[world.assignment.pk])).content.decode()
     assert "<td>1:30</td>" in notes and "<td>2:30</td>" in notes

@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.clients.models import ClientContact, LegalBasis
+from apps.core.dbroles import as_owner
 from apps.core.errors import ServiceError
 from apps.imports.records import prospect_record_update
 from apps.prospects.models import Person
@@ -121,6 +122,7 @@ def test_the_database_refuses_an_unknown_legal_basis_from_raw_sql(world: World, 
         c.execute(f"UPDATE {table} SET legal_basis = 'bogus-basis' WHERE id = %s", [row.pk])  # noqa: S608
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("module", "model", "constraint", "target", "default"),
     [
@@ -149,15 +151,16 @@ def test_the_migration_maps_invalid_stored_values_to_the_default_before_the_cons
     row = getattr(world, target)
     other = model.objects.exclude(pk=row.pk).first()
     table = model._meta.db_table
-    with connection.cursor() as c:  # the test's transaction rolls all of this back (DDL included)
-        c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred FK checks pending: ALTER TABLE needs it
+    # As the owner role, which runs migrations (R-SEC-3); the constraint is dropped and added
+    # back, so the schema is as before, and the data go with the test's flush.
+    with as_owner(), connection.cursor() as c:
         c.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
         c.execute(f"UPDATE {table} SET legal_basis = 'bogus-basis' WHERE id = %s", [row.pk])  # noqa: S608
         if other is not None:
             c.execute(f"UPDATE {table} SET legal_basis = 'vital_interests' WHERE id = %s", [other.pk])  # noqa: S608
         c.execute(migration.operations[0].sql)
-    with connection.schema_editor() as editor:
-        editor.add_constraint(model, migration.operations[1].constraint)
+        with connection.schema_editor() as editor:
+            editor.add_constraint(model, migration.operations[1].constraint)
     assert model.objects.values_list("legal_basis", flat=True).get(pk=row.pk) == default
     if other is not None:  # a valid value stays as it was
         assert model.objects.values_list("legal_basis", flat=True).get(pk=other.pk) == "vital_interests"

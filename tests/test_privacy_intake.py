@@ -28,6 +28,7 @@ from apps.retention.models import JobRun
 from apps.retention.runner import run_rule
 from tests.conftest import World
 from tests.factories import DataSubjectRequestFactory, PersonFactory, UserFactory
+from tests.twofactor import verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -565,6 +566,7 @@ def test_api_needs_no_csrf_token(world: World) -> None:
 def test_api_is_in_the_schema(client) -> None:  # type: ignore[no-untyped-def]
     world_user = UserFactory(role=Role.ADMINISTRATOR)
     client.force_login(world_user)
+    verify_session(client, world_user)  # an administrator's session passes 2FA first (R-SEC-1)
     schema = client.get(reverse("api-schema"), {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/privacy/requests/"]["post"]
     assert "202" in operation["responses"] and "429" in operation["responses"]

@@ -19,12 +19,15 @@ from apps.prospects.models import Person
 
 
 class AppointmentPersonOutput(serializers.Serializer):
+    """Whom the appointment is with, by name: the person's contact details leave the API
+    through the person outputs only (apps.prospects.serializers; tests/test_agent_reads.py),
+    which know restrictions and audiences."""
+
     id = serializers.UUIDField()
     first_name = serializers.CharField()
+    tussenvoegsel = serializers.CharField(default="")
     last_name = serializers.CharField()
     job_title = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
 
 
 class AccountManagerOutput(serializers.Serializer):

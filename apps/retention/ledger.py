@@ -267,7 +267,10 @@ def ledger_replay() -> dict[str, int]:
                 deleted += len(persons_delete(person_ids=ids, reason=DeletionReason.LEDGER_REPLAY))
         counts[PERSONS] = deleted
         for label, kind in LEDGERED.items():
-            counts[label] = 0
+            # A person's deletions have their own table (above); the ledger's person records
+            # are restrictions, counted apart so that neither count overwrites the other.
+            key = f"{label} restrictions" if label == PERSONS else label
+            counts[key] = 0
             last = 0
             while True:
                 batch = list(LedgerRecord.objects.filter(kind=label, pk__gt=last).order_by("pk")[:REPLAY_BATCH])
@@ -275,5 +278,5 @@ def ledger_replay() -> dict[str, int]:
                     break
                 last = batch[-1].pk
                 with transaction.atomic():
-                    counts[label] += kind.replay(batch)
+                    counts[key] += kind.replay(batch)
     return counts
