@@ -58,7 +58,8 @@ def test_client_uploads_confirms_watches_reads_and_downloads(demo, eager_celery,
     # Progress (polled by htmx while it runs) ends in the report.
     page.wait_for_selector("table.report")
     report = page.locator("#status").inner_text()
-    assert "Rijen gelezen\t2" in report and "Rijen afgewezen\t1" in report
+    # The blank row is no row; the bad KvK number is left out with a warning, the row kept (issue 12 #7).
+    assert "Rijen gelezen\t2" in report and "Rijen afgewezen\t0" in report and "Weggelaten waarden\t1" in report
     page.screenshot(path=tmp_path / "import-report.png", full_page=True)
 
     page.locator("#status").get_by_role("link", name="De database bekijken").click()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from apps.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from apps.prospects.models import Person
 from tests import factories
+from tests.browser.conftest import log_in
 from tests.conftest import build_world
 from tests.factories import PASSWORD
 
@@ -22,11 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/")
+    log_in(page, username, PASSWORD)  # with the two-factor step for the privacy officer (R-SEC-1)
 
 
 def _link_the_person(page, dsr: DataSubjectRequest) -> None:  # type: ignore[no-untyped-def]
