@@ -117,7 +117,7 @@ def seed(prospects: int, agents: int) -> None:
         persons.write(
             f"{person_id}\t{company_id}\tJan\tJansen{i}\tInkoper\tjan{i}@bedrijf{i}.example\t+316{i:08d}\t"
             f"legitimate_interest\tbench\t{(old if i % 4 == 0 else recent).isoformat()}\t{now.isoformat()}\t"
-            f"{assignment.client_id}\n"
+            f"{assignment.client_id}\t\n"  # no tussenvoegsel
         )
         prospect_rows.write(f"{prospect_id}\t{assignment.pk}\t{company_id}\t{{}}\tnew\t{now.isoformat()}\n")
         links.write(f"{prospect_id}\t{person_id}\t{now.isoformat()}\n")
@@ -129,7 +129,7 @@ def seed(prospects: int, agents: int) -> None:
         ),
         (
             "prospects_person (id, company_id, first_name, last_name, job_title, email, phone, legal_basis, source,"
-            " verified_at, created_at, client_id)",
+            " verified_at, created_at, client_id, tussenvoegsel)",
             persons,
         ),
         ("prospects_prospect (id, assignment_id, company_id, extra, status, created_at)", prospect_rows),
