@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from apps.core.dbroles import as_owner
+from apps.core.dbroles import as_owner, grant_runtime, owner_credentials, runtime_role
 from apps.imports.models import Difference
 from apps.prospects.models import Person, ProspectPerson
 from apps.retention.models import VerificationFlag
@@ -21,10 +21,15 @@ AFTER = [("prospects", "0004_person_belongs_to_one_client")]
 
 def _migrate(target: list[tuple[str, str]] | None = None) -> None:
     """Migrations run as the owner role, as `manage.py migrate` does (R-SEC-3); None: the latest."""
+    app = runtime_role()
     with as_owner():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(target if target is not None else executor.loader.graph.leaf_nodes())
+        owner = owner_credentials()
+        if app and owner:  # as `manage.py migrate` does: re-made functions need their grants again
+            with connection.cursor() as cursor:
+                grant_runtime(cursor, owner=owner["USER"], app=app)
 
 
 @pytest.fixture(autouse=True)
