@@ -243,7 +243,12 @@ def test_a_killed_pool_child_is_redelivered_and_the_import_runs_again(tmp_path) 
                 cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [first])
                 assert cursor.fetchone()[0] == 0
             blocker.rollback()  # let the second run write
-            _until(lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DONE).exists(), "the import", 180)
+            # Done, and its file gone: the worker is stopped below, so wait for both.
+            _until(
+                lambda: ImportJob.objects.filter(pk=job.pk, status=ImportStatus.DONE, file_path="").exists(),
+                "the import and its file's removal",
+                180,
+            )
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
