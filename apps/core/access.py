@@ -365,6 +365,7 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "registers.subprocessoragreement": _privacy_scope("registers.SubprocessorAgreement"),
     "registers.agreementterm": _privacy_scope("registers.AgreementTerm"),
     "registers.breach": _privacy_scope("registers.Breach"),
+    "retention.legalhold": _privacy_scope("retention.LegalHold"),
     "retention.erasureledgerentry": _privacy_scope("retention.ErasureLedgerEntry"),
     "retention.ledgerrecord": _privacy_scope("retention.LedgerRecord"),
 }
@@ -388,6 +389,12 @@ def get_for_user(qs: QuerySet, user: Any, pk: Any, **kwargs: Any) -> Any:
         return scope(qs, user, **kwargs).get(pk=pk)
     except (ValueError, qs.model.DoesNotExist) as exc:
         raise Http404 from exc
+
+
+def get_hold_for_officer(user: Any, hold_id: Any) -> Any:
+    from apps.retention.models import LegalHold
+
+    return get_for_user(LegalHold.objects.all(), user, hold_id)
 
 
 def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm = AssignmentPerm.VIEW) -> Any:

@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record
 from apps.clients.models import ClientContact
-from apps.core.access import get_request_for_officer
+from apps.core.access import get_hold_for_officer, get_request_for_officer
 from apps.core.errors import ServiceError
 from apps.privacy import casework
 from apps.privacy.models import RequestKind, RequestStatus
 from apps.privacy.rights import portability_csv, portability_json, request_restrict, restriction_lift
 from apps.privacy.views_casework import _back, _log_persons, _not_open, officer_only
 from apps.retention.holds import holds_for_office, legal_hold_lift, legal_hold_place
-from apps.retention.models import HoldKind, LegalHold
+from apps.retention.models import HoldKind
 
 
 # --- Restriction (Art. 18) -------------------------------------------------------------
@@ -144,10 +144,7 @@ def holds(request: HttpRequest) -> HttpResponse:
 @officer_only
 @require_POST
 def hold_lift(request: HttpRequest, hold_id: str) -> HttpResponse:
-    try:
-        hold = LegalHold.objects.get(pk=hold_id)
-    except (LegalHold.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    hold = get_hold_for_officer(request.user, hold_id)
     legal_hold_lift(hold=hold, actor=request.user)
     messages.success(request, _("The legal hold has ended."))
     return redirect("privacy_holds:list")
