@@ -59,3 +59,65 @@ def measure(args: list[str]) -> dict[str, str]:
 
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()  # noqa: S607
+
+
+# --- One way to report a figure (issue 16): figure, floor, ratio, target, met, load ---------
+
+FIGURE_PREFIX = "BENCH-FIGURE "
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def figure(
+    name: str,
+    value: float,
+    unit: str,
+    *,
+    target: float | None = None,
+    floor: float | None = None,
+    floor_label: str = "",
+    size: str = "",
+    per_row: float | None = None,
+    higher_is_better: bool = False,
+) -> dict:
+    """Print one benchmark figure as a human line and as a machine line that
+    `bench/run_all.py` collects. `floor` is what the hardware allows for the same work in the
+    same run (e.g. COPY of the same rows); `ratio` is value / floor (floor / value when higher
+    is better), so 1.0 is the floor itself. `target` is SPEC §7's bound, in the same unit."""
+    import json
+
+    if floor:
+        ratio = (floor / value if higher_is_better else value / floor) if value else None
+    else:
+        ratio = None
+    if target is None:
+        met = None
+    else:
+        met = value >= target if higher_is_better else value <= target
+    record = {
+        "name": name,
+        "size": size,
+        "value": round(value, 3),
+        "unit": unit,
+        "floor": None if floor is None else round(floor, 3),
+        "floor_label": floor_label,
+        "ratio": None if ratio is None else round(ratio, 2),
+        "target": target,
+        "met": met,
+        "per_row": per_row,
+        "load": load_average(),
+    }
+    parts = [f"{name}{f' [{size}]' if size else ''}: {value:,.3g} {unit}"]
+    if floor is not None:
+        parts.append(f"floor {floor:,.3g} {unit}{f' ({floor_label})' if floor_label else ''}, ratio {ratio}x")
+    if per_row is not None:
+        parts.append(f"{per_row * 1e6:,.1f} µs/row")
+    if target is not None:
+        parts.append(f"target {'≥' if higher_is_better else '≤'} {target:g} {unit}: {'met' if met else 'NOT met'}")
+    parts.append(f"load {record['load']}")
+    print(" · ".join(parts), flush=True)
+    print(FIGURE_PREFIX + json.dumps(record), flush=True)
+    return record
