@@ -3,17 +3,21 @@
 Sheet 1 ("database"): one row per linked person (or one row for a prospect without
 persons) with the company's current data, the persons, our own status columns and the
 client's extra columns under their original headers, in the client's original order (the
-row each record came from in its upload). Sheet 2 ("notes"): every call note. Rows stream
-from a server-side cursor, so memory stays flat however large the database:
+row each record came from in its upload). Sheet 2 ("notes"): every call note. Every cell
+is computed by Postgres in one statement per table (`database_sql`, `notes_sql`); rows
+stream from it, so memory stays flat however large the database (issue 16 #3):
 
 - xlsx: xlsxwriter in constant-memory mode, every value a text cell (no formula, no
   number, leading zeros kept); a text that a spreadsheet would read as a formula carries
   Excel's own "quote prefix" style, which is not part of the value: nothing to undo on
-  re-import. Column widths, a frozen header row and a filter.
+  re-import. Column widths, a frozen header row and a filter. Rows come from a server-side
+  cursor and go into the sheet one row at a time (`_write_rows`).
 - CSV: a zip of `database.csv` and `notes.csv` (one table per file, so a re-upload of
-  `database.csv` never reads notes as data). A value that a spreadsheet would read as a
-  formula (= + - @ tab CR) gets a leading apostrophe (R-EXP-2), except a plain phone number
-  (`+31612345678`: digits only, no formula can hide in it). The escape is reversible: a
+  `database.csv` never reads notes as data), written by `COPY … TO STDOUT` itself (lines
+  end in LF). A value that a spreadsheet would read as a formula (= + - @ tab CR) gets a
+  leading apostrophe (R-EXP-2), except a plain phone number (`+31612345678`: digits
+  only, no formula can hide in it); Postgres applies `escape_formula`'s own rule
+  (`_SQL_ESCAPED`, `_SQL_PLAIN_PHONE`, tested against it). The escape is reversible: a
   value that already starts with apostrophes followed by a formula character gets one
   more, and the CSV reader (`files._read_csv`) takes exactly one off such a value
   (`formulas.py`), so download → upload gives back the stored value.
@@ -53,14 +57,6 @@ CSV_DATABASE = "database.csv"
 CSV_NOTES = "notes.csv"
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
-    return str(value)
-
-
 def prospect_headers(assignment: Assignment) -> list[str]:
     # Headers the import recognises again, so a download can be uploaded back.
     return [
@@ -97,7 +93,8 @@ def _label(expression: str, choices: Any, name: str, params: dict[str, Any]) -> 
 
 
 def _local_time(expression: str) -> str:
-    """SQL for `_text(datetime)`: the local time of the current time zone, to the minute."""
+    """SQL for a date and time as the download shows it: the local time of the current time
+    zone, to the minute (YYYY-MM-DD HH:MM)."""
     return f"to_char({expression} AT TIME ZONE %(tz)s, 'YYYY-MM-DD HH24:MI')"
 
 
