@@ -19,6 +19,7 @@ unpacked with `git archive main | tar -x -C DIR`) back to back with this one.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -107,11 +108,15 @@ def download(assignment_id: str, file_format: str, tree: str | None) -> None:
     """In a fresh process: one download, read to the end, as the response would send it;
     with `tree`, the download of that source tree instead of this one."""
     if tree:
+        # That tree's code only: its folder first on the path and as the working directory
+        # (Django's set-up puts the working directory on the path too).
         common.ROOT = Path(tree)
+        os.chdir(tree)
     common.setup_django()
     from apps.assignments.models import Assignment
     from apps.imports import exports
 
+    assert Path(exports.__file__).is_relative_to(common.ROOT), exports.__file__
     assignment = Assignment.objects.get(pk=assignment_id)
     rows = assignment.prospects.count()
     started = time.perf_counter()
