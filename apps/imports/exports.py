@@ -356,13 +356,14 @@ def _write_rows(
     constant-memory worksheet's row file, each row in one write, as xlsxwriter would write
     them cell by cell, in `styles` (one per column, or None); a text a spreadsheet would
     read as a formula in a column without one gets the "quote prefix" style `quoted` (a
-    style, not part of the value). Widens `widths` by the
-    values of the first rows. Returns the last row written (0 when none)."""
+    style, not part of the value). Widens `widths` by the values of the first rows.
+    Returns the last row written (0 when none)."""
     assert sheet.constant_memory and not sheet.table, "rows go straight to the file in constant-memory mode"
     letters = [xl_col_to_name(c) for c in range(len(widths))]
     given = [f' s="{style._get_xf_index()}"' if style else "" for style in styles]
     quoted_style = ""  # its index assigned when first used, as xlsxwriter does
     write = sheet.fh.write
+    care, long = _NEEDS_CARE.search, XLSX_MAX_STRING // 2  # the common case checked here, inline
     last = None
     for r, row in enumerate(rows, start=first):
         n = r + 1
@@ -372,7 +373,8 @@ def _write_rows(
                 style = given[c]
                 if not style and value.startswith(FORMULA_STARTS):
                     style = quoted_style = quoted_style or f' s="{quoted._get_xf_index()}"'
-                cells.append(f'<c r="{letters[c]}{n}"{style} t="inlineStr"><is>{_xml_text(value)}</is></c>')
+                text = _xml_text(value) if care(value) or len(value) > long else f"<t>{value}</t>"
+                cells.append(f'<c r="{letters[c]}{n}"{style} t="inlineStr"><is>{text}</is></c>')
                 if r <= WIDTH_SAMPLE_ROWS and len(value) > widths[c]:
                     widths[c] = len(value)
         if cells:
