@@ -10,7 +10,9 @@ Then, each in a fresh process so that its peak memory is its own:
   from its access-log write (before the first byte, R-LOG-1) to the last byte.
 
 It prints, through `common.figure`, the CSV time against its floor (ratio) and the 5 s
-target, the access-log write, the xlsx time against 15 s, and the peak memory of both at
+target, the access-log write, the xlsx time against 15 s, the CPU seconds of each (the
+process's and its Postgres backend's, which the machine's load does not inflate) against
+the floor's, and the peak memory of both at
 both sizes with the cost per row at each, so that memory growing with rows shows (it must
 stay flat). `--before DIR` also times the downloads of another source tree (e.g. main,
 unpacked with `git archive main | tar -x -C DIR`) back to back with this one.
