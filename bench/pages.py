@@ -31,14 +31,19 @@ TARGET_MS = 200
 
 def _setup() -> None:
     # Production settings (DEBUG off: no query log kept, templates cached), but no HTTPS redirect.
-    os.environ.update(DEBUG="0", SECRET_KEY="bench-secret-key-" + "x" * 40, ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0")
+    os.environ.update(
+        DEBUG="0", SECRET_KEY="bench-secret-key-" + "x" * 40, ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0"
+    )
     os.environ.setdefault("PRIVACY_HASH_KEY", "bench-hash-key-" + "x" * 32)
     common.setup_django()
     from django.conf import settings
     from django.test.utils import override_settings
 
     # No collectstatic here: static URLs unhashed (the manifest's lookup is not what we measure).
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     override_settings(STORAGES=storages).enable()
 
 
@@ -134,7 +139,8 @@ def seed(prospects: int, requests: int, agents: int = 20) -> None:
         )
         cursor.execute(
             """INSERT INTO prospects_prospectperson (prospect_id, person_id, created_at)
-               SELECT p.id, pe.id, %s FROM prospects_prospect p JOIN prospects_person pe ON pe.company_id = p.company_id""",
+               SELECT p.id, pe.id, %s FROM prospects_prospect p
+               JOIN prospects_person pe ON pe.company_id = p.company_id""",
             [now],
         )
         cursor.execute(
@@ -200,11 +206,22 @@ def measure(label: str, http, url: str, runs: int, size: str, rows: int) -> None
 
 
 def deep_url(base: str, assignment, user, ordering: str, total: int) -> str:  # type: ignore[no-untyped-def]
-    """The page 50 rows before the end: a cursor where the page has keyset links, else ?page=N."""
-    from apps.imports import views
+    """The page 50 rows before the end: a cursor at that row where the page has keyset links
+    (`selectors.prospect_page`), else ?page=N (OFFSET)."""
+    from apps.imports import selectors
 
-    if hasattr(views, "database_cursor_at"):
-        return f"{base}?ordering={ordering}&after={views.database_cursor_at(assignment, user, ordering, total - 51)}"
+    if hasattr(selectors, "prospect_page"):
+        results = [(r.pk, r.label) for r in assignment.results.all()]
+        qs = selectors.prospect_list(assignment=assignment, user=user)
+        after = None
+        # The cursor of the row total - 51: walk the pages' own cursors would take total / 50
+        # requests; the ids in the page's order come from the same segments instead.
+        ids: list = []
+        for segment in selectors.prospect_segments(ordering, results):
+            order = [f"-{f}" if d else f for f, d in segment.keys]
+            ids.extend(qs.filter(segment.where).order_by(*order).values_list("pk", flat=True))
+        after = ids[total - 51]
+        return f"{base}?ordering={ordering}&after={after}"
     return f"{base}?ordering={ordering}&page={max(1, (total - 50) // 50)}"
 
 
@@ -243,7 +260,14 @@ def main() -> None:
     client = _client_for("bench-client")
     n, runs = args.prospects, args.runs
     measure("client database page, first page", client, database, runs, size, n)
-    measure("client database page, deep page", client, deep_url(database, assignment, client_user, "company", n), runs, size, n)
+    measure(
+        "client database page, deep page",
+        client,
+        deep_url(database, assignment, client_user, "company", n),
+        runs,
+        size,
+        n,
+    )
     measure("client database page, ?ordering=result", client, f"{database}?ordering=result", runs, size, n)
     measure(
         "client database page, ?ordering=result deep page", client,
