@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from apps.assignments.models import ProcessorAgreement, ProcessorAgreementAcceptance
 from apps.audit.models import AccessLogEntry
+from apps.core.sqlarrays import UUIDArray
 from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
 from apps.prospects.services import DeletionReason, persons_delete
@@ -60,7 +61,7 @@ def person_purge(ctx: RuleContext) -> None:
                     # OFFSET 0: look the batch up by primary key (see verification_flags).
                     """SELECT id FROM (SELECT id, verified_at FROM prospects_person WHERE id = ANY(%s)
                        FOR UPDATE OFFSET 0) p WHERE verified_at <= %s""",
-                    [ids, cutoff],
+                    [UUIDArray(ids), cutoff],
                 )
                 still_due = [row[0] for row in cursor.fetchall()]
             deleted = persons_delete(person_ids=still_due, reason=DeletionReason.PURGE)
