@@ -115,7 +115,7 @@ def verification_flags(ctx: RuleContext) -> None:
                     cursor.execute(
                         f"""SELECT count(*) FROM {model._meta.db_table} r WHERE r.id = ANY(%s) AND NOT EXISTS
                             (SELECT 1 FROM {flags} f WHERE f.{kind}_id = r.id AND f.verified_at = r.verified_at)""",  # noqa: S608
-                        [ids],
+                        [UUIDArray(ids)],
                     )
                     ctx.counts[f"{plural}_to_flag"] += cursor.fetchone()[0]
                 continue
@@ -134,12 +134,12 @@ def verification_flags(ctx: RuleContext) -> None:
                       WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
                     RETURNING {kind}_id
                     """,  # noqa: S608 (names from the models, values as parameters)
-                    {"now": ctx.now, "ids": ids, "cutoff": cutoff, "purge_cutoff": purge_cutoff},
+                    {"now": ctx.now, "ids": UUIDArray(ids), "cutoff": cutoff, "purge_cutoff": purge_cutoff},
                 )
                 new_ids = [row[0] for row in cursor.fetchall()]
                 flagged, per_assignment = len(new_ids), {}
                 if new_ids:
-                    cursor.execute(per_assignment_sql, [new_ids])
+                    cursor.execute(per_assignment_sql, [UUIDArray(new_ids)])
                     per_assignment = dict(cursor.fetchall())
                 ctx.counts["notices_added"] += notices_add(kind=notice_kind, counts=per_assignment, now=ctx.now)
             ctx.counts[f"{plural}_flagged"] += flagged
