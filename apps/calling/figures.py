@@ -205,9 +205,16 @@ def assignment_figures(*, assignment: Assignment, period: Period, now: dt.dateti
         ),
         key=lambda a: a.username,
     )
-    prospects_called = CallNote.objects.filter(
-        assignment=assignment, created_at__gte=period.start, created_at__lt=period.end
-    ).aggregate(n=Count("prospect", distinct=True))["n"]
+    # count(*) over SELECT DISTINCT (a hash of the ids) rather than count(DISTINCT …), which
+    # sorts them; a deleted prospect's notes (prospect NULL) count for none, as before.
+    prospects_called = (
+        CallNote.objects.filter(
+            assignment=assignment, created_at__gte=period.start, created_at__lt=period.end, prospect__isnull=False
+        )
+        .values("prospect_id")
+        .distinct()
+        .count()
+    )
     results = list(CallResult.objects.filter(assignment=assignment))
     # count(*) rather than count(id): an index-only scan of prospect_queue_idx.
     status = dict(assignment.prospects.values_list("status").annotate(n=Count("*")).order_by())
