@@ -13,7 +13,7 @@ memory of that process, at two sizes 10x apart (cost per row at each).
 
 Databases: $BENCH_DB_ret_<size> (a template, built once: schema by `migrate`, data by COPY;
 kept with --reuse) and a copy of it per run ($BENCH_DB_ret_<size>_run), so that a before /
-after comparison runs the same data. `--quick`: 10,000 and 100,000 persons.
+after comparison runs the same data. `--quick`: 5,000 and 50,000 persons.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000, help="the size 10x smaller")
-    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 persons")
+    parser.add_argument("--quick", action="store_true", help="5,000 and 50,000 persons")
     parser.add_argument("--reuse", action="store_true", help="keep the template databases if they exist")
     parser.add_argument("--run-job", help=argparse.SUPPRESS)  # internal: run the job in this process
     parser.add_argument("--build", nargs=2, help=argparse.SUPPRESS)  # internal: build DB PERSONS
@@ -203,7 +203,7 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         return
     if args.quick:
-        args.small, args.persons = 10_000, 100_000
+        args.small, args.persons = 5_000, 50_000
 
     print(f"machine before: {common.uptime()}", flush=True)
     results = {}

@@ -327,7 +327,8 @@ def _mapping_rows(job: ImportJob, form: MappingForm) -> list[tuple[object, list[
 def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """The database: paginated, sortable, filterable by status and last result."""
     assignment = _manage(request, assignment_id)
-    results = [(r.code, r.label) for r in assignment.results.all()]
+    all_results = list(assignment.results.all())
+    results = [(r.code, r.label) for r in all_results]
     imports = [
         (str(job.pk), f"{date_format(timezone.localtime(job.created_at), 'SHORT_DATETIME_FORMAT')}")
         for job in selectors.import_list(assignment=assignment)
@@ -346,7 +347,7 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
     # Keyset pages (issue 16 #6): "after" / "before" is the id of the row a page continues
     # from, looked up within this list as the user sees it; anything else is the first page.
     after, before = _cursor(request.GET.get("after")), _cursor(request.GET.get("before"))
-    result_ids = [(r.pk, r.label) for r in assignment.results.all()]
+    result_ids = [(r.pk, r.label) for r in all_results]
     try:
         page = selectors.prospect_page(
             prospects, ordering=ordering, results=result_ids, after=after, before=None if after else before,
