@@ -1,10 +1,12 @@
 """The supervisor's pages at scale (R-SUP-1, SPEC §7 "bounded queries"): the progress
 figures over 30 days and the live board of an assignment with 100,000 prospects, 100,000
-call notes and 20 agents, each timed (median of 5) with its query count.
+call notes and 20 agents, each timed (median of 5) with its query count, reported through
+`bench/common.figure` (target 200 ms: issue 16 #6's bound for the progress page).
 
-    DATABASE_URL=... .venv/bin/python bench/supervisor_figures.py [--prospects 100000] [--notes 100000]
+    .venv/bin/python bench/supervisor_figures.py [--prospects 100000] [--notes 100000] [--quick]
 
-Works inside one transaction on the configured database and rolls it back: nothing stays.
+`--quick`: 10,000 prospects and notes. Works in the benchmark database ($BENCH_DB, made
+and migrated if need be) inside one transaction, rolled back: nothing stays.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leadhunter.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 
-import django  # noqa: E402
+common.ensure_database()
+os.environ.update(DEBUG="0", SECRET_KEY="bench-secret-key-" + "x" * 40)
+os.environ.setdefault("PRIVACY_HASH_KEY", "bench-hash-key-" + "x" * 32)
+common.setup_django()
 
-django.setup()
-
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -39,16 +43,19 @@ class Rollback(Exception):
     pass
 
 
-def timed(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+TARGET_MS = 200
+
+
+def timed(label: str, fn, *, size: str, rows: int) -> None:  # type: ignore[no-untyped-def]
     runs = []
     for _ in range(5):
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             fn()
             runs.append((time.perf_counter() - start) * 1000)
-    print(
-        f"{label}: median {statistics.median(runs):.1f} ms, max {max(runs):.1f} ms, {len(ctx.captured_queries)} queries"
-    )
+    median = statistics.median(runs)
+    print(f"  {label}: max {max(runs):.1f} ms, {len(ctx.captured_queries)} queries")
+    common.figure(label, median, "ms", target=TARGET_MS, size=size, per_row=median / 1000 / rows)
 
 
 def main() -> None:
@@ -57,7 +64,13 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--explain", action="store_true", help="print the plan of every query")
+    parser.add_argument("--quick", action="store_true", help="10,000 prospects and notes")
     args = parser.parse_args()
+    if args.quick:
+        args.prospects, args.notes = 10_000, 10_000
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"machine before: {common.uptime()}", flush=True)
+    size, rows = f"{args.prospects:,} prospects, {args.notes:,} notes", max(args.notes, 1)
     try:
         with transaction.atomic():
             client = Client.objects.create(name="Bench figures BV")
@@ -114,14 +127,18 @@ def main() -> None:
             timed(
                 "progress figures, last 30 days",
                 lambda: assignment_figures(assignment=assignment, period=Period.named("30d", today)),
+                size=size,
+                rows=rows,
             )
             timed(
                 "progress figures, 366 days",
                 lambda: assignment_figures(
                     assignment=assignment, period=Period(today.replace(year=today.year - 1), today)
                 ),
+                size=size,
+                rows=rows,
             )
-            timed("live board", lambda: agent_states(assignment=assignment))
+            timed("live board", lambda: agent_states(assignment=assignment), size=size, rows=rows)
             if args.explain:
                 for fn in (
                     lambda: assignment_figures(assignment=assignment, period=Period.named("30d", today)),
@@ -137,6 +154,7 @@ def main() -> None:
             raise Rollback
     except Rollback:
         print("rolled back")
+    print(f"machine after: {common.uptime()}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from apps.audit.masking import MASK
+from apps.core.sqlarrays import TextArray
 
 
 def log_entries_redact(*, model: type, object_ids: Sequence[uuid.UUID | str]) -> int:
@@ -48,6 +49,6 @@ def log_entries_redact(*, model: type, object_ids: Sequence[uuid.UUID | str]) ->
                    OR EXISTS (SELECT 1 FROM jsonb_each(coalesce(e.changes, '{{}}'::jsonb)) AS c(k, v)
                               WHERE v <> jsonb_build_array(%(mask)s, %(mask)s)))
             """,  # noqa: S608 (table name from the model, values as parameters)
-            {"label": label, "mask": MASK, "ct": content_type.pk, "ids": [str(pk) for pk in object_ids]},
+            {"label": label, "mask": MASK, "ct": content_type.pk, "ids": TextArray(str(pk) for pk in object_ids)},
         )
         return cursor.rowcount

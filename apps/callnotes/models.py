@@ -67,7 +67,13 @@ class CallNote(models.Model):
         verbose_name_plural = _("call notes")
         indexes = [
             # Notes list, default order (R-NOTE-1): WHERE assignment_id = ? ORDER BY created_at DESC
-            models.Index(fields=["assignment", "-created_at"], name="callnote_assignment_date_idx"),
+            # Carrying what the progress figures read (apps.calling.figures): their scan of a
+            # period is index-only (issue 16 #6).
+            models.Index(
+                fields=["assignment", "-created_at"],
+                include=["result", "agent", "prospect", "handle_seconds"],
+                name="callnote_assignment_date_idx",
+            ),
             # Earlier notes on the call screen: WHERE prospect_id = ? ORDER BY created_at
             models.Index(fields=["prospect", "created_at"], name="callnote_prospect_idx"),
             # The live board's last call of each agent (R-SUP-1):

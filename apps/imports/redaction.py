@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from django.db import connection
 
 from apps.privacy.redactors import ErasedPerson
-from apps.prospects.redaction import MARKER, MAY_HOLD, NEEDLE_CTE, needle_columns
+from apps.prospects.redaction import MARKER, MAY_HOLD, NEEDLE_CTE, needle_columns, persons_that_may_hold
+
+# The headers of the imports into the assignments holding these companies.
+_HEADERS = """
+    SELECT DISTINCT p.company_id, lower(j.headers::text) AS text,
+           regexp_replace(j.headers::text, '[^0-9]+', '', 'g') AS digits
+    FROM (SELECT DISTINCT company_id, assignment_id FROM prospects_prospect
+          WHERE company_id = ANY(%(companies)s::uuid[])) p
+    JOIN imports_importjob j ON j.assignment_id = p.assignment_id
+    WHERE j.headers <> '[]'::jsonb"""
 
 # The (import, person) pairs to rewrite: imports into the assignments holding the person's
 # company whose headers hold the person (plain substrings first, then the pattern).
@@ -51,7 +60,8 @@ WHERE id = %(id)s
 
 
 def redact_import_headers(persons: Sequence[ErasedPerson]) -> None:
-    columns = needle_columns(persons)
+    # Patterns only for the persons whose plain substrings occur in such headers: usually none.
+    columns = needle_columns(persons_that_may_hold(persons, _HEADERS, {}))
     if not columns:
         return
     with connection.cursor() as cursor:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,22 @@ from apps.assignments.models import Assignment
 from apps.imports.models import ImportIssue, ImportJob, IssueKind
 from apps.prospects.models import Person, Prospect, ProspectPerson, ProspectStatus
 
-# The sort orders of the database view: name → ORDER BY.
+# The sort orders of the database view (issue 16 #6: keyset pages). Each is a list of
+# segments, read one after the other: a segment selects rows (a filter) and orders them by
+# keys an index serves, so that a page is LIMIT 51 rows read in index order at any depth,
+# never an OFFSET nor a sort of the whole list:
+# - by company: prospects_company (name, id), (city, name, id) (`company_name_id_idx`,
+#   `company_city_name_id_idx`); company_id is unique within an assignment, so it breaks ties;
+# - by status or by last result: one segment per status / per result (in label order; the
+#   never-called last, as ORDER BY label puts NULLs), each by company name;
+# - by last called: the called ones by (last_called_at, company_id)
+#   (`prospect_called_idx`), the never-called after them (before them descending) by name.
+# A key is (field, descending).
+Key = tuple[str, bool]
+NAME: tuple[Key, ...] = (("company__name", False), ("company__id", False))
+PAGE_ORDERINGS = ("company", "city", "status", "result", "called")
+
+# The API's sort orders (an OFFSET-paginated list): name → ORDER BY.
 PROSPECT_ORDERINGS = {
     "company": ("company__name", "id"),
     "-company": ("-company__name", "-id"),
@@ -28,6 +44,142 @@ PROSPECT_ORDERINGS = {
     "called": ("last_called_at", "company__name", "id"),
     "-called": ("-last_called_at", "company__name", "id"),
 }
+
+
+@dataclass(frozen=True)
+class Segment:
+    where: Q
+    keys: tuple[Key, ...]
+    # Whether a row (its values as `_CURSOR_FIELDS`) falls in this segment.
+    holds: Any
+
+
+_CURSOR_FIELDS = (
+    "status",
+    "last_result_id",
+    "last_called_at",
+    "company__name",
+    "company__city",
+    "company_id",
+    "company__id",
+)
+# The columns of the keys, for the row comparison: those of one index each (the ORM would
+# write company__id as the prospect's company_id, which no index on the company holds).
+_COLUMNS = {
+    "company__name": '"prospects_company"."name"',
+    "company__city": '"prospects_company"."city"',
+    "company__id": '"prospects_company"."id"',
+    "last_called_at": '"prospects_prospect"."last_called_at"',
+    "company_id": '"prospects_prospect"."company_id"',
+}
+
+
+def prospect_segments(ordering: str, results: list[tuple[Any, str]]) -> list[Segment]:
+    """The segments of `ordering` ("company", "-city", ...; unknown: "company"); `results`
+    are the assignment's (id, label)."""
+    descending = ordering.startswith("-")
+    key = ordering.lstrip("-")
+    key = key if key in PAGE_ORDERINGS else "company"
+    if key in ("company", "city"):
+        keys = (("company__city", False), *NAME) if key == "city" else NAME
+        return [Segment(Q(), tuple((f, descending) for f, _d in keys), lambda row: True)]
+    if key == "status":
+        groups = sorted(ProspectStatus.values, reverse=descending)
+        return [Segment(Q(status=g), NAME, lambda row, g=g: row["status"] == g) for g in groups]
+    if key == "result":
+        ordered = sorted(results, key=lambda r: (r[1].casefold(), r[1], r[0]), reverse=descending)
+        segments = [
+            Segment(Q(last_result_id=pk), NAME, lambda row, pk=pk: row["last_result_id"] == pk) for pk, _ in ordered
+        ]
+        never = Segment(Q(last_result__isnull=True), NAME, lambda row: row["last_result_id"] is None)
+        return [never, *segments] if descending else [*segments, never]
+    called = Segment(
+        Q(last_called_at__isnull=False),
+        (("last_called_at", descending), ("company_id", descending)),
+        lambda row: row["last_called_at"] is not None,
+    )
+    never = Segment(Q(last_called_at__isnull=True), NAME, lambda row: row["last_called_at"] is None)
+    return [never, called] if descending else [called, never]
+
+
+def _after(part: QuerySet[Prospect], keys: tuple[Key, ...], row: dict[str, Any]) -> QuerySet[Prospect]:
+    """`part` limited to the rows after `row` in the order of `keys` (all one direction): a
+    row comparison on the columns of the segment's index."""
+    columns = ", ".join(_COLUMNS[f] for f, _d in keys)
+    marks = ", ".join("%s" for _k in keys)
+    operator = "<" if keys[0][1] else ">"
+    return part.extra(where=[f"({columns}) {operator} ({marks})"], params=[row[f] for f, _d in keys])  # noqa: S610
+
+
+@dataclass
+class KeysetPage:
+    """One page of the database: its rows, and the rows to continue from (None: no such page)."""
+
+    object_list: list[Prospect]
+    next_after: Any = None
+    previous_before: Any = None
+    count: int = 0
+    first: bool = True
+
+
+def prospect_page(
+    qs: QuerySet[Prospect],
+    *,
+    ordering: str,
+    results: list[tuple[Any, str]],
+    after: Any = None,
+    before: Any = None,
+    size: int = 50,
+) -> KeysetPage:
+    """A page of `qs` (prospect_list's filters, unordered) in `ordering`, after the row
+    `after` or before the row `before` (a prospect id of the same assignment, looked up
+    through `qs`'s visibility; None: the first page). Raises Prospect.DoesNotExist for a row
+    that is not there (deleted, filtered out of view, another tenant's).
+
+    A fixed number of queries whatever the size: the cursor row's keys (1), the ids of the
+    page (1: each segment is its own LIMIT subquery, ordered by an index, in one UNION ALL),
+    the rows (1) and their persons (1)."""
+    reverse = before is not None
+    cursor_id = before if reverse else after
+    segments = prospect_segments(ordering, results)
+    if reverse:
+        segments = [Segment(s.where, tuple((f, not d) for f, d in s.keys), s.holds) for s in reversed(segments)]
+    start, cursor_row = 0, None
+    base = qs.order_by().prefetch_related(None)
+    if cursor_id is not None:
+        cursor_row = base.values(*_CURSOR_FIELDS).get(pk=cursor_id)
+        start = next(i for i, s in enumerate(segments) if s.holds(cursor_row))
+    parts, params = [], []
+    for i, segment in enumerate(segments[start:], start):
+        part = base.filter(segment.where)
+        if cursor_row is not None and i == start:
+            part = _after(part, segment.keys, cursor_row)
+        order = [F(f).desc() if d else F(f).asc() for f, d in segment.keys]
+        sql, part_params = part.order_by(*order).values_list("id")[: size + 1].query.sql_with_params()
+        parts.append(f"SELECT {i} AS segment, row_number() OVER () AS n, s.id FROM ({sql}) s")  # noqa: S608
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM ({' UNION ALL '.join(f'({p})' for p in parts)}) page ORDER BY segment, n LIMIT %s",  # noqa: S608
+            [*params, size + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    more = len(ids) > size
+    ids = ids[:size]
+    if reverse:
+        ids.reverse()
+    rows = {p.pk: p for p in qs.filter(pk__in=ids).order_by()}
+    object_list = [rows[pk] for pk in ids if pk in rows]
+    page = KeysetPage(object_list=object_list)
+    if object_list:
+        if reverse:
+            page.previous_before = object_list[0].pk if more else None
+            page.next_after = object_list[-1].pk
+        else:
+            page.next_after = object_list[-1].pk if more else None
+            page.previous_before = object_list[0].pk if cursor_id is not None else None
+    page.first = page.previous_before is None
+    return page
 
 
 def _persons() -> Prefetch:

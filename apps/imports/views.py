@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -326,7 +327,8 @@ def _mapping_rows(job: ImportJob, form: MappingForm) -> list[tuple[object, list[
 def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """The database: paginated, sortable, filterable by status and last result."""
     assignment = _manage(request, assignment_id)
-    results = [(r.code, r.label) for r in assignment.results.all()]
+    all_results = list(assignment.results.all())
+    results = [(r.code, r.label) for r in all_results]
     imports = [
         (str(job.pk), f"{date_format(timezone.localtime(job.created_at), 'SHORT_DATETIME_FORMAT')}")
         for job in selectors.import_list(assignment=assignment)
@@ -339,11 +341,22 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
         user=request.user,
         status=values.get("status", ""),
         result=values.get("result", ""),
-        ordering=ordering,
         search=values.get("q", ""),
         import_id=values.get("upload") or None,
     )
-    page = Paginator(prospects, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keyset pages (issue 16 #6): "after" / "before" is the id of the row a page continues
+    # from, looked up within this list as the user sees it; anything else is the first page.
+    after, before = _cursor(request.GET.get("after")), _cursor(request.GET.get("before"))
+    result_ids = [(r.pk, r.label) for r in all_results]
+    try:
+        page = selectors.prospect_page(
+            prospects, ordering=ordering, results=result_ids, after=after, before=None if after else before,
+            size=PAGE_SIZE,
+        )  # fmt: skip
+    except Prospect.DoesNotExist:
+        messages.info(request, _("That page of the list is no longer there; here is the first page."))
+        page = selectors.prospect_page(prospects, ordering=ordering, results=result_ids, size=PAGE_SIZE)
+    page.count = prospects.order_by().count()
     for prospect in page.object_list:
         prospect.extra_values = [prospect.extra.get(c, "") for c in assignment.extra_columns]
     access_log_shown(  # the prospects and the persons the page shows (R-LOG-1)
@@ -357,8 +370,8 @@ def database(request: HttpRequest, assignment_id: str) -> HttpResponse:
         request=request,
     )
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("ordering", None)
+    for parameter in ("page", "after", "before", "ordering"):
+        query.pop(parameter, None)
     return render(
         request,
         "imports/database.html",
@@ -397,7 +410,15 @@ def export(request: HttpRequest, assignment_id: str, file_format: str) -> HttpRe
 
 
 # The database page's own parameters: an edit returns to the same page of the same list.
-_LIST_PARAMETERS = ("q", "status", "result", "upload", "ordering", "page")
+_LIST_PARAMETERS = ("q", "status", "result", "upload", "ordering", "page", "after", "before")
+
+
+def _cursor(value: str | None) -> uuid.UUID | None:
+    """A page cursor: a prospect id, or None (the first page) for anything else."""
+    try:
+        return uuid.UUID(value) if value else None
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _back_query(params: Any) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.privacy.hashing import IdentifierHashes
 from apps.privacy.models import ConsentRecord, SuppressionEntry
@@ -38,15 +38,16 @@ def consent_records_of(*, person_ids: Sequence[Any], client_id: Any = None) -> d
 CLOSED_STATUSES = ("answered", "refused", "superseded")  # apps.privacy.models.CLOSED_STATUSES
 
 
-def requests_for_dashboard(*, user: Any, show: str = "open") -> list[Any]:
+def requests_for_dashboard(*, user: Any, show: str = "open") -> QuerySet[Any]:
     """Confirmed requests the officer may see: open ones by deadline (overdue first, as the
-    earliest deadline comes first), or closed ones, most recently closed first."""
+    earliest deadline comes first), or closed ones, most recently closed first. A queryset:
+    the page shows it a page at a time (issue 16 #6); the id makes the order total."""
     from apps.privacy.models import DataSubjectRequest, RequestStatus
 
     qs = DataSubjectRequest.objects.visible_to(user).select_related("handled_by")
     if show == "closed":
-        return list(qs.filter(status__in=CLOSED_STATUSES).order_by("-closed_at")[:500])
-    return list(qs.filter(status=RequestStatus.OPEN).order_by("due_at", "submitted_at"))
+        return qs.filter(status__in=CLOSED_STATUSES).order_by("-closed_at", "-id")
+    return qs.filter(status=RequestStatus.OPEN).order_by("due_at", "submitted_at", "id")
 
 
 def request_counts(*, user: Any) -> dict[str, int]:

@@ -90,6 +90,11 @@ class Company(models.Model):
             # Clock rules: WHERE verified_at <= cutoff ORDER BY verified_at, id (keyset batches, R-RET-1/2);
             # with id, a batch inside a run of equal dates (one upload) needs no sort.
             models.Index(fields=["verified_at", "id"], name="company_verified_id_idx"),
+            # The client's database page, sorted by company / by city (and within a status or a
+            # last result, by company): ORDER BY name, id LIMIT 51 read in index order, keyset
+            # pages at any depth (issue 16 #6, apps.imports.selectors.prospect_segments).
+            models.Index(fields=["name", "id"], name="company_name_id_idx"),
+            models.Index(fields=["city", "name", "id"], name="company_city_name_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +274,13 @@ class Prospect(models.Model):
         indexes = [
             # The queue (R-NTK-2): WHERE assignment_id = ? AND status = ? ORDER BY callback_at / last_called_at
             models.Index(fields=["assignment", "status", "callback_at"], name="prospect_queue_idx"),
+            # The database page sorted by last called: WHERE assignment_id = ? AND last_called_at IS NOT NULL
+            # ORDER BY last_called_at, company_id LIMIT 51 (issue 16 #6).
+            models.Index(
+                fields=["assignment", "last_called_at", "company"],
+                condition=Q(last_called_at__isnull=False),
+                name="prospect_called_idx",
+            ),
         ]
 
     def __str__(self) -> str:

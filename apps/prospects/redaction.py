@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import phonenumbers
 from django.db import connection
 
+from apps.core.sqlarrays import UUIDArray
 from apps.privacy.redactors import ErasedPerson
 
 MARKER = "[…]"
@@ -102,7 +103,7 @@ def _companies_with_extra_columns(company_ids: list) -> set:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT company_id FROM prospects_prospect WHERE company_id = ANY(%s) AND extra <> '{}'::jsonb",
-            [company_ids],
+            [UUIDArray(company_ids)],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -214,8 +215,76 @@ def needle_columns(persons: Sequence[ErasedPerson], *, companies: set | None = N
     return columns
 
 
+def _rough_digits(phone: str) -> str:
+    """Digits every notation of `phone` holds: the last 7 digits of an E.164 number with at
+    least 7 digits after a 3-digit country code (a suffix of its significant number, the
+    needle `_needles` takes); else the significant number itself (parsed: rare)."""
+    if not phone:
+        return ""
+    digits = phone[1:] if phone.startswith("+") else ""
+    if digits.isdigit() and len(digits) - 3 >= 7:
+        return digits[-7:]
+    try:
+        return phonenumbers.national_significant_number(phonenumbers.parse(phone, None))
+    except phonenumbers.NumberParseException:
+        return ""
+
+
+def persons_that_may_hold(persons: Sequence[ErasedPerson], text_cte: str, params: dict) -> list[ErasedPerson]:
+    """Of `persons`, those whose email, phone digits or first and last word occur in a text
+    of their company: `text_cte` is a query of (company_id, text (lower-cased), digits) over
+    `%(companies)s`. A looser `MAY_HOLD` (a suffix of the phone's digits; no pattern, no
+    phone parsing), so that the costly patterns (`needle_columns`) are built for these few
+    only: every person `MAY_HOLD` picks is among them (issue 16 #5, the purge at 1M)."""
+    columns: dict[str, list] = defaultdict(list)
+    for i, person in enumerate(persons):
+        if person.company_id is None:
+            continue
+        first, last = person.first_name.split(), person.last_name.split()
+        named = bool(first and last)
+        for name, value in (
+            ("companies", person.company_id),
+            ("indexes", i),
+            ("emails", person.email.strip()),
+            ("digits", _rough_digits(person.phone)),
+            ("first_words", first[0] if named else ""),
+            ("last_words", last[-1] if named else ""),
+        ):
+            columns[name].append(value)
+    if not columns:
+        return []
+    columns["companies"] = UUIDArray(columns["companies"])
+    with connection.cursor() as cursor:
+        # Usually no text at all (no extra columns, no such import): then no needle is sent.
+        cursor.execute(f"SELECT EXISTS ({text_cte})", {**params, "companies": columns["companies"]})  # noqa: S608
+        if not cursor.fetchone()[0]:
+            return []
+        cursor.execute(
+            f"""WITH needle AS (
+                    SELECT company_id, i, lower(email) AS email, digits, lower(first_word) AS first_word,
+                           lower(last_word) AS last_word
+                    FROM unnest(%(companies)s::uuid[], %(indexes)s::int[], %(emails)s::text[], %(digits)s::text[],
+                                %(first_words)s::text[], %(last_words)s::text[])
+                         AS t(company_id, i, email, digits, first_word, last_word)
+                ), t AS MATERIALIZED ({text_cte})
+                SELECT DISTINCT n.i FROM t JOIN needle n ON n.company_id = t.company_id WHERE {MAY_HOLD}""",  # noqa: S608
+            {**params, **columns},
+        )
+        return [persons[row[0]] for row in cursor.fetchall()]
+
+
+# The texts of `_UPDATE`'s `txt`, for `persons_that_may_hold`.
+_EXTRA_TEXTS = """
+    SELECT p.company_id, lower(p.extra::text) AS text, regexp_replace(p.extra::text, '[^0-9]+', '', 'g') AS digits
+    FROM prospects_prospect p
+    WHERE p.company_id = ANY(%(companies)s::uuid[]) AND p.extra <> '{}'::jsonb"""
+
+
 def redact_extra_columns(persons: Sequence[ErasedPerson]) -> None:
     with_extra = _companies_with_extra_columns(list({p.company_id for p in persons if p.company_id is not None}))
+    if not with_extra:
+        return
+    persons = persons_that_may_hold([p for p in persons if p.company_id in with_extra], _EXTRA_TEXTS, {})
     columns = needle_columns(persons, companies=with_extra)
     if not columns:
         return

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.clients.models import LegalBasis
 from apps.core.errors import ServiceError
+from apps.core.sqlarrays import TextArray, UUIDArray
 from apps.prospects import normalise
 from apps.prospects.models import Company, Person, Prospect
 from apps.retention import clock
@@ -489,14 +490,16 @@ def persons_delete(
                       p.phone, c.name, c.id
                FROM prospects_person p JOIN prospects_company c ON c.id = p.company_id
                WHERE p.id = ANY(%s) ORDER BY p.id FOR UPDATE OF p""",
-            [list(person_ids)],
+            [UUIDArray(person_ids)],
         )
         erased = [ErasedPerson(*row) for row in cursor.fetchall()]
     if not erased:
         return []
     ids = [p.id for p in erased]
     if reason != DeletionReason.LEDGER_REPLAY and not is_replaying():
-        entries = []
+        # One INSERT of parallel arrays (no model instance per person: the purge writes
+        # 100,000 entries a night, issue 16 #5).
+        columns: tuple[list, list, list] = ([], [], [])
         for p in erased:
             hashes = IdentifierHashes.of_stored(
                 email=p.email,
@@ -505,18 +508,18 @@ def persons_delete(
                 last_name=p.last_name,
                 company_name=p.company_name,
             )
-            entries.append(
-                ErasureLedgerEntry(
-                    erased_at=now,
-                    reason=reason,
-                    person_id=p.id,
-                    email_hash=hashes.email,
-                    phone_hash=hashes.phone,
-                    name_company_hash=hashes.name_company,
-                    actor_id=getattr(actor, "pk", None),
-                )
+            columns[0].append(hashes.email)
+            columns[1].append(hashes.phone)
+            columns[2].append(hashes.name_company)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {connection.ops.quote_name(ErasureLedgerEntry._meta.db_table)}
+                        (erased_at, reason, person_id, email_hash, phone_hash, name_company_hash, actor_id)
+                    SELECT %s, %s, t.person_id, t.email_hash, t.phone_hash, t.name_company_hash, %s
+                    FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[])
+                         AS t(person_id, email_hash, phone_hash, name_company_hash)""",  # noqa: S608 (the model's table)
+                [now, reason, getattr(actor, "pk", None), UUIDArray(ids), *map(TextArray, columns)],
             )
-        ErasureLedgerEntry.objects.bulk_create(entries, batch_size=1000)
     _person_rows_delete(ids)
     log_entries_redact(model=Person, object_ids=ids)
     run_person_redactors(erased)
@@ -642,6 +645,7 @@ def _person_rows_delete(ids: list[uuid.UUID]) -> None:
         with disable_auditlog():
             Person.objects.filter(pk__in=ids).delete()
         return
+    ids = UUIDArray(ids)  # one literal for every statement (apps.core.sqlarrays)
     with connection.cursor() as cursor:
         for step in plan.steps:
             if step.action == "delete":

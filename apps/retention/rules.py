@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from apps.assignments.models import ProcessorAgreement, ProcessorAgreementAcceptance
 from apps.audit.models import AccessLogEntry
+from apps.core.sqlarrays import UUIDArray
 from apps.privacy.models import DataSubjectRequest
 from apps.prospects.models import Company, Lease, Person
 from apps.prospects.services import DeletionReason, persons_delete
@@ -60,7 +61,7 @@ def person_purge(ctx: RuleContext) -> None:
                     # OFFSET 0: look the batch up by primary key (see verification_flags).
                     """SELECT id FROM (SELECT id, verified_at FROM prospects_person WHERE id = ANY(%s)
                        FOR UPDATE OFFSET 0) p WHERE verified_at <= %s""",
-                    [ids, cutoff],
+                    [UUIDArray(ids), cutoff],
                 )
                 still_due = [row[0] for row in cursor.fetchall()]
             deleted = persons_delete(person_ids=still_due, reason=DeletionReason.PURGE)
@@ -114,7 +115,7 @@ def verification_flags(ctx: RuleContext) -> None:
                     cursor.execute(
                         f"""SELECT count(*) FROM {model._meta.db_table} r WHERE r.id = ANY(%s) AND NOT EXISTS
                             (SELECT 1 FROM {flags} f WHERE f.{kind}_id = r.id AND f.verified_at = r.verified_at)""",  # noqa: S608
-                        [ids],
+                        [UUIDArray(ids)],
                     )
                     ctx.counts[f"{plural}_to_flag"] += cursor.fetchone()[0]
                 continue
@@ -133,12 +134,12 @@ def verification_flags(ctx: RuleContext) -> None:
                       WHERE {flags}.verified_at IS DISTINCT FROM EXCLUDED.verified_at
                     RETURNING {kind}_id
                     """,  # noqa: S608 (names from the models, values as parameters)
-                    {"now": ctx.now, "ids": ids, "cutoff": cutoff, "purge_cutoff": purge_cutoff},
+                    {"now": ctx.now, "ids": UUIDArray(ids), "cutoff": cutoff, "purge_cutoff": purge_cutoff},
                 )
                 new_ids = [row[0] for row in cursor.fetchall()]
                 flagged, per_assignment = len(new_ids), {}
                 if new_ids:
-                    cursor.execute(per_assignment_sql, [new_ids])
+                    cursor.execute(per_assignment_sql, [UUIDArray(new_ids)])
                     per_assignment = dict(cursor.fetchall())
                 ctx.counts["notices_added"] += notices_add(kind=notice_kind, counts=per_assignment, now=ctx.now)
             ctx.counts[f"{plural}_flagged"] += flagged
