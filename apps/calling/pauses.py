@@ -61,16 +61,17 @@ def open_pause(*, agent: Any, assignment: Any) -> Pause | None:
 
 def paused_seconds_per_agent(*, assignment: Any, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
     """Seconds paused per agent inside [start, end) on the assignment (a running pause
-    counts up to now): {agent id: seconds}. One query."""
+    counts up to now): {username: seconds}, by name. One query (the pauses of the period:
+    a few per agent per day)."""
     rows = (
         Pause.objects.filter(assignment=assignment, started_at__lt=end)
         .exclude(ended_at__lte=start)
-        .values("agent_id", "started_at", "ended_at")
+        .values_list("agent__username", "started_at", "ended_at")
     )
-    totals: dict[int, float] = {}
-    for row in rows:
-        began = max(row["started_at"], start)
-        ended = min(row["ended_at"] or now, end, now)
+    totals: dict[str, float] = {}
+    for username, started_at, ended_at in rows:
+        began = max(started_at, start)
+        ended = min(ended_at or now, end, now)
         if ended > began:
-            totals[row["agent_id"]] = totals.get(row["agent_id"], 0.0) + (ended - began).total_seconds()
-    return totals
+            totals[username] = totals.get(username, 0.0) + (ended - began).total_seconds()
+    return dict(sorted(totals.items()))

@@ -27,7 +27,7 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.forms import CallForm, PersonForm, SkipForm
 from apps.calling.models import PauseEnd, PauseReason, SkipReason
-from apps.calling.pauses import open_pause, pause_end
+from apps.calling.pauses import open_pause
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
 from apps.calling.selectors import (
     NOTE_ORDERINGS,
@@ -44,7 +44,7 @@ from apps.calling.services import (
     prospect_pause,
     prospect_skip,
 )
-from apps.calling.views_pause import pause_from_request
+from apps.calling.views_pause import pause_end_for_request, pause_from_request
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import (
@@ -107,7 +107,7 @@ def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
 def callback_take(request: HttpRequest, prospect_id: str) -> HttpResponse:
     """Call one of my own callbacks now, from the list on the workspace."""
     prospect = get_prospect_for_agent(request.user, prospect_id)
-    pause_end(agent=request.user, cause=PauseEnd.NEXT)
+    pause_end_for_request(request, PauseEnd.NEXT)
     try:
         leased = prospect_lease_callback(prospect=prospect, agent=request.user)
     except CallbackNotYours:
@@ -123,7 +123,7 @@ def callback_take(request: HttpRequest, prospect_id: str) -> HttpResponse:
 def next_prospect(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """Lease the next prospect (or the one already held) and open it (R-NTK-2)."""
     assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
-    pause_end(agent=request.user, cause=PauseEnd.NEXT)  # taking the next prospect ends a pause
+    pause_end_for_request(request, PauseEnd.NEXT)  # taking the next prospect ends a pause
     prospect = prospect_lease_next(assignment=assignment, agent=request.user)
     if prospect is None:
         messages.info(request, _("There is nobody left to call in this assignment right now."))

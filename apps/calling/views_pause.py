@@ -18,6 +18,9 @@ from apps.calling.pauses import pause_end, pause_start
 from apps.core.access import AssignmentPerm, get_assignment_for_user
 from apps.core.errors import ServiceError
 
+# Set in the session while this session's agent is paused.
+PAUSED_SESSION_KEY = "calling_paused"
+
 
 class PauseForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=[("", "–"), *PauseReason.choices], required=False)
@@ -34,7 +37,16 @@ def pause_from_request(request: HttpRequest, assignment: object) -> bool:
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
         return False
+    request.session[PAUSED_SESSION_KEY] = True
     return True
+
+
+def pause_end_for_request(request: HttpRequest, cause: str) -> None:
+    """End the agent's pause when this session started one: "next" costs no query otherwise
+    (the agent's hot path, SPEC §7). A pause started in another session ends there, or at
+    logout; the API's "next" ends any pause (it has no session)."""
+    if request.session.pop(PAUSED_SESSION_KEY, False):
+        pause_end(agent=request.user, cause=cause)
 
 
 @require_POST
@@ -52,6 +64,7 @@ def pause(request: HttpRequest, assignment_id: str) -> HttpResponse:
 def resume(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """End the pause without taking a prospect yet."""
     assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+    request.session.pop(PAUSED_SESSION_KEY, None)
     pause_end(agent=request.user, cause=PauseEnd.RESUMED)
     messages.info(request, _("Welcome back: the pause has ended."))
     return redirect("calling:workspace", assignment_id=assignment.pk)
