@@ -198,3 +198,29 @@ def test_an_erased_persons_address_is_gone(world: World, reason) -> None:  # typ
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM appointments_informationrequest WHERE email = %s", ["stuur@acme.example"])
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_clock_rule_deletes_addresses_after_12_months_unless_held(world: World) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from apps.retention.models import HoldKind, LegalHold
+    from apps.retention.runner import run_rule
+
+    old = _request_for(world, email="oud@acme.example")
+    held = _request_for(world, person=world.unleased_prospect.persons.get(), email="vast@acme.example")
+    young = _request_for(world, email="nieuw@acme.example")
+    now = timezone.now()
+    InformationRequest.objects.filter(pk__in=[old.pk, held.pk]).update(created_at=now - relativedelta(months=13))
+    LegalHold.objects.create(
+        kind=HoldKind.PERSON,
+        object_id=held.person_id,
+        reason="proceedings",
+        ends_on=(now + timezone.timedelta(days=30)).date(),
+        created_at=now,
+    )
+    run = run_rule("information_request_expiry", now=now)
+    assert run.counts.get("information_requests_deleted") == 1 and run.counts.get("held_skipped") == 1
+    assert set(InformationRequest.objects.values_list("pk", flat=True)) == {held.pk, young.pk}
+    assert CallNote.objects.filter(pk=old.note_id).exists()
+    run_rule("information_request_expiry", now=now)  # twice: the same state
+    assert InformationRequest.objects.count() == 2
