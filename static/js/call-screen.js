@@ -51,7 +51,13 @@
     var when = document.getElementById("id_appointment_at");
     if (when) when.required = asks === "appointment";
     var address = document.getElementById("id_information_email");
-    if (address) address.required = asks === "email";
+    if (address) {
+      address.required = asks === "email";
+      // Filled with the chosen person's known address while the agent has typed none.
+      var person = document.getElementById("id_information_person");
+      var option = person && person.selectedOptions[0];
+      if (asks === "email" && !address.value && option) address.value = option.getAttribute("data-email") || "";
+    }
   }
   // "Send information": choosing another person fills in their known address, unless the
   // agent already typed one of their own.
