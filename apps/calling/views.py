@@ -44,6 +44,7 @@ from apps.calling.services import (
     prospect_pause,
     prospect_skip,
 )
+from apps.calling.views_pause import PAUSED_SESSION_KEY as PAUSED
 from apps.calling.views_pause import pause_end_for_request, pause_from_request
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
@@ -96,7 +97,8 @@ def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
             "callbacks": callbacks,
             "now": timezone.now(),
             "today": agent_today(assignment_id=assignment.pk, agent=request.user),
-            "paused": open_pause(agent=request.user, assignment=assignment),
+            # Looked up only when this session paused: no query on the agent's usual way.
+            "paused": open_pause(agent=request.user, assignment=assignment) if request.session.get(PAUSED) else None,
             "pause_reasons": PauseReason.choices,
         },
     )
