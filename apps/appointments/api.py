@@ -63,15 +63,18 @@ class AppointmentOutput(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(summary="The appointments of an assignment, soonest first (R-APPT-1)")
-class AppointmentListApi(ListAPIView):
-    serializer_class = AppointmentOutput
+class _AssignmentListApi(ListAPIView):
+    """A list of one assignment's rows for those who supervise it (the client, its
+    supervisors, administrators), access-logged with the persons it names (R-LOG-1)."""
+
+    model: type
+    selector: Any
 
     def get_queryset(self):  # type: ignore[override]
         self.assignment = get_assignment_for_user(
             self.request.user, self.kwargs["assignment_id"], AssignmentPerm.SUPERVISE
         )
-        return appointment_list(user=self.request.user, assignment=self.assignment)
+        return type(self).selector(user=self.request.user, assignment=self.assignment)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
@@ -80,13 +83,20 @@ class AppointmentListApi(ListAPIView):
             actor=request.user,
             action=AccessAction.LIST,
             shown={
-                Appointment: [row["id"] for row in rows],
+                self.model: [row["id"] for row in rows],
                 Person: [row["person"]["id"] for row in rows if row["person"]],
             },
             assignment_id=self.assignment.pk,
             request=request,
         )
         return response
+
+
+@extend_schema(summary="The appointments of an assignment, soonest first (R-APPT-1)")
+class AppointmentListApi(_AssignmentListApi):
+    serializer_class = AppointmentOutput
+    model = Appointment
+    selector = appointment_list
 
 
 class InformationRequestOutput(serializers.ModelSerializer):
@@ -118,26 +128,7 @@ class InformationRequestOutput(serializers.ModelSerializer):
 
 
 @extend_schema(summary='The "send information" requests of an assignment, newest first (issue 13)')
-class InformationRequestListApi(ListAPIView):
+class InformationRequestListApi(_AssignmentListApi):
     serializer_class = InformationRequestOutput
-
-    def get_queryset(self):  # type: ignore[override]
-        self.assignment = get_assignment_for_user(
-            self.request.user, self.kwargs["assignment_id"], AssignmentPerm.SUPERVISE
-        )
-        return information_request_list(user=self.request.user, assignment=self.assignment)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        rows = response.data["results"]
-        access_log_shown(
-            actor=request.user,
-            action=AccessAction.LIST,
-            shown={
-                InformationRequest: [row["id"] for row in rows],
-                Person: [row["person"]["id"] for row in rows if row["person"]],
-            },
-            assignment_id=self.assignment.pk,
-            request=request,
-        )
-        return response
+    model = InformationRequest
+    selector = information_request_list
