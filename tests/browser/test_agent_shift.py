@@ -12,6 +12,7 @@ board's own refresh (htmx polling every few seconds) with a timeout of its own."
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -126,9 +127,10 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     def board_shows(state: str, company: str = "") -> None:
         """Wait until the board, refreshing by itself, shows the agent in `state` (calling:
         with `company`), without the supervisor reloading anything."""
-        sup.locator(f"#board tbody tr.agent-{state}", has_text="beller").filter(has_text=company).wait_for(
-            timeout=BOARD_WAIT_MS
-        )
+        row = sup.locator(f"#board tbody tr.agent-{state}", has_text="beller")
+        if company:  # the prospect's cell says exactly this company
+            row = row.filter(has=sup.locator("td", has_text=re.compile(rf"^\s*{re.escape(company)}\s*$")))
+        row.wait_for(timeout=BOARD_WAIT_MS)
 
     # When the agent logs in and starts on the workspace with a pause (P), then takes a prospect (N)
     page.set_viewport_size({"width": 1366, "height": 768})
