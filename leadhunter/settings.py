@@ -462,6 +462,13 @@ CELERY_BEAT_SCHEDULE["assignments-end-on-their-end-date-hourly"] = {
     "schedule": crontab(minute=7),
 }
 
+# Issue 13 #1, R-RET-4: "send information" addresses are kept no longer than an unverified
+# person (PERSON_DELETE_AFTER_MONTHS); daily, after the person purge.
+CELERY_BEAT_SCHEDULE["delete-send-information-addresses-after-12-months"] = {
+    "task": "retention.information_request_expiry",
+    "schedule": crontab(hour=2, minute=50),
+}
+
 # --- Upload limits (R-IMP-6) -----------------------------------------------------------
 # Checked before any parsing: the file size, then for .xlsx the number of zip entries and
 # the sum of their uncompressed sizes (zip bombs), then rows and columns.

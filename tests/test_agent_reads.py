@@ -173,6 +173,10 @@ CONTACT_OUTPUTS = {
     "apps.prospects.serializers.PersonOutput": "refuses to run without a database holder's audience",
     "apps.prospects.serializers.CompanyOutput": "a company's general phone (policy §4.1), not personal",
     "apps.appointments.api.AccountManagerOutput": "the client's own account manager, to the client's database holders",
+    "apps.appointments.api.InformationRequestOutput": (
+        "the address a person asked information to be sent to (issue 13 #1), to the database holders only"
+        " (SUPERVISE); null while the person is restricted"
+    ),
 }
 
 

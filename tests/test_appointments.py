@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.appointments.models import Appointment
+from apps.appointments.models import Appointment, InformationRequest
 from apps.appointments.services import _ics_fold, _ics_text, appointment_ics
 from apps.callnotes.models import CallNote
 from apps.prospects.models import Lease, Person
@@ -246,7 +246,18 @@ def test_appointment_list_queries_do_not_grow(world: World, django_assert_num_qu
     for _ in range(size):
         note = CallNoteFactory(prospect=world.prospect, agent=world.users["agent_with_lease"])
         AppointmentFactory(note=note, person=Person.objects.filter(pk=world.person.pk).first())
+        InformationRequest.objects.create(
+            assignment=world.assignment,
+            note=CallNoteFactory(prospect=world.prospect, agent=world.users["agent_with_lease"]),
+            prospect=world.prospect,
+            company=world.prospect.company,
+            person=world.person,
+            email="stuur@acme.example",
+            agent=world.users["agent_with_lease"],
+            created_at=timezone.now(),
+        )
     http = world.client_for("client_same_tenant")
-    # session, user, assignment (access), appointments with their joins, may-download, access log
-    with django_assert_num_queries(6):
+    # session, user, assignment (access), "send information" requests with their joins,
+    # appointments with their joins, may-download, one access log INSERT for both lists
+    with django_assert_num_queries(7):
         assert http.get(reverse("appointments:list", args=[world.assignment.pk])).status_code == 200

@@ -10,8 +10,8 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.appointments.models import Appointment, AppointmentKind
-from apps.appointments.selectors import appointment_list
+from apps.appointments.models import Appointment, AppointmentKind, InformationRequest
+from apps.appointments.selectors import appointment_list, information_email, information_request_list
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_shown
 from apps.core.access import AssignmentPerm, get_assignment_for_user
@@ -63,15 +63,18 @@ class AppointmentOutput(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(summary="The appointments of an assignment, soonest first (R-APPT-1)")
-class AppointmentListApi(ListAPIView):
-    serializer_class = AppointmentOutput
+class _AssignmentListApi(ListAPIView):
+    """A list of one assignment's rows for those who supervise it (the client, its
+    supervisors, administrators), access-logged with the persons it names (R-LOG-1)."""
+
+    model: type
+    selector: Any
 
     def get_queryset(self):  # type: ignore[override]
         self.assignment = get_assignment_for_user(
             self.request.user, self.kwargs["assignment_id"], AssignmentPerm.SUPERVISE
         )
-        return appointment_list(user=self.request.user, assignment=self.assignment)
+        return type(self).selector(user=self.request.user, assignment=self.assignment)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
@@ -80,10 +83,52 @@ class AppointmentListApi(ListAPIView):
             actor=request.user,
             action=AccessAction.LIST,
             shown={
-                Appointment: [row["id"] for row in rows],
+                self.model: [row["id"] for row in rows],
                 Person: [row["person"]["id"] for row in rows if row["person"]],
             },
             assignment_id=self.assignment.pk,
             request=request,
         )
         return response
+
+
+@extend_schema(summary="The appointments of an assignment, soonest first (R-APPT-1)")
+class AppointmentListApi(_AssignmentListApi):
+    serializer_class = AppointmentOutput
+    model = Appointment
+    selector = appointment_list
+
+
+class InformationRequestOutput(serializers.ModelSerializer):
+    """A "send information" request (issue 13 #1): the result of a call that asks for an email."""
+
+    company = serializers.CharField(source="company.name")
+    prospect = serializers.UUIDField(source="prospect_id", allow_null=True)
+    person = AppointmentPersonOutput(help_text="The person is left out while restricted (R-DSR-5).", allow_null=True)
+    email = serializers.SerializerMethodField(help_text="Null while the person's processing is restricted (R-DSR-5).")
+    restricted = serializers.SerializerMethodField()
+    agent = serializers.CharField(source="agent.username")
+    note = serializers.UUIDField(source="note_id")
+
+    class Meta:
+        model = InformationRequest
+        fields = ["id", "created_at", "company", "prospect", "person", "email", "restricted", "agent", "note"]
+
+    def get_email(self, obj: InformationRequest) -> str | None:
+        return information_email(obj)
+
+    def get_restricted(self, obj: InformationRequest) -> bool:
+        return obj.person.restricted_at is not None
+
+    def to_representation(self, instance: InformationRequest) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if data["restricted"]:
+            data["person"] = None
+        return data
+
+
+@extend_schema(summary='The "send information" requests of an assignment, newest first (issue 13)')
+class InformationRequestListApi(_AssignmentListApi):
+    serializer_class = InformationRequestOutput
+    model = InformationRequest
+    selector = information_request_list

@@ -6,3 +6,6 @@ class AppointmentsConfig(AppConfig):
     name = "apps.appointments"
     verbose_name = _("Appointments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from apps.appointments import rules  # noqa: F401  (registers information_request_expiry, issue 13 #1)

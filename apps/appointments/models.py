@@ -74,3 +74,56 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {str(self.id)[:8]}"
+
+
+class InformationRequest(models.Model):
+    """ "Send information" (issue 13 #1): the email address a contact person asked the
+    client's information to be sent to, recorded with the call whose result asks for it
+    (`Asks.EMAIL`).
+
+    The address is the person's personal data: the row belongs to the person and goes with
+    them (CASCADE: left the company, erasure, the 12-month purge; `person_delete_plan`
+    walks it), and with the call note, i.e. the assignment (R-NOTE-3). Nothing of it is
+    copied into the note's text. An address other than the one on record is not written to
+    the person: it waits as a difference "to verify" (R-IMP-3) for an agent to accept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assignment = models.ForeignKey(
+        "assignments.Assignment",
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("assignment"),
+    )
+    note = models.OneToOneField(
+        "callnotes.CallNote", on_delete=models.CASCADE, related_name="information_request", verbose_name=_("call note")
+    )
+    prospect = models.ForeignKey(
+        "prospects.Prospect", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("prospect")
+    )
+    company = models.ForeignKey(
+        "prospects.Company", on_delete=models.PROTECT, related_name="information_requests", verbose_name=_("company")
+    )
+    person = models.ForeignKey(
+        "prospects.Person",
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("contact person"),
+    )
+    email = models.EmailField(_("send to email address"), max_length=254)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent")
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        indexes = [
+            # The requests of an assignment, newest first: WHERE assignment_id = ? ORDER BY created_at DESC
+            models.Index(fields=["assignment", "-created_at"], name="inforequest_assignment_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {str(self.id)[:8]}"

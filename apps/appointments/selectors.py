@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.appointments.models import Appointment, AppointmentKind
+from apps.appointments.models import Appointment, AppointmentKind, InformationRequest
 
 CHUNK = 2000
 
@@ -105,3 +105,26 @@ def appointment_rows(assignment: Any) -> Iterator[list[str]]:
             timezone.localtime(made).strftime(fmt),
             timezone.localtime(sent).strftime(fmt) if sent else "",
         ]
+
+
+# --- "Send information" (issue 13 #1) ----------------------------------------------
+
+
+def information_request_list(*, user: Any, assignment: Any) -> QuerySet[InformationRequest]:
+    """The "send information" requests of an assignment the user may see (as appointments:
+    the client, its supervisors, administrators), newest first. Read the address through
+    `information_email` only: it knows restricted persons."""
+    return (
+        InformationRequest.objects.visible_to(user)
+        .filter(assignment=assignment)
+        .select_related("company", "person", "agent")
+        .order_by("-created_at", "id")
+    )
+
+
+def information_email(request: InformationRequest) -> str | None:
+    """The address to send to, or None while the person's processing is restricted
+    (R-DSR-5, Art. 18: kept, not used; the client sees "restricted" as in its download)."""
+    if request.person.restricted_at is not None:
+        return None
+    return request.email

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.appointments.models import Appointment, AppointmentKind
+from apps.appointments.models import Appointment, AppointmentKind, InformationRequest
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.errors import ServiceError
@@ -99,6 +99,70 @@ def appointment_create(
 
         enqueue_on_commit(appointment_invitation_task, str(appointment.pk))
     return appointment
+
+
+@dataclass(frozen=True)
+class InformationDetails:
+    """What the agent typed for "send information" (issue 13 #1): to whom, which address."""
+
+    person_id: Any
+    email: str
+
+
+def information_request_create(
+    *, note: CallNote, prospect: Prospect, actor: Any, details: InformationDetails, now: dt.datetime
+) -> InformationRequest:
+    """The "send information" request of a call, inside `call_note_create`'s transaction.
+
+    The person must be one of the prospect's contact persons the agent may use (not
+    restricted, R-DSR-5); the address is checked and normalised as every email is. An
+    address other than the one on record is kept with the request and offered as a
+    difference "to verify" (R-IMP-3) instead of silently overwriting the person: an agent
+    accepts it on the call screen, which corrects and verifies the person (R-RET-3)."""
+    from apps.imports.models import Difference
+    from apps.prospects import normalise
+
+    errors: dict[str, str] = {}
+    person_id = _uuid(details.person_id)
+    person = None
+    if person_id is None:
+        errors["information_person"] = _("Choose the contact person the information is for.")
+    else:
+        person = (
+            Person.objects.filter(pk=person_id, prospect_links__prospect=prospect, restricted_at__isnull=True)
+            .select_for_update(of=("self",))
+            .first()
+        )
+        if person is None:
+            errors["information_person"] = _("Choose one of this company's contact persons.")
+    email = ""
+    if not (details.email or "").strip():
+        errors["information_email"] = _("Give the email address to send the information to.")
+    else:
+        try:
+            email = normalise.email(details.email)
+        except ValueError as exc:
+            errors["information_email"] = str(exc)
+    if errors:
+        raise ServiceError(errors)
+    assert person is not None  # noqa: S101 (checked above)
+    request = InformationRequest.objects.create(
+        assignment_id=prospect.assignment_id,
+        note=note,
+        prospect=prospect,
+        company_id=prospect.company_id,
+        person=person,
+        email=email,
+        agent=actor,
+        created_at=now,
+    )
+    if email != person.email:
+        already = Difference.objects.filter(person=person, field="email", value=email).exists()
+        if not already:
+            Difference.objects.create(
+                assignment_id=prospect.assignment_id, person=person, field="email", value=email, created_at=now
+            )
+    return request
 
 
 # --- The invitation (RFC 5545) -----------------------------------------------------

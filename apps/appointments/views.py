@@ -14,8 +14,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from apps.appointments.models import Appointment
-from apps.appointments.selectors import appointment_headers, appointment_list, appointment_rows
+from apps.appointments.models import Appointment, InformationRequest
+from apps.appointments.selectors import (
+    appointment_headers,
+    appointment_list,
+    appointment_rows,
+    information_email,
+    information_request_list,
+)
 from apps.appointments.services import appointment_ics
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_selected, access_log_shown
@@ -33,14 +39,18 @@ from apps.prospects.models import Person
 LIST_SIZE = 200
 
 
-def appointments_context(*, request: HttpRequest, assignment: object) -> dict:
-    """What `appointments/_list.html` needs; access-logged (R-LOG-1). For any page that
-    includes the list (the supervisor's progress page may)."""
+def appointments_context(*, request: HttpRequest, assignment: object, also_shown: dict | None = None) -> dict:
+    """What `appointments/_list.html` needs; access-logged (R-LOG-1) in one entry per kind,
+    with what else the page shows (`also_shown`). For any page that includes the list (the
+    supervisor's progress page may)."""
     rows = list(appointment_list(user=request.user, assignment=assignment)[:LIST_SIZE])
+    also_shown = also_shown or {}
+    persons = [a.person_id for a in rows if a.person_id]
+    persons += [pk for pk in also_shown.get(Person, []) if pk not in persons]
     access_log_shown(
         actor=request.user,
         action=AccessAction.LIST,
-        shown={Appointment: [a.pk for a in rows], Person: [a.person_id for a in rows if a.person_id]},
+        shown={**also_shown, Appointment: [a.pk for a in rows], Person: persons},
         assignment_id=assignment.pk,  # type: ignore[attr-defined]
         request=request,
     )
@@ -56,7 +66,15 @@ def appointments_context(*, request: HttpRequest, assignment: object) -> dict:
 @login_required
 def appointment_list_page(request: HttpRequest, assignment_id: str) -> HttpResponse:
     assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.SUPERVISE)
-    context = {"assignment": assignment, **appointments_context(request=request, assignment=assignment)}
+    requests = list(information_request_list(user=request.user, assignment=assignment)[:LIST_SIZE])
+    for r in requests:  # a restricted person's address is not shown (R-DSR-5)
+        r.shown_email = information_email(r)
+    shown = {InformationRequest: [r.pk for r in requests], Person: [r.person_id for r in requests if r.shown_email]}
+    context = {
+        "assignment": assignment,
+        "information_requests": requests,
+        **appointments_context(request=request, assignment=assignment, also_shown=shown),
+    }
     return render(request, "appointments/list.html", context)
 
 

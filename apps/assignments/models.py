@@ -87,6 +87,7 @@ class Asks(models.TextChoices):
 
     NOTHING = "", _("Nothing more")
     APPOINTMENT = "appointment", _("An appointment (date, kind, contact person, account manager)")
+    EMAIL = "email", _("Send information: to which email address")
 
 
 class CallResult(models.Model):

@@ -38,8 +38,9 @@ DEFAULT_RESULTS: list[tuple[str, Any, Outcome]] = [
     ("wrong-number", gettext_lazy("Wrong number"), Outcome.DONE),
 ]
 
-# Results that ask for more than a note (R-APPT-1): "appointment made" records a structured appointment.
-DEFAULT_ASKS: dict[str, Asks] = {"appointment": Asks.APPOINTMENT}
+# Results that ask for more than a note (R-APPT-1): "appointment made" records a structured
+# appointment, "send information" the address to send it to (issue 13 #1).
+DEFAULT_ASKS: dict[str, Asks] = {"appointment": Asks.APPOINTMENT, "interested": Asks.EMAIL}
 
 
 @transaction.atomic

@@ -15,9 +15,11 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.appointments.models import AppointmentKind
-from apps.appointments.services import AppointmentDetails
+from apps.appointments.services import AppointmentDetails, InformationDetails
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
+from apps.calling.models import PauseEnd
+from apps.calling.pauses import pause_end
 from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
@@ -57,7 +59,9 @@ class ResultOutput(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     outcome = serializers.CharField()
-    asks = serializers.CharField(help_text='"appointment": the call needs `appointment`; "" nothing more.')
+    asks = serializers.CharField(
+        help_text='"appointment": the call needs `appointment`; "email": `information`; "" nothing more.'
+    )
 
 
 class AccountManagerChoice(serializers.Serializer):
@@ -111,12 +115,22 @@ class AppointmentInput(StrictInput):
     )
 
 
+class InformationInput(StrictInput):
+    """The address of a result that asks for one ("send information", issue 13 #1)."""
+
+    person = serializers.UUIDField(help_text="One of the prospect's contact persons (the call screen's `persons`).")
+    email = serializers.CharField(max_length=254)
+
+
 class CallInput(StrictInput):
     result = serializers.CharField(max_length=40, help_text="The code of one of the assignment's results.")
     text = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
     callback_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     appointment = AppointmentInput(
         required=False, allow_null=True, default=None, help_text="Required when the result asks for an appointment."
+    )
+    information = InformationInput(
+        required=False, allow_null=True, default=None, help_text='Required when the result asks for "email".'
     )
 
 
@@ -174,6 +188,7 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
 class NextProspectApi(APIView):
     def post(self, request: Request, assignment_id: Any) -> Response:
         assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+        pause_end(agent=request.user, cause=PauseEnd.NEXT)  # taking the next prospect ends a pause
         prospect = prospect_lease_next(assignment=assignment, agent=request.user)
         if prospect is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -212,6 +227,11 @@ class CallCreateApi(APIView):
             text=data.validated_data["text"],
             callback_at=data.validated_data["callback_at"],
             appointment=appointment,
+            information=(
+                InformationDetails(person_id=info["person"], email=info["email"])
+                if (info := data.validated_data["information"])
+                else None
+            ),
         )
         return Response(NoteOutput(note).data, status=status.HTTP_201_CREATED)
 

@@ -76,15 +76,22 @@ class Board:
 def agent_pauses(*, assignment: Assignment, agent_ids: list[int], now: dt.datetime) -> dict[int, dt.datetime]:
     """Since when each agent of the assignment is paused: {agent id: start of the pause}.
 
-    The hook for the agent's own pause (the agent's workspace adds pause/skip): until it
-    exists nobody is paused, and an agent without a lease is shown idle since their last
-    call. Return the pauses in one query, for `agent_ids` only.
+    The agent's own pause (issue 13 #4, `apps.calling.pauses`): the open pauses on this
+    assignment of `agent_ids`, in one query. A pause begun after `now` does not show yet.
     """
-    return {}
+    if not agent_ids:
+        return {}
+    from apps.calling.models import Pause
+
+    return dict(
+        Pause.objects.filter(
+            assignment=assignment, agent_id__in=agent_ids, ended_at__isnull=True, started_at__lte=now
+        ).values_list("agent_id", "started_at")
+    )
 
 
 def agent_states(*, assignment: Assignment, now: dt.datetime | None = None) -> Board:
-    """Every active agent scheduled on the assignment with their state: three queries."""
+    """Every active agent scheduled on the assignment with their state: four queries."""
     now = now or timezone.now()
     last_call = (
         CallNote.objects.filter(assignment=assignment, agent_id=OuterRef("pk"))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.appointments.models import AppointmentKind
-from apps.appointments.services import AppointmentDetails
+from apps.appointments.services import AppointmentDetails, InformationDetails
 from apps.assignments.models import Asks, CallResult
 from apps.calling.models import SkipReason
 from apps.calling.services import NOTE_MAX_LENGTH
@@ -41,6 +41,10 @@ class CallForm(forms.Form):
     appointment_person = forms.UUIDField(label=_("With"), required=False)
     appointment_manager = forms.UUIDField(label=_("Account manager"), required=False)
 
+    # "Send information" (issue 13 #1); read only when the chosen result asks for an email.
+    information_person = forms.UUIDField(label=_("For"), required=False)
+    information_email = forms.CharField(label=_("Email address"), required=False, max_length=254)
+
     def __init__(self, *args: Any, results: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = results
@@ -55,6 +59,16 @@ class CallForm(forms.Form):
             kind=self.cleaned_data.get("appointment_kind") or "",
             person_id=self.cleaned_data.get("appointment_person"),
             account_manager_id=self.cleaned_data.get("appointment_manager"),
+        )
+
+    def information(self) -> InformationDetails | None:
+        """The address typed, when the chosen result asks for one (checked by the service)."""
+        result = self.cleaned_data.get("result")
+        if result is None or result.asks != Asks.EMAIL:
+            return None
+        return InformationDetails(
+            person_id=self.cleaned_data.get("information_person"),
+            email=self.cleaned_data.get("information_email") or "",
         )
 
 

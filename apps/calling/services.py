@@ -11,7 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.appointments.services import AppointmentDetails, appointment_create
+from apps.appointments.services import (
+    AppointmentDetails,
+    InformationDetails,
+    appointment_create,
+    information_request_create,
+)
 from apps.assignments.models import Asks, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.errors import ServiceError
@@ -41,6 +46,7 @@ def call_note_create(
     text: str = "",
     callback_at: dt.datetime | None = None,
     appointment: AppointmentDetails | None = None,
+    information: InformationDetails | None = None,
     now: dt.datetime | None = None,
 ) -> CallNote:
     """Record a call by the agent holding the lease: the note (immutable from here on,
@@ -70,6 +76,10 @@ def call_note_create(
         raise ServiceError({"appointment_at": _("Give the date and time of the appointment.")})
     if result.asks != Asks.APPOINTMENT and appointment is not None:
         raise ServiceError({"appointment_at": _('An appointment goes only with the result "appointment made".')})
+    if result.asks == Asks.EMAIL and information is None:
+        raise ServiceError({"information_email": _("Give the email address to send the information to.")})
+    if result.asks != Asks.EMAIL and information is not None:
+        raise ServiceError({"information_email": _("An email address goes only with a result that asks for one.")})
     # The handle time runs from the moment the prospect was handed out (its lease) to now.
     handle_seconds: int | None = int((now - lease.leased_at).total_seconds())
     if not 0 <= handle_seconds <= MAX_HANDLE_SECONDS:
@@ -87,6 +97,8 @@ def call_note_create(
     )
     if appointment is not None:
         appointment_create(note=note, prospect=prospect, actor=actor, details=appointment, now=now)
+    if information is not None:
+        information_request_create(note=note, prospect=prospect, actor=actor, details=information, now=now)
     prospect.last_result = result
     prospect.last_called_at = now
     if result.outcome == Outcome.CALLBACK:

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from apps.calling import views, views_differences, views_supervisor
+from apps.calling import views, views_differences, views_pause, views_supervisor
 
 app_name = "calling"
 urlpatterns = [
     path("assignments/<uuid:assignment_id>/", views.workspace, name="workspace"),
     path("assignments/<uuid:assignment_id>/next/", views.next_prospect, name="next"),
+    # The agent's pause (issue 13 #4), from the workspace.
+    path("assignments/<uuid:assignment_id>/pause/", views_pause.pause, name="pause-start"),
+    path("assignments/<uuid:assignment_id>/resume/", views_pause.resume, name="resume"),
     path("assignments/<uuid:assignment_id>/contacts/", views.contacts, name="contacts"),
     path("assignments/<uuid:assignment_id>/notes/", views.notes, name="notes"),
     path("assignments/<uuid:assignment_id>/progress/", views_supervisor.progress, name="progress"),

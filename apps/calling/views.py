@@ -26,7 +26,8 @@ from apps.appointments.models import AppointmentKind
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.forms import CallForm, PersonForm, SkipForm
-from apps.calling.models import SkipReason
+from apps.calling.models import PauseEnd, PauseReason, SkipReason
+from apps.calling.pauses import open_pause
 from apps.calling.queue import CallbackNotYours, prospect_lease_callback, prospect_lease_next
 from apps.calling.selectors import (
     NOTE_ORDERINGS,
@@ -43,6 +44,8 @@ from apps.calling.services import (
     prospect_pause,
     prospect_skip,
 )
+from apps.calling.views_pause import PAUSED_SESSION_KEY as PAUSED
+from apps.calling.views_pause import pause_end_for_request, pause_from_request
 from apps.callnotes.models import CallNote
 from apps.clients.models import ClientContact
 from apps.core.access import (
@@ -94,6 +97,9 @@ def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
             "callbacks": callbacks,
             "now": timezone.now(),
             "today": agent_today(assignment_id=assignment.pk, agent=request.user),
+            # Looked up only when this session paused: no query on the agent's usual way.
+            "paused": open_pause(agent=request.user, assignment=assignment) if request.session.get(PAUSED) else None,
+            "pause_reasons": PauseReason.choices,
         },
     )
 
@@ -103,6 +109,7 @@ def workspace(request: HttpRequest, assignment_id: str) -> HttpResponse:
 def callback_take(request: HttpRequest, prospect_id: str) -> HttpResponse:
     """Call one of my own callbacks now, from the list on the workspace."""
     prospect = get_prospect_for_agent(request.user, prospect_id)
+    pause_end_for_request(request, PauseEnd.NEXT)
     try:
         leased = prospect_lease_callback(prospect=prospect, agent=request.user)
     except CallbackNotYours:
@@ -118,6 +125,7 @@ def callback_take(request: HttpRequest, prospect_id: str) -> HttpResponse:
 def next_prospect(request: HttpRequest, assignment_id: str) -> HttpResponse:
     """Lease the next prospect (or the one already held) and open it (R-NTK-2)."""
     assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
+    pause_end_for_request(request, PauseEnd.NEXT)  # taking the next prospect ends a pause
     prospect = prospect_lease_next(assignment=assignment, agent=request.user)
     if prospect is None:
         messages.info(request, _("There is nobody left to call in this assignment right now."))
@@ -166,6 +174,7 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "person_notices": state.get("person_notices"),
         "skip_form": state.get("skip_form"),
         "skip_reasons": SkipReason.choices,
+        "pause_reasons": PauseReason.choices,
         "kinds": AppointmentKind.choices,
         "callback_presets": callback_presets(timezone.localtime()),
         "lease_minutes": settings.LEADHUNTER_PERIODS["LEASE_MINUTES"],
@@ -213,6 +222,7 @@ def record_call(request: HttpRequest, prospect_id: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 callback_at=form.cleaned_data["callback_at"],
                 appointment=form.appointment(),
+                information=form.information(),
             )
         except ServiceError as exc:
             _add_errors(form, exc)
@@ -254,7 +264,8 @@ def pause(request: HttpRequest, prospect_id: str) -> HttpResponse:
     """A break: the prospect goes back to the queue unchanged; the agent to the workspace."""
     prospect = get_prospect_for_agent(request.user, prospect_id)
     prospect_pause(prospect=prospect, actor=request.user)
-    messages.info(request, _("Paused. The prospect went back to the queue; press N when you are back."))
+    if pause_from_request(request, prospect.assignment):  # the board shows it (issue 13 #4)
+        messages.info(request, _("Paused. The prospect went back to the queue; press N when you are back."))
     return redirect("calling:workspace", assignment_id=prospect.assignment_id)
 
 

@@ -30,6 +30,7 @@ from apps.calling import charts as charts_svg
 from apps.calling.board import Board, agent_states
 from apps.calling.figures import Figures, assignment_figures, is_appointment
 from apps.calling.forms_supervisor import CallbacksReassignForm, LeaseReleaseForm, PeriodForm
+from apps.calling.pauses import paused_seconds_per_agent
 from apps.calling.supervision import callbacks_reassign, lease_release_by_supervisor
 from apps.core.access import AssignmentPerm, get_assignment_for_user, get_assignment_to_oversee
 from apps.core.errors import ServiceError
@@ -170,7 +171,7 @@ def _percent(rate: float) -> str:
     return f"{round(rate * 100)}%"
 
 
-def _charts(figures: Figures, *, per_agent: bool) -> dict[str, Any]:
+def _charts(figures: Figures, *, per_agent: bool, paused: dict[str, float] | None = None) -> dict[str, Any]:
     """The page's charts as SVG (apps.calling.charts), from the figures."""
     none = _("No calls in this period.")
     days = figures.per_day
@@ -229,6 +230,13 @@ def _charts(figures: Figures, *, per_agent: bool) -> dict[str, Any]:
             title=_("Appointment rate per agent"),
             empty_text=none,
         )
+        # Issue 13 #4: the time each agent was paused in the period (hours:minutes).
+        charts["paused"] = charts_svg.rows(
+            [charts_svg.Bar(name, seconds, _hms(seconds / 60)) for name, seconds in (paused or {}).items()],
+            ident="paused-time",
+            title=_("Paused per agent (hours:minutes)"),
+            empty_text=_("Nobody paused in this period."),
+        )
         if figures.handle_time_recorded:
             timed = [a for a in figures.per_agent if a.handle_seconds is not None]
             charts["handle_time"] = charts_svg.rows(
@@ -251,6 +259,11 @@ def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
     period = form.chosen(timezone.localdate())
     figures = assignment_figures(assignment=assignment, period=period)
     per_agent = request.user.role != Role.CLIENT
+    paused = (
+        paused_seconds_per_agent(assignment=assignment, start=period.start, end=period.end, now=timezone.now())
+        if per_agent
+        else None
+    )
     access_log_record(
         actor=request.user, action=AccessAction.VIEW, obj=assignment, assignment_id=assignment.pk, request=request
     )
@@ -258,7 +271,7 @@ def progress(request: HttpRequest, assignment_id: str) -> HttpResponse:
         "assignment": assignment,
         "form": form,
         "figures": figures,
-        "charts": _charts(figures, per_agent=per_agent),
+        "charts": _charts(figures, per_agent=per_agent, paused=paused),
         "per_agent": per_agent,
         "can_oversee": per_agent,
         "appointment_rate": _percent(figures.appointment_rate),

@@ -160,6 +160,15 @@ def appointments_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
     return _scope_by_assignment(qs, user, "assignment", agent_filter=None)
 
 
+def information_requests_visible_to(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Issue 13 #1: "send information" requests, seen as appointments are (R-APPT-1): the
+    client, the supervisors of the assignment and administrators; agents on the call only."""
+    from apps.appointments.models import InformationRequest
+
+    qs = InformationRequest.objects.all() if qs is None else qs
+    return _scope_by_assignment(qs, user, "assignment", agent_filter=None)
+
+
 def get_appointment_for_user(user: Any, appointment_id: Any) -> Any:
     from apps.appointments.models import Appointment
 
@@ -350,6 +359,7 @@ _SCOPES: dict[str, Callable[..., QuerySet]] = {
     "prospects.person": persons_visible_to,
     "callnotes.callnote": call_notes_visible_to,
     "appointments.appointment": appointments_visible_to,
+    "appointments.informationrequest": information_requests_visible_to,
     "clients.client": clients_visible_to,
     "imports.importjob": imports_visible_to,
     "clients.clientcontact": client_contacts_visible_to,

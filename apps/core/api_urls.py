@@ -95,6 +95,11 @@ urlpatterns = [
         appointments_api.AppointmentListApi.as_view(),
         name="assignment-appointments",
     ),
+    path(
+        "assignments/<uuid:assignment_id>/information-requests/",
+        appointments_api.InformationRequestListApi.as_view(),
+        name="assignment-information-requests",
+    ),
     # Issue 3: imports, the download and the client's database (R-IMP-*, R-EXP-*).
     path("assignments/<uuid:assignment_id>/imports/", imports_api.ImportCreateApi.as_view(), name="import-create"),
     path("imports/<uuid:import_id>/", imports_api.ImportDetailApi.as_view(), name="import-detail"),

@@ -49,6 +49,12 @@ HOLD_PATHS: dict[str, dict[str, str]] = {
     "hr.applicant": {HoldKind.APPLICANT: "pk"},
     # A leaver's login account is blanked with their employee file (issue 14 #4).
     "accounts.user": {HoldKind.EMPLOYEE: "employee_file__id"},
+    # "Send information" addresses (issue 13 #1): the person's, at a company, in an assignment.
+    "appointments.informationrequest": {
+        HoldKind.PERSON: "person_id",
+        HoldKind.COMPANY: "company_id",
+        HoldKind.ASSIGNMENT: "assignment_id",
+    },
     # A closed request is kept unblanked while a person it is linked to is held.
     "privacy.datasubjectrequest": {HoldKind.PERSON: "records__person_id"},
 }

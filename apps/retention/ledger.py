@@ -238,6 +238,8 @@ PERSONAL_DATA: dict[str, str] = {
     "hr.hrdocument": "with hr.employee",
     # Deleted only with the assignment; redactions ledgered above.
     "prospects.prospectperson": "with prospects.prospect",
+    # "Send information" addresses (issue 13 #1) are the person's: they go with the person.
+    "appointments.informationrequest": "with prospects.person",
     # Not deleted by the application: staff accounts are deactivated, never deleted; the
     # registers' subprocessor contacts and breach texts are the office's own records;
     # an agreement's IP address is cleared by the 4-week rule, which runs on dates and so

@@ -1,9 +1,10 @@
 // Keyboard shortcuts, timers and the result form of the agent's workspace (R-CALL-1,
-// R-APPT-1, R-DIAL-1). Outside text fields: N next prospect (on the call screen: save and
+// R-APPT-1, R-DIAL-1, issue 13 #1 and #4). Outside text fields: N next prospect (on the call screen: save and
 // next), 1-9 choose a result, T write the note, D dial the first number on the screen,
 // V confirm the first person to verify (the page asks once to be sure), G consent given
 // (the first person's button; the page asks to confirm), C the client's contact persons,
-// S skip (with the reason chosen), P pause, and the callback presets' letters (shown on
+// S skip (with the reason chosen), P pause (with the reason chosen, if any; on the
+// workspace P also resumes), and the callback presets' letters (shown on
 // their buttons). Anywhere: Ctrl+Enter saves, Ctrl+Shift+Enter saves and takes the next.
 // No key fires while the agent types in a field.
 (function () {
@@ -49,7 +50,26 @@
     });
     var when = document.getElementById("id_appointment_at");
     if (when) when.required = asks === "appointment";
+    var address = document.getElementById("id_information_email");
+    if (address) {
+      address.required = asks === "email";
+      // Filled with the chosen person's known address while the agent has typed none.
+      var person = document.getElementById("id_information_person");
+      var option = person && person.selectedOptions[0];
+      if (asks === "email" && !address.value && option) address.value = option.getAttribute("data-email") || "";
+    }
   }
+  // "Send information": choosing another person fills in their known address, unless the
+  // agent already typed one of their own.
+  document.addEventListener("change", function (event) {
+    if (!event.target || event.target.id !== "id_information_person") return;
+    var address = document.getElementById("id_information_email");
+    var option = event.target.selectedOptions[0];
+    if (address && option && !address.classList.contains("typed")) address.value = option.getAttribute("data-email") || "";
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "id_information_email") event.target.classList.add("typed");
+  });
   document.addEventListener("change", function (event) {
     if (event.target && event.target.name === "result") showAsked();
   });
@@ -114,7 +134,9 @@
         radio.checked = true;
         showAsked();
         // A result that asks for more goes straight to its first field (keyboard first).
-        var asked = radio.getAttribute("data-asks") === "appointment" && document.getElementById("id_appointment_at");
+        var asks = radio.getAttribute("data-asks");
+        var asked = (asks === "appointment" && document.getElementById("id_appointment_at")) ||
+          (asks === "email" && document.getElementById("id_information_email"));
         (asked || radio).focus();
         done = true;
       }
@@ -135,7 +157,7 @@
       if (reason.value) { click("#skip-button"); } else { reason.focus(); }
       done = true;
     } else if (key === "p") {
-      done = click("#pause-button");
+      done = click("#pause-button") || click("#resume-button");
     } else if (form) {
       done = preset(document.querySelector("button.preset[data-key='" + key + "']"));
     }

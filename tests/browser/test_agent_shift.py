@@ -1,27 +1,40 @@
-"""A call centre's working day in Debian's Chromium (issue 13): an agent takes ten prospects by
-keyboard only, dials, books two appointments, schedules a callback by preset, skips one and
-confirms a person to verify; then the client downloads the appointments. Every screen is
-checked at 390, 768 and 1366 px for sideways scrolling (R-CALL-1…3, R-APPT-1, R-DIAL-1)."""
+"""A call centre's working day in Debian's Chromium (issue 13): an agent pauses and takes ten
+prospects by keyboard only, dials, books two appointments, schedules a callback by preset,
+skips one, confirms a person to verify and records where to send information, while the
+supervisor's live board, open in a second browser at the same time, follows it by itself
+(paused, then calling which company); then the supervisor's charts count the calls and
+appointments, and the client downloads the appointments. Every screen is checked at 390, 768
+and 1366 px for sideways scrolling (R-CALL-1…3, R-APPT-1, R-DIAL-1, R-SUP-1).
+
+Under load (a shared machine) nothing sleeps: every step waits for what it needs, the
+board's own refresh (htmx polling every few seconds) with a timeout of its own."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.appointments.models import Appointment
+from apps.appointments.models import Appointment, InformationRequest
 from apps.assignments import services as assignment_services
-from apps.calling.models import Skip
+from apps.calling.models import Pause, PauseEnd, Skip
 from apps.callnotes.models import CallNote
+from apps.imports.models import Difference
 from apps.prospects.models import Company, Person, Prospect, ProspectStatus
+from tests.browser.conftest import is_csp_violation
+from tests.browser.conftest import log_in as log_in_with_two_factor
 from tests.factories import PASSWORD, AssignmentFactory, ClientContactFactory, ProspectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 768, 1366)
+# The live board refreshes itself every BOARD_REFRESH_SECONDS (5): a change shows within two
+# refreshes on an idle machine; a loaded one gets far more room, and no test sleeps.
+BOARD_WAIT_MS = 45_000
 
 
 @pytest.fixture
@@ -49,7 +62,12 @@ def assert_fits(page, what: str) -> None:  # type: ignore[no-untyped-def]
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 768 if width == 1366 else 844})
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{what} scrolls sideways by {overflow}px at {width}px"
+        wide = page.evaluate(
+            "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right >"
+            " document.documentElement.clientWidth + 1).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' +"
+            " e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+        )
+        assert overflow <= 0, f"{what} scrolls sideways by {overflow}px at {width}px: {wide}"
     page.set_viewport_size(size)
 
 
@@ -58,8 +76,32 @@ def type_datetime(page, when: dt.datetime) -> None:  # type: ignore[no-untyped-d
     page.keyboard.type(when.strftime("%d-%m-%Y %H:%M"))
 
 
+@pytest.fixture
+def supervisor_page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A second browser (its own context: cookies, session) for the supervisor, open at the
+    same time as the agent's, under the same CSP watch as `page`."""
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    sup = context.new_page()
+    sup.set_default_timeout(30_000)
+    violations: list[str] = []
+    sup.on("console", lambda message: is_csp_violation(message.text) and violations.append(message.text))
+    yield sup
+    context.close()
+    assert not violations, f"Content Security Policy violations on the supervisor's pages: {violations}"
+
+
+def chart_values(page, ident: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The bars of one server-side SVG chart as {label: value}, from each bar's <title>."""
+    titles = page.evaluate(
+        "ident => Array.from(document.querySelectorAll(`svg[aria-labelledby='${ident}-title'] rect.bar title`))"
+        ".map(t => t.textContent)",
+        ident,
+    )
+    return {label: int(value) for label, value in (t.rsplit(": ", 1) for t in titles)}
+
+
 def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments(  # type: ignore[no-untyped-def]
-    page, eager_celery
+    page, supervisor_page, eager_celery
 ) -> None:
     # Given an assignment with a dozen prospects, one person each, the client's account manager
     assignment = AssignmentFactory(name="Belronde", briefing="Vraag naar de inkoper.")
@@ -69,18 +111,46 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     prospects = [ProspectFactory(assignment=assignment, with_person=True) for _ in range(12)]
     Company.objects.filter(prospects__in=prospects).update(phone="+31201234567", website="bedrijf.example")
     client_user = UserFactory(username="klant", role=Role.CLIENT, client=assignment.client)
+    supervisor = UserFactory(username="chef", role=Role.SUPERVISOR)
+    assignment_services.assignment_add_supervisor(assignment=assignment, user=supervisor)
 
-    # When the agent logs in and starts on the workspace
+    # The supervisor opens the live board (with two-factor authentication) and leaves it open
+    sup = supervisor_page
+    sup.set_viewport_size({"width": 1366, "height": 768})
+    log_in_with_two_factor(sup, "chef", PASSWORD)
+    sup.goto(f"/work/assignments/{assignment.pk}/board/")
+    agent_row = sup.locator("#board tbody tr", has_text="beller")
+    agent_row.wait_for()
+    assert "agent-idle" in agent_row.get_attribute("class")
+    assert_fits(sup, "the live board")
+
+    def board_shows(state: str, company: str = "") -> None:
+        """Wait until the board, refreshing by itself, shows the agent in `state` (calling:
+        with `company`), without the supervisor reloading anything."""
+        row = sup.locator(f"#board tbody tr.agent-{state}", has_text="beller")
+        if company:  # the prospect's cell says exactly this company
+            row = row.filter(has=sup.locator("td", has_text=re.compile(rf"^\s*{re.escape(company)}\s*$")))
+        row.wait_for(timeout=BOARD_WAIT_MS)
+
+    # When the agent logs in and starts on the workspace with a pause (P), then takes a prospect (N)
     page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, "beller")
     page.goto(f"/work/assignments/{assignment.pk}/")
     assert_fits(page, "the workspace")
-    page.keyboard.press("n")
+    page.keyboard.press("p")
+    page.locator("#resume-button").wait_for()
+    assert "Pauze" in page.locator("#pause").inner_text()
+    assert_fits(page, "the workspace while paused")
+    board_shows("paused")
+    page.keyboard.press("n")  # the next prospect ends the pause
     # Any of them: new prospects have no order of their own in the queue (R-NTK-2).
     page.wait_for_url(lambda url: "/work/prospects/" in url)
 
     def current() -> Prospect:
-        return Prospect.objects.get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
+        return Prospect.objects.select_related("company").get(pk=page.url.rstrip("/").rsplit("/", 1)[-1])
+
+    # The board follows: the agent is calling the company on their screen
+    board_shows("calling", current().company.name)
 
     def save_and_next(taken: Prospect) -> None:
         page.keyboard.press("Control+Shift+Enter")
@@ -143,6 +213,9 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: str(skipped.pk) not in url)
 
+    # While it happens the board moves on by itself to the prospect after the skip
+    board_shows("calling", current().company.name)
+
     # 5. The second appointment, on site
     booked_two = book("o", 5)  # Op locatie
 
@@ -161,20 +234,55 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     page.keyboard.press("n")  # N on the call screen: save and next
     page.wait_for_url(lambda url: str(to_confirm.pk) not in url)
 
-    # 7-10. No answer, by 4 and N
-    for _ in range(4):
+    # 7. "Send information": 2 asks for the address, the person's known one filled in; the
+    # agent types the one heard on the phone instead (kept with the call, a difference to verify)
+    informed = current()
+    known = informed.persons.get().email
+    page.keyboard.press("2")
+    assert page.locator("#information-fields").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_information_email"
+    assert page.locator("#id_information_email").input_value() == known
+    page.keyboard.press("Control+a")
+    page.keyboard.type("inkoop@bedrijf.example")
+    assert_fits(page, "the call screen asking for an email address")
+    save_and_next(informed)
+
+    # 8-10. No answer, by 4 and N
+    for _ in range(3):
         taken = current()
         page.keyboard.press("4")
         page.keyboard.press("n")
         page.wait_for_url(lambda url, taken=taken: str(taken.pk) not in url)
 
     # The agent's own figures of today: ten prospects taken, nine calls, two appointments
-    assert "Vandaag: gesprekken 9 · bereikt 4 · afspraken 2" in page.locator("#today").inner_text()
+    assert "Vandaag: gesprekken 9 · bereikt 5 · afspraken 2" in page.locator("#today").inner_text()
     assert_fits(page, "the call screen after the shift")
     page.set_viewport_size({"width": 390, "height": 844})
     page.keyboard.press("c")  # the client's contacts panel, at phone width
     page.locator("#contacts", has_text="Accountbeheer").wait_for()
     assert_fits(page, "the call screen with the client's contacts")
+
+    # The board shows the prospect the agent holds now, and the pause is over
+    board_shows("calling", current().company.name)
+    assert sup.locator("#board tbody tr.agent-paused").count() == 0
+
+    # And the supervisor's charts count the shift: nine calls (ten prospects, one skipped),
+    # two appointments, by hour, by day and per agent
+    sup.goto(f"/work/assignments/{assignment.pk}/progress/")
+    totals = dict(
+        zip(
+            sup.locator("dl.totals dt").all_inner_texts(),
+            sup.locator("dl.totals dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert (totals["Gesprekken"], totals["Afspraken"]) == ("9", "2")
+    assert sum(chart_values(sup, "calls-per-hour").values()) == 9
+    assert chart_values(sup, "calls-per-day")[timezone.localdate().strftime("%d-%m")] == 9
+    rate = sup.locator("svg[aria-labelledby='appointment-rate-title']").inner_html()
+    assert "beller" in rate and "(2/9)" in rate
+    assert "beller" in sup.locator("svg[aria-labelledby='paused-time-title']").inner_html()
+    assert_fits(sup, "the progress charts")
 
     # Then the database holds what was said
     assert CallNote.objects.filter(agent=agent).count() == 9
@@ -188,6 +296,12 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     assert called_back.status == ProspectStatus.CALLBACK
     assert timezone.localtime(called_back.callback_at).hour == 10
     assert Skip.objects.get().prospect_id == skipped.pk
+    information = InformationRequest.objects.get()
+    assert (information.prospect_id, information.email) == (informed.pk, "inkoop@bedrijf.example")
+    assert Person.objects.get(pk=information.person_id).email == known  # not overwritten
+    assert Difference.objects.filter(person_id=information.person_id, value="inkoop@bedrijf.example").exists()
+    (pause,) = Pause.objects.filter(agent=agent)
+    assert (pause.ended_by, pause.assignment_id) == (PauseEnd.NEXT, assignment.pk)
     assert len([m for m in mail.outbox if m.to == [manager.email]]) == 2
 
     # And the client finds the appointments and downloads them
@@ -196,6 +310,7 @@ def test_an_agents_shift_by_keyboard_and_the_client_downloads_the_appointments( 
     log_in(page, client_user.username)
     page.goto(f"/appointments/assignments/{assignment.pk}/")
     assert page.locator("#appointments tbody tr").count() == 2
+    assert "inkoop@bedrijf.example" in page.locator("#information-requests").inner_text()
     assert_fits(page, "the client's appointments")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Afspraken downloaden (.csv)").click()

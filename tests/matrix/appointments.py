@@ -1,4 +1,5 @@
-"""Rows of issue 13: appointments (R-APPT-1) and the agent's skip and pause.
+"""Rows of issue 13: appointments (R-APPT-1), "send information" requests, and the agent's
+skip and pause (from the call screen, and from the workspace with resume).
 
 The list is for whoever may supervise the target assignment (Acme's client user, its
 supervisor, the administrators); the CSV and the .ics are downloads, the client's alone
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from tests.conftest import World
 from tests.matrix import Row, expect, only
-from tests.matrix.calling import LEASE_HOLDER, SUPERVISES_TARGET
+from tests.matrix.calling import AGENTS_ON_TARGET, LEASE_HOLDER, SUPERVISES_TARGET
 from tests.matrix.client_database import download
 
 
@@ -40,6 +41,23 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("api:assignment-appointments", args=[w.assignment.pk]),
         get=only(SUPERVISES_TARGET, 200, 404, anonymous=401),
         post=expect(405, anonymous=401),
+    ),
+    # Issue 13 #1: the addresses to send information to, seen as the appointments are.
+    "api:assignment-information-requests": Row(
+        lambda w: reverse("api:assignment-information-requests", args=[w.assignment.pk]),
+        get=only(SUPERVISES_TARGET, 200, 404, anonymous=401),
+        post=expect(405, anonymous=401),
+    ),
+    # Issue 13 #4: pause and resume from the workspace, the assignment's agents only.
+    "calling:pause-start": Row(
+        lambda w: reverse("calling:pause-start", args=[w.assignment.pk]),
+        get=expect(405),
+        post=only(AGENTS_ON_TARGET, 302, 404, anonymous=302),
+    ),
+    "calling:resume": Row(
+        lambda w: reverse("calling:resume", args=[w.assignment.pk]),
+        get=expect(405),
+        post=only(AGENTS_ON_TARGET, 302, 404, anonymous=302),
     ),
     # No reason given: the lease holder sees the screen again with the question (400).
     "calling:skip": Row(
