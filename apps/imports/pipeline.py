@@ -209,7 +209,7 @@ def _phone(value: str, field: str) -> str:
         # A Dutch national significant number of nine digits (a spreadsheet number that lost
         # its 0 read as the Dutch number it was): the library parses each of these forms to
         # exactly these digits, and its verdict is `_dutch_valid`'s, invalid ones included
-        # (tests/imports/test_phone_fast_path.py holds the two side by side).
+        # (tests/imports/test_fast_paths.py holds the two side by side).
         if _dutch_valid(nsn):
             return "+31" + nsn
         raise ValueDropped(field, _("not a valid phone number"))
@@ -348,8 +348,15 @@ def _country(value: str) -> str:
     return country
 
 
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+")
+
+
 def _domain(website: str) -> str:
-    domain = normalise.website_domain(website)
+    # A bare host name ("www.Bakker.nl", most files) is its own domain: what
+    # `normalise.website_domain` makes of it without taking it apart as a URL.
+    domain = (
+        website.lower().removeprefix("www.") if _PLAIN_HOST.fullmatch(website) else normalise.website_domain(website)
+    )
     if website and ("." not in domain or " " in domain):
         raise ValueDropped("website", _("not a web address"))
     return domain

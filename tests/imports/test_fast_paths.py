@@ -1,6 +1,7 @@
-"""The import's phone check (issue 16 #1): Dutch numbers take a compiled fast path, valid
+"""The import's fast paths (issue 16 #1). Phone: Dutch numbers take a compiled fast path, valid
 and invalid alike; its verdict must be the library's (`normalise.phone`,
-`phonenumbers.is_valid_number`) for every number it decides."""
+`phonenumbers.is_valid_number`) for every number it decides. Website: a bare host name
+is its own domain, as `normalise.website_domain` makes it."""
 
 from __future__ import annotations
 
@@ -47,3 +48,20 @@ def test_fast_path_agrees_with_the_library(chunk: int) -> None:
     disagree = [(n, _ours(n), _library(n)) for n in numbers if _ours(n) != _library(n)]
     assert not disagree, disagree[:10]
     assert any(_ours(n) for n in numbers) and any(_ours(n) is None for n in numbers)
+
+
+@pytest.mark.parametrize(
+    "website",
+    ["bakker.nl", "www.Bakker.nl", "WWW.BAKKER.NL", "bakker.nl.", "-x-.nl", "www.", "www", "a..b", "123.45.6.7",
+     "bakker", "https://www.bakker.nl/contact", "bakker.nl:8080", "user@bakker.nl", "www.www.bakker.nl"],
+)  # fmt: skip
+def test_plain_host_fast_path_agrees(website: str) -> None:
+    from apps.imports.pipeline import _domain
+
+    try:
+        ours = _domain(website)
+    except ValueDropped:
+        ours = None
+    expected = normalise.website_domain(website)
+    assert ours in (expected, None)
+    assert (ours is None) == ("." not in expected or " " in expected)
