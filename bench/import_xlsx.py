@@ -352,8 +352,11 @@ def one_size(rows: int) -> dict:
     seconds, floor_seconds = float(ours["seconds"]), float(floor["seconds"])
     print(f"  report {ours['report']}")
     print("  phases (seconds):")
-    for name, value in json.loads(ours["phases"]):
+    phases = json.loads(ours["phases"])
+    for name, value in phases:
         print(f"    {value:8.2f}  {name}")
+    print(f"    {seconds - sum(v for _n, v in phases):8.2f}  the rest (set-up, report; in code before issue 16 also "
+          "the reading, normalising, COPY and commit, which it did not log)")  # fmt: skip
     print(f"  floor: calamine read {floor['read_seconds']} s + COPY of {int(floor['rows_written']):,} rows "
           f"{floor['copy_seconds']} s + commit {floor['commit_seconds']} s = {floor_seconds:.2f} s, "
           f"peak {floor['peak_mb']} MB")  # fmt: skip
