@@ -36,7 +36,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -509,7 +509,6 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
     clusters = _Clusters()
     progress(5)
     with connection.cursor() as cursor:
-        _temp_buffers(cursor)
         cursor.execute("DROP TABLE IF EXISTS import_staging")
         cursor.execute(
             """CREATE TEMP TABLE import_staging (
@@ -601,21 +600,6 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
         "values_dropped": dropped_count,
         **counts,
     }
-
-
-TEMP_BUFFERS = "128MB"
-
-
-def _temp_buffers(cursor: Any) -> None:
-    """Room in the session's memory for the staging table (~45 MB at 100,000 rows), whose
-    passes otherwise go through the 8 MB default to the disk (issue 16 #1). PostgreSQL
-    takes it only before the session's first temporary table; a session that had one at
-    another size keeps that size (a savepoint keeps the import's transaction usable)."""
-    try:
-        with transaction.atomic():
-            cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
-    except DatabaseError:
-        logger.info("import: temp_buffers stays as it was in this session")
 
 
 def _cluster(cursor: Any, clusters: _Clusters) -> None:
