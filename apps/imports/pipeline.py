@@ -97,7 +97,7 @@ def _copy_text(value: Any) -> str:
         return "t"
     if value is False:
         return "f"
-    if type(value) is str:
+    if isinstance(value, str):  # a str subclass too (it is never in `plain` below)
         return value.translate(_COPY_ESCAPES)
     return str(value)
 
