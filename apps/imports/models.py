@@ -135,8 +135,14 @@ class Difference(models.Model):
 
     assignment = models.ForeignKey("assignments.Assignment", on_delete=models.CASCADE, related_name="+")
     import_job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="differences")
-    company = models.ForeignKey("prospects.Company", on_delete=models.CASCADE, null=True, related_name="differences")
-    person = models.ForeignKey("prospects.Person", on_delete=models.CASCADE, null=True, related_name="differences")
+    # Each key's partial index below serves its lookups and cascades (`= x` implies NOT NULL);
+    # a second, full index on each cost the import two more index entries a row (issue 16 #1).
+    company = models.ForeignKey(
+        "prospects.Company", on_delete=models.CASCADE, null=True, related_name="differences", db_index=False
+    )
+    person = models.ForeignKey(
+        "prospects.Person", on_delete=models.CASCADE, null=True, related_name="differences", db_index=False
+    )
     field = models.CharField(_("field"), max_length=40)
     value = models.CharField(_("uploaded value"), max_length=255)
     created_at = models.DateTimeField(_("created at"))

@@ -390,7 +390,7 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None, raise_if_busy: bo
     lost (the lock died with its session, the transaction rolled back) runs it again. The file
     is deleted whatever the outcome; a crash that skips even that is the watchdog's.
     """
-    from apps.imports.pipeline import run_pipeline
+    from apps.imports.pipeline import phase, run_pipeline
 
     now = now or timezone.now()
     with _runner_lock(job_id) as held:
@@ -412,6 +412,8 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None, raise_if_busy: bo
                 job.progress = 100
                 job.finished_at = timezone.now()
                 job.save()
+                committing = time.perf_counter()
+            phase("commit", time.perf_counter() - committing)
         except FileRefused as exc:
             error = str(exc)
         except Exception:
