@@ -41,7 +41,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
@@ -50,18 +50,29 @@ from apps.audit.models import AccessAction
 from apps.audit.services import access_log_selected
 from apps.callnotes.models import REDACTION_MARKER
 from apps.imports.formulas import FORMULA_STARTS, escape_formula
-from apps.prospects.models import CompanyStatus, Person, Prospect, ProspectPerson, ProspectStatus
+from apps.prospects.models import CompanyStatus, LegalForm, Person, Prospect, ProspectPerson, ProspectStatus
 
 CHUNK = 2000
 CSV_DATABASE = "database.csv"
 CSV_NOTES = "notes.csv"
 
 
+# A legal form in the download: the written forms the import recognises (R-IMP-7, the
+# same database out), "" when unknown.
+LEGAL_FORM_WRITTEN = [
+    (LegalForm.EENMANSZAAK, "Eenmanszaak"),
+    (LegalForm.VOF, "VOF"),
+    (LegalForm.BV, "BV"),
+    (LegalForm.NV, "NV"),
+    (LegalForm.OTHER, gettext_lazy("Other legal form")),
+]
+
+
 def prospect_headers(assignment: Assignment) -> list[str]:
     # Headers the import recognises again, so a download can be uploaded back.
     return [
         _("Company name"), _("KvK number"), _("Street"), _("House number"), _("Postcode"), _("City"), _("Country"),
-        _("Company phone"), _("Website"), _("Industry"), _("Number of employees"), _("Company status"),
+        _("Company phone"), _("Website"), _("Industry"), _("Number of employees"), _("Legal form"), _("Company status"),
         _("First name"), _("Tussenvoegsel"), _("Last name"), _("Job title"), _("Email"), _("Direct phone"),
         _("Prospect status"), _("Callback at"), _("Last result"), _("Last called at"),
         *assignment.extra_columns,
@@ -137,6 +148,9 @@ def database_sql(assignment: Assignment, *, csv: bool) -> tuple[str, dict[str, A
     params["restricted"] = str(_("restricted"))
     company_status = _label("c.status", CompanyStatus.choices, "cs", params)
     prospect_status = _label("pr.status", ProspectStatus.choices, "ps", params)
+    # The legal form as the Dutch write it, which the import reads back to the same code
+    # (`normalise.legal_form`); "other" as its label, read back as "other" (issue 12/14 #8).
+    legal_form = _label("c.legal_form", LEGAL_FORM_WRITTEN, "lf", params)
     extras = []
     for i, header in enumerate(assignment.extra_columns):
         # The client's own columns, kept as JSON strings.
@@ -146,12 +160,12 @@ def database_sql(assignment: Assignment, *, csv: bool) -> tuple[str, dict[str, A
     inner = f"""
         SELECT c.name AS c0, c.kvk_number AS c1, c.street AS c2, c.house_number AS c3, c.postcode AS c4,
                c.city AS c5, c.country AS c6, c.phone AS c7, c.website AS c8, c.industry AS c9,
-               c.employees::text AS c10, {company_status} AS c11,
-               p.first_name AS c12, p.tussenvoegsel AS c13, p.last_name AS c14,
-               {masked.format("p.job_title")} AS c15, {masked.format("p.email")} AS c16,
-               {masked.format("p.phone")} AS c17,
-               {prospect_status} AS c18, {_local_time("pr.callback_at")} AS c19, r.label AS c20,
-               {_local_time("pr.last_called_at")} AS c21,
+               c.employees::text AS c10, {legal_form} AS c11, {company_status} AS c12,
+               p.first_name AS c13, p.tussenvoegsel AS c14, p.last_name AS c15,
+               {masked.format("p.job_title")} AS c16, {masked.format("p.email")} AS c17,
+               {masked.format("p.phone")} AS c18,
+               {prospect_status} AS c19, {_local_time("pr.callback_at")} AS c20, r.label AS c21,
+               {_local_time("pr.last_called_at")} AS c22,
                {"".join(f"{e}, " for e in extras)}
                pr.created_at AS k1, pr.source_row AS k2, pr.id AS k3, pp.source_row AS k4,
                p.last_name AS k5, p.first_name AS k6, p.email AS k7
@@ -170,7 +184,7 @@ def database_sql(assignment: Assignment, *, csv: bool) -> tuple[str, dict[str, A
             ) AS restricted
         ) AS m
         WHERE pr.assignment_id = %(assignment)s"""  # noqa: S608 (our own SQL, values as parameters)
-    columns = [(f"s.c{i}", i not in (10, 11, 18, 19, 21)) for i in range(22)]
+    columns = [(f"s.c{i}", i not in (10, 11, 12, 19, 20, 22)) for i in range(23)]
     columns += [(f"s.x{i}", True) for i in range(len(extras))]
     order = "s.k1, s.k2 NULLS LAST, s.c0, s.k3, s.k4 NULLS LAST, s.k5, s.k6, s.k7"
     return _rows_sql(inner, columns, order, csv=csv), params

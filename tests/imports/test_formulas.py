@@ -44,7 +44,8 @@ def test_our_own_download_headers_are_recognised_in_both_languages(language: str
         "company_name", "kvk_number", "street", "house_number", "postcode", "city", "country", "company_phone",
         "website", "industry", "employees",
     ]  # fmt: skip
-    assert targets[11] == mapping.IGNORE  # company status
-    assert targets[12:18] == ["first_name", "tussenvoegsel", "last_name", "job_title", "email", "person_phone"]
-    assert targets[18:22] == [mapping.IGNORE] * 4  # prospect status, callback, last result, last called
-    assert targets[22:] == [mapping.EXTRA]
+    assert targets[11] == "legal_form"
+    assert targets[12] == mapping.IGNORE  # company status
+    assert targets[13:19] == ["first_name", "tussenvoegsel", "last_name", "job_title", "email", "person_phone"]
+    assert targets[19:23] == [mapping.IGNORE] * 4  # prospect status, callback, last result, last called
+    assert targets[23:] == [mapping.EXTRA]

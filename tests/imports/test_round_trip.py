@@ -41,17 +41,17 @@ pytestmark = pytest.mark.django_db
 # one company on several rows, values a spreadsheet would run as formulas, a leading zero, a
 # client's own leading apostrophe, a phone number in national notation.
 UPLOAD_HEADERS = [
-    "Bedrijfsnaam", "KvK", "Straat", "Huisnummer", "Postcode", "Plaats", "Website", "Voornaam", "Achternaam",
-    "Functie", "E-mail", "Telefoon contactpersoon", "Klantnummer", "Opmerking", "Actie",
+    "Bedrijfsnaam", "KvK", "Straat", "Huisnummer", "Postcode", "Plaats", "Website", "Rechtsvorm", "Voornaam",
+    "Achternaam", "Functie", "E-mail", "Telefoon contactpersoon", "Klantnummer", "Opmerking", "Actie",
 ]  # fmt: skip
 UPLOAD = [
-    ["Zeta BV", "12345678", "Laan", "1", "1234 AB", "Utrecht", "www.zeta.nl", "Wim", "Weg", "Inkoper",
+    ["Zeta BV", "12345678", "Laan", "1", "1234 AB", "Utrecht", "www.zeta.nl", "B.V.", "Wim", "Weg", "Inkoper",
      "wim@zeta.nl", "06 12345678", "00123", "=1+1", "-10% korting"],
-    ["Alpha BV", "23456789", "", "", "2345 CD", "Delft", "", "", "", "", "",
+    ["Alpha BV", "23456789", "", "", "2345 CD", "Delft", "", "", "", "", "", "",
      "", "00456", "@home", "+cmd|' /C calc'!A0"],
-    ["Zeta BV", "12345678", "Laan", "1", "1234 AB", "Utrecht", "www.zeta.nl", "Jan", "Jansen", "Directeur",
+    ["Zeta BV", "12345678", "Laan", "1", "1234 AB", "Utrecht", "www.zeta.nl", "B.V.", "Jan", "Jansen", "Directeur",
      "jan@zeta.nl", "", "00123", "=1+1", "-10% korting"],
-    ["Midden BV", "34567890", "Markt", "12a", "3456 EF", "Zwolle", "", "", "Aap", "",
+    ["Midden BV", "34567890", "Markt", "12a", "3456 EF", "Zwolle", "", "Stichting", "", "Aap", "",
      "", "+31 20 123 4567", "", "'=mijn eigen apostrof", ""],
 ]  # fmt: skip
 STATUS_HEADERS = ("Prospect status", "Callback at", "Last result", "Last called at")
@@ -148,6 +148,8 @@ def test_the_first_download_reads_as_the_client_wrote_it(world, called) -> None:
     assert midden["Opmerking"] == "''=mijn eigen apostrof"  # the client's own apostrophe kept, escaped once more
     assert zeta["Direct phone"] == "+31612345678" and midden["Direct phone"] == "+31201234567"
     assert zeta["Klantnummer"] == "00123" and zeta["KvK number"] == "12345678"
+    # The legal form comes back in a form the import reads as the same (issue 14 #8).
+    assert (zeta["Legal form"], alpha["Legal form"], midden["Legal form"]) == ("BV", "", "Other legal form")
     # Our status columns say what happened; the notes are in their own file.
     assert {r["Prospect status"] for r in named} == {"Done", "Callback", "New"}
     assert sum(bool(r["Callback at"]) for r in named) >= 1 and sum(bool(r["Last result"]) for r in named) >= 2
