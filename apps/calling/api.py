@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -149,7 +150,7 @@ class ConsentOutput(serializers.Serializer):
     )
 
 
-def _screen_response(request: Request, screen: CallScreen) -> Response:
+def _log_screen(request: Request, screen: CallScreen) -> None:
     prospect = screen.prospect
     access_log_shown(  # the prospect and the persons in the response (R-LOG-1)
         actor=request.user,
@@ -162,7 +163,6 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
         assignment_id=prospect.assignment_id,
         request=request,
     )
-    return Response(CallScreenOutput(screen).data)
 
 
 # --- Views ---------------------------------------------------------------------------
@@ -174,11 +174,16 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
 class NextProspectApi(APIView):
     def post(self, request: Request, assignment_id: Any) -> Response:
         assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
-        prospect = prospect_lease_next(assignment=assignment, agent=request.user)
-        if prospect is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        prospect.assignment = assignment  # the lease just made is the access: no second lookup
-        return _screen_response(request, call_screen(prospect=prospect, agent=request.user))
+        # The lease, the screen's reads and the access-log entry of what they show commit
+        # together: one commit (one WAL flush) per "next" instead of two (issue 16 #2).
+        with transaction.atomic():
+            prospect = prospect_lease_next(assignment=assignment, agent=request.user)
+            if prospect is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            prospect.assignment = assignment  # the lease just made is the access: no second lookup
+            screen = call_screen(prospect=prospect, agent=request.user)
+            _log_screen(request, screen)
+        return Response(CallScreenOutput(screen).data)
 
 
 @extend_schema(

@@ -1,0 +1,150 @@
+"""The session and the logged-in user read from the cache (Redis), the database staying the
+record (issue 16 #2: the agent's screen costs no session and no user query).
+
+- Sessions: `SESSION_ENGINE = "apps.accounts.cached"`, Django's cached_db store (written
+  to the database and the cache, read from the cache first) whose cache calls never fail a
+  request: while Redis is away every read goes to the database, as before.
+- The user: `CachedUserAuthenticationMiddleware` in place of Django's, reading the user of
+  a ModelBackend session from the cache (`user_cached`). Every save or delete of a user
+  forgets the cached copy (signals, `user_cache_forget` after QuerySet.update), so a
+  deactivation, password change or role change counts on the next request.
+
+Both keep their cache entries short (`CACHE_SECONDS`): a delete that failed while Redis was
+away (a logout, a deactivation) cannot outlive it by more than that, even when Redis comes
+back with an older copy. After a cache error the cache is skipped for `PAUSE_SECONDS` in
+this process, so a Redis that hangs costs one timeout, not one per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user as django_get_user
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.sessions.backends import cached_db
+from django.core.cache import cache
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 300
+PAUSE_SECONDS = 5
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_paused_until = 0.0
+
+
+class _TolerantCache:
+    """The default cache, whose errors are logged and answered as a miss."""
+
+    def _call(self, name: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+        global _paused_until
+        if time.monotonic() < _paused_until:
+            return default
+        try:
+            return getattr(cache, name)(*args, **kwargs)
+        except Exception:  # Redis away: the database answers
+            _paused_until = time.monotonic() + PAUSE_SECONDS
+            logger.warning("cache unavailable for sessions and users: the database answers", exc_info=True)
+            return default
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._call("get", key, default, default=default)
+
+    def set(self, key: str, value: Any, timeout: Any = None) -> None:
+        self._call("set", key, value, CACHE_SECONDS if timeout is None else min(timeout, CACHE_SECONDS))
+
+    def add(self, key: str, value: Any, timeout: Any = None) -> bool:
+        return bool(self._call("add", key, value, min(timeout or CACHE_SECONDS, CACHE_SECONDS), default=False))
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self._call("has_key", key, default=False))
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key)
+
+    def delete_many(self, keys: list[str]) -> None:
+        self._call("delete_many", keys)
+
+
+tolerant_cache = _TolerantCache()
+
+
+class SessionStore(cached_db.SessionStore):
+    """Django's cached_db session, its cache calls tolerant and short-lived (see above)."""
+
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        self._cache = tolerant_cache
+
+
+# --- The logged-in user -------------------------------------------------------------------
+def _user_key(pk: Any) -> str:
+    return f"accounts:user:{pk}"
+
+
+def user_cached(pk: Any) -> Any:
+    """The active user `pk` as ModelBackend.get_user gives it (None when missing or
+    inactive), from the cache when there."""
+    from apps.accounts.models import User
+
+    user = tolerant_cache.get(_user_key(pk))
+    if user is None:
+        user = User._default_manager.filter(pk=pk).first()
+        if user is None:
+            return None
+        tolerant_cache.set(_user_key(pk), user)
+    return user if user.is_active else None
+
+
+def user_cache_forget(pks: Any) -> None:
+    """Forget the cached copies of these users (after a QuerySet.update of their rows)."""
+    tolerant_cache.delete_many([_user_key(pk) for pk in pks])
+
+
+def forget_saved_user(sender: type, instance: Any, **kwargs: Any) -> None:
+    """post_save / post_delete of a user."""
+    user_cache_forget([instance.pk])
+
+
+def get_user(request: Any) -> Any:
+    """django.contrib.auth.get_user, the user of a ModelBackend session read through
+    `user_cached`. Anything else (another backend, a hash that does not verify, which
+    Django may still accept with a fallback secret) goes Django's own way."""
+    from django.conf import settings
+
+    session = request.session
+    try:
+        user_id, backend_path, session_hash = (
+            session[SESSION_KEY],
+            session[BACKEND_SESSION_KEY],
+            session.get(HASH_SESSION_KEY),
+        )
+    except KeyError:
+        return django_get_user(request)
+    if backend_path != _MODEL_BACKEND or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return django_get_user(request)
+    from apps.accounts.models import User
+
+    user = user_cached(User._meta.pk.to_python(user_id))
+    if user is None or not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return django_get_user(request)
+    user.backend = backend_path
+    return user
+
+
+def _request_user(request: Any) -> Any:
+    if not hasattr(request, "_cached_user"):  # where Django's middleware keeps it
+        request._cached_user = get_user(request)
+    return request._cached_user
+
+
+class CachedUserAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware with `get_user` above."""
+
+    def process_request(self, request: Any) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _request_user(request))
