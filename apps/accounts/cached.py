@@ -11,8 +11,9 @@ record (issue 16 #2: the agent's screen costs no session and no user query).
 
 Both keep their cache entries short (`CACHE_SECONDS`): a delete that failed while Redis was
 away (a logout, a deactivation) cannot outlive it by more than that, even when Redis comes
-back with an older copy. After a cache error the cache is skipped for `PAUSE_SECONDS` in
-this process, so a Redis that hangs costs one timeout, not one per request.
+back with an older copy. After a cache error reads and writes skip the cache for
+`PAUSE_SECONDS` in this process, so a Redis that hangs costs one timeout, not one per
+request; deletes are always tried.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ _paused_until = 0.0
 class _TolerantCache:
     """The default cache, whose errors are logged and answered as a miss."""
 
-    def _call(self, name: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+    def _call(self, name: str, *args: Any, default: Any = None, always: bool = False, **kwargs: Any) -> Any:
         global _paused_until
-        if time.monotonic() < _paused_until:
+        if not always and time.monotonic() < _paused_until:
             return default
         try:
             return getattr(cache, name)(*args, **kwargs)
@@ -63,11 +64,12 @@ class _TolerantCache:
     def __contains__(self, key: str) -> bool:
         return bool(self._call("has_key", key, default=False))
 
+    # Forgetting is tried even while paused: a copy left behind would outlive the change.
     def delete(self, key: str) -> None:
-        self._call("delete", key)
+        self._call("delete", key, always=True)
 
     def delete_many(self, keys: list[str]) -> None:
-        self._call("delete_many", keys)
+        self._call("delete_many", keys, always=True)
 
 
 tolerant_cache = _TolerantCache()
