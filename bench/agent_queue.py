@@ -465,15 +465,8 @@ def main() -> None:
             floor_label=f"lease SQL alone, {args.agents} connections, median",
             size=size_label,
         )
-        figure(
-            "next + screen, server p99",
-            percentile(many["both"], 99),
-            "ms",
-            target=50,
-            floor=floor20[1],
-            floor_label=f"lease SQL alone, {args.agents} connections, p99",
-            size=size_label,
-        )
+        # No floor for the p99: the lease alone's tail is lost races and lock waits, not a bound.
+        figure("next + screen, server p99", percentile(many["both"], 99), "ms", target=50, size=size_label)
         figure("next + screen cycles", many["cycles_per_s"], "per s", floor=floor20[2], higher_is_better=True,
                floor_label=f"leases/s, lease SQL alone, {args.agents} connections", size=size_label)  # fmt: skip
         if alone is not None:
