@@ -235,6 +235,16 @@ def server_times(log: Path) -> dict[str, list[float]]:
     return out
 
 
+def run_all(threads: list[threading.Thread]) -> float:
+    """Start the threads, wait for them all; the seconds it took."""
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
     """The floor: "next"'s lease statements alone (tidy expired leases, read the held one,
     `_LEASE_NEXT_SQL`), each in its own committed transaction, from `connections`
@@ -300,13 +310,7 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
                     except psycopg.errors.DeadlockDetected:
                         continue
 
-    threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(connections)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_all([threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(connections)])
     flat = [t for slot in times for t in slot]
     return statistics.median(flat), percentile(flat, 99), len(flat) / elapsed
 
@@ -351,12 +355,7 @@ class Server:
         self.log.write_text("")
         until = time.monotonic() + seconds
         threads = [Agent(self.port, self.assignment_id, token, session, until) for token, session in creds[:agents]]
-        started = time.perf_counter()
-        for agent in threads:
-            agent.start()
-        for agent in threads:
-            agent.join()
-        elapsed = time.perf_counter() - started
+        elapsed = run_all(threads)
         time.sleep(0.5)  # let gunicorn flush its log
         server_ms = server_times(self.log)
         client_ms: dict[str, list[float]] = defaultdict(list)

@@ -428,12 +428,7 @@ def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPer
         )
         _AGENT_ASSIGNMENT_SQL = f"""
             SELECT {columns} FROM assignments_assignment a JOIN clients_client cl ON cl.id = a.client_id
-            WHERE a.id = %(pk)s AND a.is_active AND EXISTS (
-                SELECT 1 FROM assignments_assignmentuserobjectpermission g
-                JOIN auth_permission ap ON ap.id = g.permission_id
-                JOIN django_content_type ct ON ct.id = ap.content_type_id
-                WHERE g.user_id = %(agent)s AND g.content_object_id = a.id
-                  AND ap.codename = %(work)s AND ct.app_label = 'assignments')"""  # noqa: S608 (column names only)
+            WHERE a.id = %(pk)s AND a.is_active AND {_agent_works_on("a.id")}"""  # noqa: S608 (column names only)
     with connection.cursor() as cursor:
         cursor.execute(_AGENT_ASSIGNMENT_SQL, {"pk": pk, "agent": user.pk, "work": AssignmentPerm.WORK.value})
         row = cursor.fetchone()
@@ -553,16 +548,22 @@ def _agent_prospect_sql() -> str:
               ON l.prospect_id = p.id AND l.agent_id = %(agent)s AND l.expires_at > %(now)s
             WHERE p.id = %(pk)s
               AND (l.prospect_id IS NOT NULL OR (p.status = %(callback)s AND p.callback_agent_id = %(agent)s))
-              AND EXISTS (
-                SELECT 1 FROM assignments_assignmentuserobjectpermission g
-                JOIN auth_permission ap ON ap.id = g.permission_id
-                JOIN django_content_type ct ON ct.id = ap.content_type_id
-                WHERE g.user_id = %(agent)s AND g.content_object_id = p.assignment_id
-                  AND ap.codename = %(work)s AND ct.app_label = 'assignments')"""  # noqa: S608 (column names only)
+              AND {_agent_works_on("p.assignment_id")}"""  # noqa: S608 (column names only)
     return _AGENT_PROSPECT_SQL
 
 
 _AGENT_PROSPECT_SQL: str | None = None
+
+
+def _agent_works_on(assignment_column: str) -> str:
+    """`_granted(user, WORK)` written out: the agent (%(agent)s) holds the guardian "work" row
+    (%(work)s) on the assignment at `assignment_column` (R-NTK-4: on the assignment only)."""
+    return f"""EXISTS (
+                SELECT 1 FROM assignments_assignmentuserobjectpermission g
+                JOIN auth_permission ap ON ap.id = g.permission_id
+                JOIN django_content_type ct ON ct.id = ap.content_type_id
+                WHERE g.user_id = %(agent)s AND g.content_object_id = {assignment_column}
+                  AND ap.codename = %(work)s AND ct.app_label = 'assignments')"""  # noqa: S608 (a column name)
 
 
 def _from_row(models: tuple[type[Model], ...], row: tuple, connection: Any) -> list[Model]:
