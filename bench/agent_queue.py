@@ -2,8 +2,8 @@
 
 One command:  python bench/agent_queue.py [--quick] [--reuse] [--seconds 30] [--agents 20]
 
-It builds its own databases (`$BENCH_DB`, default bench_issue4, and `$BENCH_DB`_1m; dropped
-and made anew, `--reuse` keeps seeded ones): one active assignment of 100,000 prospects
+It builds its own databases (`$BENCH_DB`_<prospects>, $BENCH_DB by default bench_issue4;
+dropped and made anew, `--reuse` keeps one seeded with as many prospects): one active assignment of 100,000 prospects
 (each with a company and a person; seeded in the database with generate_series, no rows
 through Python) and 20 agents, starts gunicorn on 127.0.0.1 (DEBUG=0, access log with
 %(D)s), and runs the agents in a closed loop, each in its own thread: ask "next" (API,
@@ -398,9 +398,9 @@ def prepare(name: str, prospects: int, agents: int, reuse: bool) -> None:
         create_database(name)
     use_database(name)
     if seeded:
-        from apps.assignments.models import Assignment
+        from apps.prospects.models import Prospect
 
-        seeded = Assignment.objects.filter(name="Bench campaign").exists()
+        seeded = Prospect.objects.filter(assignment__name="Bench campaign").count() == prospects
     if not seeded:
         seed(prospects, agents)
     print(f"database {name} ({prospects:,} prospects) {'reused' if seeded else 'seeded'} in "
@@ -444,7 +444,7 @@ def main() -> None:
     for size, full in ((prospects, True), (large, False)):
         if not size:
             continue
-        name = DB_NAME if full else f"{DB_NAME}_{'1m' if size == 1_000_000 else size}"
+        name = f"{DB_NAME}_{size}"  # one database per size: --reuse never mixes them
         prepare(name, size, args.agents, args.reuse)
         label = f"{size:,} prospects"
         assignment_id, creds = credentials()
