@@ -69,3 +69,17 @@ def test_the_screen_works_while_redis_is_away_and_a_deactivation_counts(
         assert http.get(_screen(world)).status_code == 302
     finally:
         own_redis.start()
+
+
+def test_a_restore_forgets_every_cached_session_and_user(world: World) -> None:
+    """After a restore of the database (apps.retention.backup.backup_restore) nothing cached
+    before it is read back: a session or user the restored database does not hold is gone."""
+    from apps.accounts import cached
+
+    http = world.client_for("agent_with_lease")
+    assert http.get(_screen(world)).status_code == 200
+    agent = world.users["agent_with_lease"]
+    assert cached._read(cached._user_key(agent.pk)) is not None
+    cached.cache_generation_bump()
+    assert cached._read(cached._user_key(agent.pk)) is None
+    assert http.get(_screen(world)).status_code == 200  # read again from the database

@@ -11,7 +11,8 @@ record (issue 16 #2: the agent's screen costs no session and no user query).
 
 Both keep their cache entries short (`CACHE_SECONDS`): a delete that failed while Redis was
 away (a logout, a deactivation) cannot outlive it by more than that, even when Redis comes
-back with an older copy. After a cache error reads and writes skip the cache for
+back with an older copy. A restore of the database forgets them all
+(`cache_generation_bump`). After a cache error reads and writes skip the cache for
 `PAUSE_SECONDS` in this process, so a Redis that hangs costs one timeout, not one per
 request; deletes are always tried.
 """
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import get_user as django_get_user
 from django.contrib.auth.middleware import AuthenticationMiddleware
@@ -43,7 +46,8 @@ class _TolerantCache:
 
     def _call(self, name: str, *args: Any, default: Any = None, always: bool = False, **kwargs: Any) -> Any:
         global _paused_until
-        if not always and time.monotonic() < _paused_until:
+        # (A clock moved by a test may leave _paused_until far off: never more than a pause.)
+        if not always and 0 < _paused_until - time.monotonic() <= PAUSE_SECONDS:
             return default
         try:
             return getattr(cache, name)(*args, **kwargs)
@@ -57,6 +61,12 @@ class _TolerantCache:
 
     def set(self, key: str, value: Any, timeout: Any = None) -> None:
         self._call("set", key, value, CACHE_SECONDS if timeout is None else min(timeout, CACHE_SECONDS))
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        return self._call("get_many", keys, default={})
+
+    def set_forever(self, key: str, value: Any) -> None:
+        self._call("set", key, value, None, always=True)
 
     def add(self, key: str, value: Any, timeout: Any = None) -> bool:
         return bool(self._call("add", key, value, min(timeout or CACHE_SECONDS, CACHE_SECONDS), default=False))
@@ -74,13 +84,62 @@ class _TolerantCache:
 
 tolerant_cache = _TolerantCache()
 
+# Every entry is written under the cache's generation, read in the same round trip as the
+# entry, and used only while it is still the generation: a restore of the database bumps it
+# (`cache_generation_bump`), so no session or user from before the restore is read back.
+_GENERATION = "accounts:cache-generation"
+
+
+def _read(key: str) -> Any:
+    """The payload cached at `key` under the current generation, or None."""
+    found = tolerant_cache.get_many([_GENERATION, key])
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == found.get(_GENERATION):
+        return entry[1]
+    return None
+
+
+def _write(key: str, payload: Any, timeout: Any = None) -> None:
+    tolerant_cache.set(key, (tolerant_cache.get(_GENERATION), payload), timeout)
+
+
+def cache_generation_bump() -> None:
+    """Forget every cached session and user at once (after a restore of the database)."""
+    tolerant_cache.set_forever(_GENERATION, uuid.uuid4().hex)
+
 
 class SessionStore(cached_db.SessionStore):
-    """Django's cached_db session, its cache calls tolerant and short-lived (see above)."""
+    """Django's cached_db session, its cache calls tolerant and short-lived (see above).
+    The cached copy carries the session's expiry date and is not used past it, as the
+    database's row is not: a session ends at its time even when its cached copy lingers
+    (a moved clock, a row the retention rule removed)."""
 
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
         self._cache = tolerant_cache
+
+    def load(self) -> dict:
+        from django.utils import timezone
+
+        entry = _read(self.cache_key) if self.session_key else None
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] > timezone.now():
+            return entry[1]
+        row = self._get_session_from_db()
+        if row is None:
+            return {}
+        data = self.decode(row.session_data)
+        _write(self.cache_key, (row.expire_date, data), self.get_expiry_age(expiry=row.expire_date))
+        return data
+
+    def save(self, must_create: bool = False) -> None:
+        super(cached_db.SessionStore, self).save(must_create)  # the database's row
+        _write(self.cache_key, (self.get_expiry_date(), self._session), self.get_expiry_age())
+
+    async def aload(self) -> dict:
+        return await sync_to_async(self.load)()
+
+    async def asave(self, must_create: bool = False) -> None:
+        await sync_to_async(self.save)(must_create)
 
 
 # --- The logged-in user -------------------------------------------------------------------
@@ -93,12 +152,12 @@ def user_cached(pk: Any) -> Any:
     inactive), from the cache when there."""
     from apps.accounts.models import User
 
-    user = tolerant_cache.get(_user_key(pk))
+    user = _read(_user_key(pk))
     if user is None:
         user = User._default_manager.filter(pk=pk).first()
         if user is None:
             return None
-        tolerant_cache.set(_user_key(pk), user)
+        _write(_user_key(pk), user)
     return user if user.is_active else None
 
 
