@@ -82,7 +82,7 @@ def test_the_verify_api_answers_each_audience_its_own_view(world: World) -> None
     client = _api(world, "client_same_tenant").post(reverse("api:person-verify", args=[person.pk]), {}, format="json")
     assert set(client.json()) == {
         "id", "first_name", "tussenvoegsel", "last_name", "job_title", "email", "phone", "legal_basis",
-        "verified_at",
+        "verified_at", "restricted",
     }  # fmt: skip
 
 

@@ -285,3 +285,116 @@ def test_an_erasure_ends_an_open_access_request_as_superseded_not_answered(world
     # It is listed among the closed requests, not the open ones.
     page = world.client_for("privacy_officer").get(reverse("privacy:requests") + "?show=closed")
     assert str(access.pk)[:8] in page.content.decode()
+
+
+# --- A restricted person is kept, not processed: by nobody but the privacy office --------
+# (R-DSR-5, Art. 18). The download showed them as "restricted" while the record page, its
+# API and the call-screen services still showed and changed them: the seam between rules.
+
+
+def _restricted(world: World) -> Person:
+    person = world.person
+    Person.objects.filter(pk=person.pk).update(restricted_at=timezone.now(), job_title="Directeur")
+    person.refresh_from_db()
+    return person
+
+
+def _api_for(world: World, role: str):  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.users[role])
+    return api
+
+
+def test_the_clients_record_page_shows_a_restricted_person_by_name_only_and_offers_no_form(world: World) -> None:
+    person = _restricted(world)
+    client = world.client_for("client_same_tenant")
+    page = client.get(reverse("portal:prospect-edit", args=[world.prospect.pk])).content.decode()
+    assert person.last_name in page
+    assert f'name="person-{person.pk}-email"' not in page
+    assert person.email not in page and "Directeur" not in page
+    assert "privacy" in page.lower()
+
+
+def test_the_clients_record_page_does_not_change_a_restricted_person_even_when_posted(world: World) -> None:
+    person = _restricted(world)
+    before = (person.first_name, person.last_name, person.email, person.phone, person.verified_at)
+    client = world.client_for("client_same_tenant")
+    url = reverse("portal:prospect-edit", args=[world.prospect.pk])
+    company = world.prospect.company
+    response = client.post(
+        url,
+        {
+            "company-name": company.name,
+            "company-city": company.city,
+            f"person-{person.pk}-last_name": "Overschreven",
+            f"person-{person.pk}-email": "nieuw@example.nl",
+        },
+    )
+    assert response.status_code in (200, 302)
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name, person.email, person.phone, person.verified_at) == before
+
+
+def test_the_database_page_shows_no_job_title_or_email_of_a_restricted_person(world: World) -> None:
+    person = _restricted(world)
+    page = world.client_for("client_same_tenant").get(reverse("portal:database", args=[world.assignment.pk]))
+    body = page.content.decode()
+    assert person.last_name in body
+    assert person.email not in body and "Directeur" not in body
+
+
+def test_the_api_gives_a_restricted_person_as_the_download_does_and_refuses_changes(world: World) -> None:
+    person = _restricted(world)
+    api = _api_for(world, "client_same_tenant")
+    record = api.get(f"/api/v1/prospects/{world.prospect.pk}/").json()
+    shown = next(p for p in record["persons"] if p["id"] == str(person.pk))
+    assert shown["restricted"] is True
+    assert shown["last_name"] == person.last_name
+    assert shown["email"] is None and shown["phone"] is None and shown["job_title"] is None
+    assert person.email not in json.dumps(record)
+
+    response = api.patch(
+        f"/api/v1/prospects/{world.prospect.pk}/",
+        {"persons": [{"id": str(person.pk), "email": "nieuw@example.nl"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "art. 18" in json.dumps(response.json()).lower()
+    person.refresh_from_db()
+    assert person.email != "nieuw@example.nl"
+
+
+def test_an_unrestricted_person_of_the_client_keeps_their_whole_record_in_the_api(world: World) -> None:
+    record = _api_for(world, "client_same_tenant").get(f"/api/v1/prospects/{world.prospect.pk}/").json()
+    shown = next(p for p in record["persons"] if p["id"] == str(world.person.pk))
+    assert shown["restricted"] is False and shown["email"] == world.person.email
+
+
+def test_no_service_but_the_privacy_offices_rectification_changes_a_restricted_person(world: World) -> None:
+    from apps.prospects.services import person_update, person_verify
+
+    person = _restricted(world)
+    with pytest.raises(ServiceError):
+        person_update(person=person, actor=world.users["client_same_tenant"], email="nieuw@example.nl")
+    with pytest.raises(ServiceError):
+        person_verify(person=person, actor=world.users["agent_with_lease"])
+    person.refresh_from_db()
+    assert person.email != "nieuw@example.nl"
+    # Art. 16: the office corrects the record, which is often why it was restricted.
+    person_update(
+        person=person, actor=world.users["privacy_officer"], rectifying_restricted=True, email="juist@example.nl"
+    )
+    person.refresh_from_db()
+    assert person.email == "juist@example.nl" and person.restricted_at is not None
+
+
+def test_the_portal_sends_no_consent_confirmation_to_a_restricted_person(world: World) -> None:
+    person = _restricted(world)
+    Person.objects.filter(pk=person.pk).update(legal_basis="consent")
+    mail.outbox.clear()
+    client = world.client_for("client_same_tenant")
+    response = client.post(reverse("privacy_case:prospect-consent-send", args=[world.prospect.pk, person.pk]))
+    assert response.status_code == 302
+    assert mail.outbox == []

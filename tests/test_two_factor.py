@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from auditlog.models import LogEntry
+from django.core import mail
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from apps.accounts import twofactor
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.tokens import api_token_create, api_token_user
 from tests.conftest import World
 from tests.factories import PASSWORD, UserFactory
@@ -325,3 +326,27 @@ def test_demo_staff_have_the_documented_authenticator(db) -> None:  # type: igno
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         assert twofactor.totp_secret_text(device).replace(" ", "") == DEMO_TOTP_SECRET
     assert not TOTPDevice.objects.filter(user__username__in=["agent1", "client-acme"]).exists()
+
+
+def test_the_board_is_told_when_a_guarded_accounts_second_factor_is_reset(
+    world: World, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """A reset of a board or privacy-officer account's 2FA is a change to such an account:
+    every board member hears of it, as of the other changes (SPEC §9, issue 15 #10)."""
+    officer, board = world.users["privacy_officer"], world.users["board"]
+    User.objects.filter(pk=board.pk).update(email="bestuur@leadhunter.example")
+    totp_device(officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for("board").post(reverse("accounts:two-factor-reset", args=[officer.pk]))
+    assert response.status_code == 302
+    (notice,) = [m for m in mail.outbox if "bestuur@leadhunter.example" in m.to]
+    assert officer.username in notice.body
+    assert "two-factor" in notice.body.lower() or "tweestaps" in notice.body.lower()
+    # An ordinary account's reset is the administrators' business: the board is not mailed.
+    supervisor = world.users["supervisor"]
+    totp_device(supervisor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client_for("administrator").post(reverse("accounts:two-factor-reset", args=[supervisor.pk]))
+    assert not [m for m in mail.outbox if "bestuur@leadhunter.example" in m.to]

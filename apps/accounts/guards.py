@@ -238,9 +238,15 @@ def guarded_change_record(*, user: User, change: GuardedChange) -> None:
     )
 
 
+# Not a field: the board hears of a reset of a guarded account's second factor too.
+TWO_FACTOR_RESET = "two_factor_reset"
+
+
 def _field_label(name: str) -> str:
     if name == "groups_or_permissions":
         return _("groups and permissions")
+    if name == TWO_FACTOR_RESET:
+        return _("two-factor authentication (reset: the authenticator and recovery codes were removed)")
     return str(User._meta.get_field(name).verbose_name)
 
 

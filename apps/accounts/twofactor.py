@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from functools import partial
 from typing import Any
 
 import segno
@@ -307,8 +308,15 @@ def two_factor_reset(*, actor: User, user: User) -> User:
 
     if not users_for_reset(actor).filter(pk=user.pk).exists():
         raise Http404
+    from apps.accounts.guards import TWO_FACTOR_RESET, GuardedChange, board_notify, is_guarded
+
     with transaction.atomic():
         _devices_delete(user)
         api_tokens_end(user=user)
         _event(user, "reset", actor=actor)
+        if is_guarded(role=user.role, is_privacy_officer=user.is_privacy_officer):
+            # A board or privacy-officer account's second factor: the whole board is told,
+            # as of any other change to such an account (SPEC §9, R-SEC-1).
+            change = GuardedChange(False, (TWO_FACTOR_RESET,), {}, {}, actor.pk)
+            transaction.on_commit(partial(board_notify, user_id=user.pk, change=change))
     return user

@@ -99,6 +99,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/imports/", imports_api.ImportCreateApi.as_view(), name="import-create"),
     path("imports/<uuid:import_id>/", imports_api.ImportDetailApi.as_view(), name="import-detail"),
     path("imports/<uuid:import_id>/confirm/", imports_api.ImportConfirmApi.as_view(), name="import-confirm"),
+    path("imports/<uuid:import_id>/sheet/", imports_api.ImportSheetApi.as_view(), name="import-sheet"),
     path("assignments/<uuid:assignment_id>/export/", imports_api.ExportApi.as_view(), name="assignment-export"),
     path("assignments/<uuid:assignment_id>/prospects/", imports_api.ProspectListApi.as_view(), name="prospect-list"),
     path("prospects/<uuid:prospect_id>/", imports_api.ProspectDetailApi.as_view(), name="prospect-detail"),

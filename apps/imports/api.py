@@ -35,7 +35,7 @@ from apps.core.api import BoundedDictField, StrictInput
 from apps.imports import exports, selectors
 from apps.imports.models import ImportJob
 from apps.imports.records import prospect_record_update
-from apps.imports.services import import_job_confirm, import_job_create, import_progress
+from apps.imports.services import import_job_choose_sheet, import_job_confirm, import_job_create, import_progress
 from apps.prospects.models import CompanyStatus, Person, Prospect
 from apps.prospects.selectors import Audience, audience_of
 from apps.prospects.serializers import CompanyOutput, PersonOutput, database_context
@@ -61,6 +61,10 @@ class ImportOutput(serializers.ModelSerializer):
     assignment = serializers.UUIDField(source="assignment_id")
     progress = serializers.SerializerMethodField()
     merges = ImportMergesOutput(read_only=True)
+    sheet = serializers.SerializerMethodField(help_text="The workbook's sheet being read (xlsx only).")
+    sheets = serializers.SerializerMethodField(
+        help_text="The workbook's visible sheets with data, any of which can be read instead (R-IMP-6)."
+    )
 
     class Meta:
         model = ImportJob
@@ -68,11 +72,17 @@ class ImportOutput(serializers.ModelSerializer):
             "id", "assignment", "status", "file_format", "headers", "detected_mapping", "mapping", "progress",
             "rows_read", "rows_rejected", "companies_new", "companies_matched", "persons_new", "persons_matched",
             "persons_conflicting", "persons_suppressed", "row_errors", "issues_total", "values_dropped", "merges",
-            "error", "created_at", "started_at", "finished_at",
+            "error", "created_at", "started_at", "finished_at", "sheet", "sheets",
         ]  # fmt: skip
 
     def get_progress(self, obj: ImportJob) -> int:
         return import_progress(obj)
+
+    def get_sheet(self, obj: ImportJob) -> str | None:
+        return (obj.layout or {}).get("sheet") or None
+
+    def get_sheets(self, obj: ImportJob) -> list[str]:
+        return list((obj.layout or {}).get("sheets", []))
 
 
 class ImportStartedOutput(serializers.Serializer):
@@ -131,6 +141,29 @@ class ImportConfirmApi(APIView):
         data = ImportConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
         job = import_job_confirm(job=job, actor=request.user, mapping=data.validated_data.get("mapping"))
+        return Response(ImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportSheetInput(StrictInput):
+    sheet = serializers.CharField(max_length=255, help_text="One of the import's `sheets`.")
+
+
+@extend_schema(
+    summary=(
+        "Read another sheet of the workbook (R-IMP-6), before the mapping is confirmed: the import goes back to "
+        "'checking', which finds that sheet's header row and columns"
+    ),
+    request=ImportSheetInput,
+    responses={202: ImportOutput},
+)
+class ImportSheetApi(APIView):
+    parser_classes = [JSONParser]
+
+    def post(self, request, import_id):  # type: ignore[no-untyped-def]
+        job = get_import_for_user(request.user, import_id)
+        data = ImportSheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = import_job_choose_sheet(job=job, actor=request.user, sheet=data.validated_data["sheet"])
         return Response(ImportOutput(job).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -426,8 +426,15 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
     proofs = consent_records_of(person_ids=[p.pk for p in persons], client_id=prospect.assignment.client_id)
     for p in persons:
         p.consent_proofs = proofs.get(p.pk, [])
+    # A restricted person (R-DSR-5, Art. 18) is shown by name with its marker, as the
+    # download shows it, and gets no form: the record is kept, not processed.
     person_forms = [
-        (p, PersonForm(data, prefix=f"person-{p.pk}", initial={f: getattr(p, f) for f in PersonForm.base_fields}))
+        (
+            p,
+            None
+            if p.restricted_at
+            else PersonForm(data, prefix=f"person-{p.pk}", initial={f: getattr(p, f) for f in PersonForm.base_fields}),
+        )
         for p in persons
     ]
     extra_form = ExtraForm(
@@ -436,14 +443,15 @@ def prospect_edit(request: HttpRequest, prospect_id: str) -> HttpResponse:
         columns=list(prospect.assignment.extra_columns),
         initial={f"c{i}": prospect.extra.get(c, "") for i, c in enumerate(prospect.assignment.extra_columns)},
     )
-    forms_ok = company_form.is_valid() & extra_form.is_valid() & all([f.is_valid() for _p, f in person_forms])
+    person_forms_ok = all([f.is_valid() for _p, f in person_forms if f is not None])
+    forms_ok = company_form.is_valid() & extra_form.is_valid() & person_forms_ok
     if request.method == "POST" and forms_ok:
         try:
             prospect_record_update(
                 prospect=prospect,
                 actor=request.user,
                 company=company_form.cleaned_data,
-                persons=[{"id": p.pk, **f.cleaned_data} for p, f in person_forms],
+                persons=[{"id": p.pk, **f.cleaned_data} for p, f in person_forms if f is not None],
                 extra=extra_form.values(),
             )
         except ServiceError as exc:

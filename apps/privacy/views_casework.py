@@ -41,7 +41,7 @@ from apps.privacy.forms_casework import LookupForm
 from apps.privacy.models import DataSubjectRequest, RequestStatus
 from apps.privacy.rights import correction_pass_on, person_values
 from apps.prospects.models import Person
-from apps.prospects.services import person_update
+from apps.prospects.services import person_update, restricted_message
 
 
 def officer_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -220,7 +220,7 @@ def person_correct(request: HttpRequest, request_id: str, person_id: str) -> Htt
         try:
             with transaction.atomic():
                 before = person_values(person)
-                person_update(person=person, actor=request.user, **form.cleaned_data)
+                person_update(person=person, actor=request.user, rectifying_restricted=True, **form.cleaned_data)
                 # Art. 19: the client holding the record is told (R-DSR-5).
                 correction_pass_on(person=person, before=before)
         except ServiceError as exc:
@@ -351,7 +351,10 @@ def prospect_consent_send(request: HttpRequest, prospect_id: str, person_id: str
         person = Person.objects.select_related("company").get(pk=person_id, prospect_links__prospect=prospect)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
-    _send_consent(request, person, assignment_id=prospect.assignment_id)
+    if person.restricted_at is not None:  # kept, not processed (R-DSR-5, Art. 18)
+        messages.error(request, restricted_message())
+    else:
+        _send_consent(request, person, assignment_id=prospect.assignment_id)
     return redirect("portal:prospect-edit", prospect.pk)
 
 

@@ -73,22 +73,33 @@ class PersonForAgentOutput(serializers.Serializer):
 
 
 class PersonOutput(serializers.Serializer):
-    """A person's whole record, for those who hold the database (never an agent)."""
+    """A person's whole record, for those who hold the database (never an agent). A
+    restricted person (R-DSR-5, Art. 18) comes as the download shows them: the name the
+    client supplied, `restricted` true, and no job title, email or phone."""
 
     id = serializers.UUIDField()
     first_name = serializers.CharField()
     tussenvoegsel = serializers.CharField()
     last_name = serializers.CharField()
-    job_title = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
+    job_title = serializers.CharField(allow_null=True, help_text="Null while the person is restricted.")
+    email = serializers.CharField(allow_null=True, help_text="Null while the person is restricted.")
+    phone = serializers.CharField(allow_null=True, help_text="Null while the person is restricted.")
     legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
     verified_at = serializers.DateTimeField()
+    restricted = serializers.SerializerMethodField(
+        help_text="Restricted at the person's request (GDPR Art. 18): kept, not processed, not changeable."
+    )
+
+    def get_restricted(self, instance: Any) -> bool:
+        return instance.restricted_at is not None
 
     def to_representation(self, instance: Any) -> Any:
         if self.context.get("audience") is not Audience.DATABASE:
             raise AudienceError("PersonOutput needs context=database_context(user) of a database holder.")
-        return super().to_representation(instance)
+        data = super().to_representation(instance)
+        if data["restricted"]:
+            data.update(job_title=None, email=None, phone=None)
+        return data
 
 
 def person_output(user: Any, person: Person, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -192,12 +192,35 @@ def company_correct(*, prospect: Prospect, actor: Any, now: dt.datetime | None =
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: Any, now: dt.datetime | None = None, **values: Any) -> Person:
+def restricted_message() -> str:
+    """What anyone but the privacy office is told when changing a restricted person."""
+    return _(
+        "This contact person asked us to restrict the processing of their data (GDPR Art. 18): the record is "
+        "kept as it is and cannot be changed. Ask our privacy office if it must be corrected."
+    )
+
+
+def person_update(
+    *,
+    person: Person,
+    actor: Any,
+    now: dt.datetime | None = None,
+    rectifying_restricted: bool = False,
+    **values: Any,
+) -> Person:
     """Correct or confirm a client's own person record; either way it is verified now
     (R-RET-3), and its differences to verify are settled (the agent or client has looked).
     A corrected personal value goes to other clients' records only as
-    `person_correction_share` allows (R-IMP-4)."""
+    `person_correction_share` allows (R-IMP-4).
+
+    A person whose processing is restricted (R-DSR-5, Art. 18) is kept, not processed: no
+    client, agent or accepted difference changes or "verifies" them. Only the privacy
+    office's rectification (Art. 16, often the very reason for the restriction) passes
+    `rectifying_restricted=True`."""
     from apps.imports.models import Difference
+
+    if person.restricted_at is not None and not rectifying_restricted:
+        raise ServiceError(restricted_message())
 
     unknown = set(values) - PERSON_FIELDS
     if unknown:

@@ -203,3 +203,41 @@ def test_utf16_text_with_a_bom_is_read(tmp_path) -> None:
     path = tmp_path / "export.txt"
     path.write_bytes(data)
     assert scan_table(path, "csv") == (["Bedrijfsnaam", "Plaats"], 1, {"delimiter": "\t", "header_row": 1, "width": 2})
+
+
+@pytest.mark.django_db
+def test_the_api_offers_the_sheets_and_reads_another(world, django_capture_on_commit_callbacks) -> None:
+    """The API's import has the page's sheet picker (R-IMP-6): `sheets` to choose from and
+    POST .../sheet/; a wrong name is a clear 400, another tenant gets 404 and no sheet name."""
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    job = upload(
+        world.assignment, world.users["client_same_tenant"], (NL / "three_regions.xlsx").read_bytes(), "r.xlsx"
+    )
+    api = APIClient()
+    api.force_authenticate(world.users["client_same_tenant"])
+    shown = api.get(reverse("api:import-detail", args=[job.pk])).json()
+    assert shown["sheet"] == "Noord" and shown["sheets"] == ["Noord", "Zuid", "Oost"]
+    url = reverse("api:import-sheet", args=[job.pk])
+    wrong = api.post(url, {"sheet": "Instellingen"}, format="json")
+    assert wrong.status_code == 400 and "sheet" in wrong.content.decode().lower()
+    assert api.post(url, {"sheet": "Oost", "extra": 1}, format="json").status_code == 400  # strict body
+    assert api.post(url, {}, format="json").status_code == 400
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        chosen = api.post(url, {"sheet": "Oost"}, format="json")
+    assert chosen.status_code == 202 and chosen.json()["status"] == ImportStatus.CHECKING
+    assert len(callbacks) == 1  # the check is queued again; run it as the worker would
+    job = services.import_job_check(job_id=job.pk)
+    assert job.status == ImportStatus.MAPPING and job.layout["sheet"] == "Oost" and job.rows_read == 1
+    # Another tenant: 404, and not one of this client's sheet names in the answer.
+    other = APIClient()
+    other.force_authenticate(world.users["client_other_tenant"])
+    for response in (
+        other.get(reverse("api:import-detail", args=[job.pk])),
+        other.post(url, {"sheet": "Zuid"}, format="json"),
+    ):
+        assert response.status_code == 404
+        assert not any(name in response.content.decode() for name in ("Noord", "Zuid", "Oost"))
+    job.refresh_from_db()
+    assert job.layout["sheet"] == "Oost"

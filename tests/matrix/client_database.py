@@ -141,6 +141,11 @@ ROWS: dict[str, Row] = {
         get=only(HOLDERS, 405, 405, anonymous=401),
         post=api(415),
     ),
+    "api:import-sheet": Row(
+        lambda w: reverse("api:import-sheet", args=[_import(w)]),
+        get=only(HOLDERS, 405, 405, anonymous=401),
+        post=api(415),
+    ),
     "api:assignment-export": Row(
         lambda w: reverse("api:assignment-export", args=[w.assignment.pk]) + "?format=csv",
         get=download(200, 401),
