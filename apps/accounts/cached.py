@@ -12,9 +12,9 @@ record (issue 16 #2: the agent's screen costs no session and no user query).
 Both keep their cache entries short (`CACHE_SECONDS`): a delete that failed while Redis was
 away (a logout, a deactivation) cannot outlive it by more than that, even when Redis comes
 back with an older copy. A restore of the database forgets them all
-(`cache_generation_bump`). After a cache error reads and writes skip the cache for
+(`cache_generation_bump`). After a cache error reads skip the cache for
 `PAUSE_SECONDS` in this process, so a Redis that hangs costs one timeout, not one per
-request; deletes are always tried.
+request; writes and deletes are always tried.
 """
 
 from __future__ import annotations
@@ -59,8 +59,11 @@ class _TolerantCache:
     def get(self, key: str, default: Any = None) -> Any:
         return self._call("get", key, default, default=default)
 
+    # Writes are tried even while paused, as deletes: a change skipped would leave the
+    # copy from before it to be read once the pause ends.
     def set(self, key: str, value: Any, timeout: Any = None) -> None:
-        self._call("set", key, value, CACHE_SECONDS if timeout is None else min(timeout, CACHE_SECONDS))
+        timeout = CACHE_SECONDS if timeout is None else min(timeout, CACHE_SECONDS)
+        self._call("set", key, value, timeout, always=True)
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         return self._call("get_many", keys, default={})
@@ -99,8 +102,12 @@ def _read(key: str) -> Any:
     return None
 
 
-def _write(key: str, payload: Any, timeout: Any = None) -> None:
-    tolerant_cache.set(key, (tolerant_cache.get(_GENERATION), payload), timeout)
+def _write(key: str, payload: Any, timeout: Any = None, *, fill: bool = False) -> None:
+    """Cache `payload` at `key` under the current generation. `fill`: a copy of what the
+    database holds, written after a miss (skipped while paused); else a change (always tried)."""
+    timeout = CACHE_SECONDS if timeout is None else min(timeout, CACHE_SECONDS)
+    entry = (tolerant_cache.get(_GENERATION), payload)
+    tolerant_cache._call("set", key, entry, timeout, always=not fill)
 
 
 def cache_generation_bump() -> None:
@@ -128,7 +135,7 @@ class SessionStore(cached_db.SessionStore):
         if row is None:
             return {}
         data = self.decode(row.session_data)
-        _write(self.cache_key, (row.expire_date, data), self.get_expiry_age(expiry=row.expire_date))
+        _write(self.cache_key, (row.expire_date, data), self.get_expiry_age(expiry=row.expire_date), fill=True)
         return data
 
     def save(self, must_create: bool = False) -> None:
@@ -157,7 +164,7 @@ def user_cached(pk: Any) -> Any:
         user = User._default_manager.filter(pk=pk).first()
         if user is None:
             return None
-        _write(_user_key(pk), user)
+        _write(_user_key(pk), user, fill=True)
     return user if user.is_active else None
 
 
