@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "apps.core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the session's user read from the cache (apps.accounts.cached, issue 16 #2).
+    "apps.accounts.cached.CachedUserAuthenticationMiddleware",
     # The request's user is the acting user of account changes (apps/accounts/guards.py).
     "apps.accounts.guards.AccountGuardMiddleware",
     # request.user.otp_device: the device that verified this session, loaded only when the
@@ -224,6 +225,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's cached_db sessions, their cache calls tolerant of Redis being away (issue 16 #2).
+SESSION_ENGINE = "apps.accounts.cached"
 # Issue 15 #9 (apps.accounts.middleware.SessionTimeoutMiddleware): staff sessions end after
 # this long without a request and at the maximum age; client users may idle longer (their
 # maximum is SESSION_COOKIE_AGE). The page warns SESSION_IDLE_WARNING_SECONDS before.

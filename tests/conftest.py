@@ -124,8 +124,11 @@ def _fresh_cache_namespace():  # type: ignore[no-untyped-def]
     """Each test sees an empty cache: a key prefix of its own on the shared Redis.
     (Never `cache.clear()`: on Redis that is FLUSHDB, which would wipe the keys of every
     other process using the server, Celery's broker queues included.)"""
+    from apps.accounts import cached
+
     previous = cache.key_prefix
     cache.key_prefix = f"test-{uuid.uuid4().hex[:12]}"
+    cached._paused_until = 0.0  # nor a pause left by a test that stopped Redis (apps.accounts.cached)
     yield
     cache.key_prefix = previous
 

@@ -25,11 +25,28 @@ def grow(world: World, size: int) -> None:
 def test_call_screen_queries_do_not_grow(world: World, django_assert_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
     grow(world, size)
     http = world.client_for("agent_with_lease")
-    # session, user, prospect (access, with the lease's end), persons, notes, results,
-    # the client's company differences to verify, the client's contacts (account manager,
-    # R-APPT-1), the agent's figures of today, access log (prospect, persons, contacts: one insert)
-    with django_assert_num_queries(10):
-        assert http.get(reverse("calling:screen", args=[world.prospect.pk])).status_code == 200
+    url = reverse("calling:screen", args=[world.prospect.pk])
+    assert http.get(url).status_code == 200  # the session and the user are now in the cache
+    # Issue 16 #2: the session and the user from the cache (none), the agent's right to the
+    # prospect (one statement: lease or own callback, the assignment's guardian row, active),
+    # the screen's reads in three (persons through the agents' selector; notes; results,
+    # company differences, the client's contacts, the figures of today), the access log
+    # (prospect, persons, contacts: one insert).
+    with django_assert_num_queries(5):
+        assert http.get(url).status_code == 200
+
+
+def test_call_screen_with_a_cold_cache_reads_the_session_and_user(world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    http = world.client_for("agent_with_lease")
+    url = reverse("calling:screen", args=[world.prospect.pk])
+    from django.core.cache import cache
+
+    cache.key_prefix = f"{cache.key_prefix}-cold"  # nothing cached under this prefix
+    # the session and the user from the database, then as above
+    with django_assert_num_queries(7):
+        assert http.get(url).status_code == 200
+    with django_assert_num_queries(5):
+        assert http.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 8])
@@ -37,11 +54,12 @@ def test_api_next_queries_do_not_grow(world: World, django_assert_num_queries, s
     grow(world, size)
     api = APIClient()
     api.force_authenticate(world.users["agent_with_lease"])
-    # assignment (access), the agent's pause ended (issue 13 #4: one UPDATE, the API has no
-    # session to tell), savepoint, expire, held lease with company, release, lease, persons,
-    # notes, results, company differences, client's contacts, figures of today, access log
-    # (one insert)
-    with django_assert_num_queries(14):
+    # assignment (access: one statement); the transaction of the pause's end, the lease, the
+    # reads and the log (one commit; a savepoint in the test's transaction): the agent's pause
+    # ended (issue 13 #4: one UPDATE, the API has no session to tell), the lease's own
+    # savepoint (a lost race is retried), expire, held lease, the prospect with its company,
+    # release; the screen's reads in three; the access log (one insert); the transaction's end.
+    with django_assert_num_queries(13):
         assert api.post(reverse("api:assignment-next", args=[world.assignment.pk])).status_code == 200
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -163,7 +164,7 @@ class ConsentOutput(serializers.Serializer):
     )
 
 
-def _screen_response(request: Request, screen: CallScreen) -> Response:
+def _log_screen(request: Request, screen: CallScreen) -> None:
     prospect = screen.prospect
     access_log_shown(  # the prospect and the persons in the response (R-LOG-1)
         actor=request.user,
@@ -176,7 +177,6 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
         assignment_id=prospect.assignment_id,
         request=request,
     )
-    return Response(CallScreenOutput(screen).data)
 
 
 # --- Views ---------------------------------------------------------------------------
@@ -188,12 +188,18 @@ def _screen_response(request: Request, screen: CallScreen) -> Response:
 class NextProspectApi(APIView):
     def post(self, request: Request, assignment_id: Any) -> Response:
         assignment = get_assignment_for_user(request.user, assignment_id, AssignmentPerm.WORK)
-        pause_end(agent=request.user, cause=PauseEnd.NEXT)  # taking the next prospect ends a pause
-        prospect = prospect_lease_next(assignment=assignment, agent=request.user)
-        if prospect is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        prospect.assignment = assignment  # the lease just made is the access: no second lookup
-        return _screen_response(request, call_screen(prospect=prospect, agent=request.user))
+        # The pause's end, the lease, the screen's reads and the access-log entry of what they
+        # show commit together: one commit (one WAL flush) per "next" (issue 16 #2). Taking
+        # the next prospect ends a pause (issue 13 #4: the API has no session to tell).
+        with transaction.atomic():
+            pause_end(agent=request.user, cause=PauseEnd.NEXT)
+            prospect = prospect_lease_next(assignment=assignment, agent=request.user)
+            if prospect is None:
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            prospect.assignment = assignment  # the lease just made is the access: no second lookup
+            screen = call_screen(prospect=prospect, agent=request.user)
+            _log_screen(request, screen)
+        return Response(CallScreenOutput(screen).data)
 
 
 @extend_schema(

@@ -4,12 +4,12 @@ number of queries, whatever the size of the assignment (SPEC §7)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Q, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,26 +17,12 @@ from apps.assignments.models import Assignment, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
-from apps.prospects.models import Company, Lease, Person, Prospect, ProspectStatus
+from apps.prospects.models import Company, Person, Prospect, ProspectStatus
 from apps.prospects.selectors import PersonForAgent, persons_for_agent
 
 # A person on the agent's screen is a person as an agent may see them: one selector for
 # every agent-facing path (apps/prospects/selectors.py, R-CALL-3).
 PersonOnScreen = PersonForAgent
-
-
-def _with_differences(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Each person with its differences to verify, in the same query (the call screen's
-    query count stays fixed)."""
-    from apps.imports.models import Difference
-
-    return qs.annotate(
-        to_verify=ArraySubquery(
-            Difference.objects.filter(person_id=OuterRef("pk"))
-            .order_by("field", "-created_at")
-            .values(json=JSONObject(field="field", value="value"))
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -91,40 +77,110 @@ class CallScreen:
     # The client's extra columns the briefing marks as useful: (header, value).
     extra: list[tuple[str, str]] = field(default_factory=list)
     today: AgentToday | None = None
+    # A fingerprint of `results` (ids, codes, labels, outcomes, order, asks): the cached
+    # result buttons are keyed by it, so a changed list is never shown from the cache.
+    results_version: str = ""
 
 
 _UNREAD = object()
+
+# The call screen's reads (issue 16 #2): the persons (through the one selector for agents,
+# `persons_for_agent`), the notes, and everything else in one statement: the assignment's
+# results, the company's differences to verify, the client's contacts, the agent's figures
+# of today and, when not brought along, the end of the agent's lease. Three queries.
+_PERSONS_SQL = """
+    SELECT p.*, (SELECT coalesce(json_agg(json_build_object('field', d.field, 'value', d.value)
+                                          ORDER BY d.field, d.created_at DESC), '[]')
+                 FROM imports_difference d WHERE d.person_id = p.id)::text AS to_verify_json
+    FROM prospects_person p JOIN prospects_prospectperson pp ON pp.person_id = p.id
+    WHERE pp.prospect_id = %s
+    ORDER BY p.last_name, p.first_name, p.id"""
+_SCREEN_SQL = """
+    SELECT
+      (SELECT coalesce(json_agg(json_build_array(r.id, r.code, r.label, r.outcome, r.position, r.asks)
+                                ORDER BY r.position, r.id), '[]')
+       FROM assignments_callresult r WHERE r.assignment_id = %(assignment)s)::text,
+      (SELECT coalesce(json_agg(json_build_array(d.field, d.value) ORDER BY d.field, d.created_at DESC), '[]')
+       FROM imports_difference d WHERE d.assignment_id = %(assignment)s AND d.company_id = %(company)s)::text,
+      (SELECT coalesce(json_agg(json_build_array(cc.id, cc.first_name, cc.last_name)
+                                ORDER BY cc.last_name, cc.first_name, cc.id), '[]')
+       FROM clients_clientcontact cc WHERE cc.client_id = %(client)s)::text,
+      t.calls, t.reached, t.appointments,
+      (SELECT l.expires_at FROM prospects_lease l WHERE l.prospect_id = %(prospect)s AND l.agent_id = %(agent)s)
+    FROM (SELECT count(n.id) AS calls, count(n.id) FILTER (WHERE r.outcome <> %(retry)s) AS reached,
+                 count(ap.id) AS appointments
+          FROM callnotes_callnote n JOIN assignments_callresult r ON r.id = n.result_id
+          LEFT JOIN appointments_appointment ap ON ap.note_id = n.id
+          WHERE n.agent_id = %(agent)s AND n.assignment_id = %(assignment)s AND n.created_at >= %(start)s) t"""
 
 
 def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = None) -> CallScreen:
     """The agent's screen of one prospect (R-CALL-1): company, persons, earlier notes of this
     prospect in this assignment, the assignment's results. `prospect` comes from
-    `access.get_prospect_for_user` with its company and assignment."""
+    `access.get_prospect_for_agent` (or "next") with its company and assignment. Three
+    queries, whatever the size of the assignment."""
+    import json
+
+    from django.db import connection
+
     now = now or timezone.now()
-    persons = _with_differences(Person.objects.filter(prospect_links__prospect=prospect)).order_by(
-        "last_name", "first_name", "id"
-    )
+    persons = list(Person.objects.raw(_PERSONS_SQL, [prospect.pk]))
+    for person in persons:
+        person.to_verify = json.loads(person.to_verify_json)
     notes = (
         CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
         .select_related("result", "agent", "company")
         .order_by("created_at")
     )
-    # "next" and the agent's access check bring the lease's end along; read it otherwise.
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SCREEN_SQL,
+            {
+                "assignment": prospect.assignment_id,
+                "company": prospect.company_id,
+                "client": prospect.assignment.client_id,
+                "prospect": prospect.pk,
+                "agent": agent.pk,
+                "start": start,
+                "retry": Outcome.RETRY.value,
+            },
+        )
+        results_json, differences_json, managers_json, calls, reached, appointments, lease_read = cursor.fetchone()
+    # "next" and the agent's access check bring the lease's end along (read with the rest otherwise).
     lease = getattr(prospect, "lease_expires_at", _UNREAD)
     if lease is _UNREAD:
-        lease = Lease.objects.filter(prospect=prospect, agent=agent).values_list("expires_at", flat=True).first()
+        lease = lease_read
+    labels = _company_labels()
     return CallScreen(
         prospect=prospect,
         company_verify=prospect.company.needs_verification(now),
         persons=persons_for_agent(persons, now),
         notes=list(notes),
-        results=list(CallResult.objects.filter(assignment_id=prospect.assignment_id)),
+        results=[
+            CallResult(
+                id=pk,
+                assignment_id=prospect.assignment_id,
+                code=code,
+                label=label,
+                outcome=outcome,
+                position=pos,
+                asks=asks,
+            )
+            for pk, code, label, outcome, pos, asks in json.loads(results_json)
+        ],
         lease_expires_at=lease,
-        company_differences=company_differences(prospect),
-        account_managers=account_managers(client_id=prospect.assignment.client_id),
+        company_differences=[(labels.get(f, f), value) for f, value in json.loads(differences_json)],
+        account_managers=[(uuid.UUID(pk), f"{first} {last}".strip()) for pk, first, last in json.loads(managers_json)],
         extra=extra_for_agent(prospect),
-        today=agent_today(assignment_id=prospect.assignment_id, agent=agent, now=now),
+        today=AgentToday(calls=calls, reached=reached, appointments=appointments),
+        results_version=hashlib.md5(results_json.encode(), usedforsecurity=False).hexdigest(),
     )
+
+
+def _company_labels() -> dict[str, str]:
+    """The company's field names and their labels, in the active language."""
+    return {f.name: str(f.verbose_name) for f in Company._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
 def company_differences(prospect: Prospect) -> list[tuple[str, str]]:
@@ -135,7 +191,7 @@ def company_differences(prospect: Prospect) -> list[tuple[str, str]]:
     rows = Difference.objects.filter(assignment_id=prospect.assignment_id, company_id=prospect.company_id).order_by(
         "field", "-created_at"
     )
-    labels = {f.name: str(f.verbose_name) for f in Company._meta.get_fields() if hasattr(f, "verbose_name")}
+    labels = _company_labels()
     return [(labels.get(d.field, d.field), d.value) for d in rows.only("field", "value")]
 
 

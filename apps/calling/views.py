@@ -17,8 +17,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -154,6 +156,25 @@ def _fields(form_class: type[forms.Form], values: dict[str, Any]) -> list[_Field
 DATE_PATTERN = r"\s*(\d{1,2}(-|/)\d{1,2}(-|/)\d{2,4}\s+\d{1,2}(:|\.)?\d{2}|\d{4}-\d{2}-\d{2}(T| )\d{2}:\d{2})\s*"
 
 
+# The result buttons of each assignment as last rendered in this process, keyed by the
+# assignment and the language, holding the list's fingerprint (`CallScreen.results_version`):
+# a changed list of results renders anew (issue 16 #2). Bounded: the oldest go first.
+_RESULTS_HTML: dict[tuple[Any, str], tuple[str, str]] = {}
+_RESULTS_HTML_SIZE = 256
+
+
+def _results_html(screen: Any) -> str:
+    key = (screen.prospect.assignment_id, get_language())
+    cached = _RESULTS_HTML.get(key)
+    if cached is not None and cached[0] == screen.results_version:
+        return cached[1]
+    html = render_to_string("calling/_results.html", {"screen": screen})
+    if len(_RESULTS_HTML) >= _RESULTS_HTML_SIZE:
+        _RESULTS_HTML.pop(next(iter(_RESULTS_HTML)))
+    _RESULTS_HTML[key] = (screen.results_version, html)
+    return html
+
+
 def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, **state: Any) -> HttpResponse:
     screen = call_screen(prospect=prospect, agent=request.user)
     company = prospect.company
@@ -166,6 +187,8 @@ def _render_screen(request: HttpRequest, prospect: Prospect, status: int = 200, 
         "assignment": prospect.assignment,
         "company": company,
         "call_form": state.get("call_form"),
+        # A form sent back with its errors keeps its choice: rendered, not from the cache.
+        "results_html": None if state.get("call_form") else _results_html(screen),
         "company_form": company_form,
         "company_fields": _fields(CompanyForm, company_values),
         "add_form": add_form,

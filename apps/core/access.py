@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -410,7 +410,46 @@ def get_hold_for_officer(user: Any, hold_id: Any) -> Any:
 def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm = AssignmentPerm.VIEW) -> Any:
     from apps.assignments.models import Assignment
 
+    if getattr(user, "role", None) == Role.AGENT:  # "next" on every call: one lean statement
+        return _get_assignment_for_agent(user, assignment_id, perm)
     return get_for_user(Assignment.objects.select_related("client"), user, assignment_id, perm=perm)
+
+
+def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPerm) -> Any:
+    """`assignments_visible_to`'s rule for an agent, written out (issue 16 #2): an active
+    assignment whose guardian "work" row the agent holds; only view and work exist for them."""
+    from django.db import connection
+
+    from apps.assignments.models import Assignment
+    from apps.clients.models import Client
+
+    if perm not in AGENT_PERMS or not may_open_client_data(user):
+        raise Http404
+    try:
+        pk = uuid.UUID(assignment_id) if isinstance(assignment_id, str) else assignment_id
+    except ValueError as exc:
+        raise Http404 from exc
+    global _AGENT_ASSIGNMENT_SQL
+    if _AGENT_ASSIGNMENT_SQL is None:
+        columns = ", ".join(
+            f'{alias}."{f.column}"'
+            for alias, model in (("a", Assignment), ("cl", Client))
+            for f in model._meta.concrete_fields
+        )
+        _AGENT_ASSIGNMENT_SQL = f"""
+            SELECT {columns} FROM assignments_assignment a JOIN clients_client cl ON cl.id = a.client_id
+            WHERE a.id = %(pk)s AND a.is_active AND {_agent_works_on("a.id")}"""  # noqa: S608 (column names only)
+    with connection.cursor() as cursor:
+        cursor.execute(_AGENT_ASSIGNMENT_SQL, {"pk": pk, "agent": user.pk, "work": AssignmentPerm.WORK.value})
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    assignment, client = _from_row((Assignment, Client), row, connection)
+    assignment.client = client
+    return assignment
+
+
+_AGENT_ASSIGNMENT_SQL: str | None = None
 
 
 def get_assignment_to_oversee(user: Any, assignment_id: Any, *, act: bool = False) -> Any:
@@ -460,16 +499,98 @@ def get_person_for_user(user: Any, person_id: Any) -> Any:
 def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
     """The prospect an agent is calling (their lease, or their own callback), or 404 for
     everyone else: the call screen is the agent's alone (R-NTK-2). It comes with its
-    company and assignment, and `lease_expires_at`: the end of the agent's lease, if any."""
-    from apps.prospects.models import Lease, Prospect
+    company and assignment, and `lease_expires_at`: the end of the agent's lease, if any.
 
-    if getattr(user, "role", None) != Role.AGENT:
+    One statement (issue 16 #2): the same rule as `prospects_visible_to` for an agent (the
+    assignment's guardian "work" row, never a per-row permission (R-NTK-4); the assignment
+    active (R-NTK-3); the agent's unexpired lease or own callback (R-NTK-2)), written out
+    once instead of built by the ORM on every call of the screen."""
+    from django.db import connection
+
+    from apps.assignments.models import Assignment
+    from apps.prospects.models import Company, Prospect, ProspectStatus
+
+    if getattr(user, "role", None) != Role.AGENT or not may_open_client_data(user):
         raise Http404
-    own_lease = Lease.objects.filter(
-        prospect_id=OuterRef("pk"), agent_id=user.pk, expires_at__gt=timezone.now()
-    ).values("expires_at")[:1]
-    qs = Prospect.objects.select_related("company", "assignment").annotate(lease_expires_at=Subquery(own_lease))
-    return get_for_user(qs, user, prospect_id)
+    try:
+        pk = uuid.UUID(prospect_id) if isinstance(prospect_id, str) else prospect_id
+    except ValueError as exc:
+        raise Http404 from exc
+    models = (Prospect, Company, Assignment)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _agent_prospect_sql(),
+            {
+                "pk": pk,
+                "agent": user.pk,
+                "now": timezone.now(),
+                "callback": ProspectStatus.CALLBACK.value,
+                "work": AssignmentPerm.WORK.value,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    prospect, company, assignment = _from_row(models, row, connection)
+    prospect.company, prospect.assignment = company, assignment
+    prospect.lease_expires_at = row[-1]
+    return prospect
+
+
+def _agent_prospect_sql() -> str:
+    """The statement of `get_prospect_for_agent`, made once per process."""
+    global _AGENT_PROSPECT_SQL
+    if _AGENT_PROSPECT_SQL is None:
+        from apps.assignments.models import Assignment
+        from apps.prospects.models import Company, Prospect
+
+        columns = ", ".join(
+            f'{alias}."{f.column}"'
+            for alias, model in (("p", Prospect), ("c", Company), ("a", Assignment))
+            for f in model._meta.concrete_fields
+        )
+        _AGENT_PROSPECT_SQL = f"""
+            SELECT {columns}, l.expires_at
+            FROM prospects_prospect p
+            JOIN assignments_assignment a ON a.id = p.assignment_id AND a.is_active
+            JOIN prospects_company c ON c.id = p.company_id
+            LEFT JOIN prospects_lease l
+              ON l.prospect_id = p.id AND l.agent_id = %(agent)s AND l.expires_at > %(now)s
+            WHERE p.id = %(pk)s
+              AND (l.prospect_id IS NOT NULL OR (p.status = %(callback)s AND p.callback_agent_id = %(agent)s))
+              AND {_agent_works_on("p.assignment_id")}"""  # noqa: S608 (column names only)
+    return _AGENT_PROSPECT_SQL
+
+
+_AGENT_PROSPECT_SQL: str | None = None
+
+
+def _agent_works_on(assignment_column: str) -> str:
+    """`_granted(user, WORK)` written out: the agent (%(agent)s) holds the guardian "work" row
+    (%(work)s) on the assignment at `assignment_column` (R-NTK-4: on the assignment only)."""
+    return f"""EXISTS (
+                SELECT 1 FROM assignments_assignmentuserobjectpermission g
+                JOIN auth_permission ap ON ap.id = g.permission_id
+                JOIN django_content_type ct ON ct.id = ap.content_type_id
+                WHERE g.user_id = %(agent)s AND g.content_object_id = {assignment_column}
+                  AND ap.codename = %(work)s AND ct.app_label = 'assignments')"""  # noqa: S608 (a column name)
+
+
+def _from_row(models: tuple[type[Model], ...], row: tuple, connection: Any) -> list[Model]:
+    """Model instances from one row holding each model's concrete columns in turn, with the
+    fields' own conversions (JSON) as the ORM applies them."""
+    out, i = [], 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        values = []
+        for f in fields:
+            value = row[i]
+            if hasattr(f, "from_db_value"):
+                value = f.from_db_value(value, None, connection)
+            values.append(value)
+            i += 1
+        out.append(model.from_db(connection.alias, [f.attname for f in fields], values))
+    return out
 
 
 def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -> tuple[Any, Any]:

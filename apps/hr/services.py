@@ -73,6 +73,7 @@ def _leaver_account_deactivate(employee: Employee) -> None:
 
 def leaver_accounts_deactivate_now(*, today: dt.date, dry_run: bool = False, user_ids: Any = None) -> int:
     """Deactivate the accounts of employees whose leaving date is on or before `today`."""
+    from apps.accounts.cached import user_cache_forget
     from apps.accounts.models import User
 
     users = User.objects.filter(is_active=True, employee_file__leaving_date__lte=today)
@@ -81,7 +82,10 @@ def leaver_accounts_deactivate_now(*, today: dt.date, dry_run: bool = False, use
     if dry_run:
         return users.count()
     # QuerySet.update: the account's personal fields stay out of a new change-log entry.
-    return User.objects.filter(pk__in=list(users.values_list("pk", flat=True))).update(is_active=False)
+    pks = list(users.values_list("pk", flat=True))
+    updated = User.objects.filter(pk__in=pks).update(is_active=False)
+    user_cache_forget(pks)  # no signal from update(): the cached login user goes now
+    return updated
 
 
 def _leaver_accounts_blank(records: Any) -> int:
@@ -91,6 +95,7 @@ def _leaver_accounts_blank(records: Any) -> int:
     current employee whose file is deleted early (a file made by mistake)."""
     from django.contrib.auth.hashers import make_password
 
+    from apps.accounts.cached import user_cache_forget
     from apps.accounts.models import User
 
     users = list(
@@ -108,6 +113,7 @@ def _leaver_accounts_blank(records: Any) -> int:
             is_active=False,
             password=make_password(None),
         )
+    user_cache_forget(users)
     return len(users)
 
 

@@ -116,7 +116,7 @@ def person_for_agent(person: Person, now: dt.datetime | None = None) -> PersonFo
                 if d["field"] == LEFT_COMPANY_SIGNAL or (flagged and d["field"] in ("email", "phone"))
                 else d["value"],
             )
-            # Filled by the call screen's query (`apps.calling.selectors._with_differences`).
+            # Filled by the call screen's query (`apps.calling.selectors._PERSONS_SQL`).
             for d in getattr(person, "to_verify", None) or ()
         ),
     )

@@ -117,6 +117,7 @@ def backup_restore(*, path: Path) -> dict[str, int]:
     records of each kind the replay deleted or blanked again. The ledger schema is not in
     the dump, so the restore leaves it as it is; on a fresh server it is created empty
     first."""
+    from apps.accounts.cached import cache_generation_bump
     from apps.core import dbroles
     from apps.retention.ledger import ledger_replay
 
@@ -148,4 +149,5 @@ def backup_restore(*, path: Path) -> dict[str, int]:
             owner = dbroles.owner_credentials()
             if app and owner:
                 dbroles.grant_runtime(cursor, owner=owner["USER"], app=app)
+    cache_generation_bump()  # no session or user cached before the restore is read back
     return ledger_replay()

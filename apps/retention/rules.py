@@ -207,7 +207,11 @@ def ip_removal(ctx: RuleContext) -> None:
 
 
 # Session stores whose rows carry an expiry date this rule can select by (`--now` honoured).
-_DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+_DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+    "apps.accounts.cached",  # cached_db, tolerant of Redis being away (issue 16)
+)
 
 
 @retention_rule("session_cleanup", deletes=())
