@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -29,12 +30,23 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("supervisor_figures.py", [], ["--quick"]),
     ("pages.py", [], ["--quick"]),
 ]
+# Those that keep their seeded databases between runs when asked.
+REUSABLE = {"agent_queue.py", "retention.py", "pages.py"}
+
+
+def _environment(script: str) -> dict[str, str]:
+    """Each benchmark in databases and a work folder of its own (bench_<script>...): some
+    drop and rebuild their database when its size differs, so two must never share one."""
+    stem = script.removesuffix(".py")
+    prefix = os.environ.get("BENCH_PREFIX", "bench")
+    return {**os.environ, "BENCH_DB": f"{prefix}_{stem}", "BENCH_WORK": f"/tmp/{prefix}_{stem}"}  # noqa: S108
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", help="run only these scripts, e.g. export.py")
+    parser.add_argument("--reuse", action="store_true", help="keep seeded databases (those that can)")
     args = parser.parse_args()
     figures: list[dict] = []
     failed: list[str] = []
@@ -47,8 +59,14 @@ def main() -> int:
         started = time.perf_counter()
         print(f"\n=== {script} ===", flush=True)
         proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, f"bench/{script}", *(quick if args.quick else full)],
+            [
+                sys.executable,
+                f"bench/{script}",
+                *(quick if args.quick else full),
+                *(["--reuse"] if args.reuse and script in REUSABLE else []),
+            ],
             cwd=common.ROOT,
+            env=_environment(script),
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -257,7 +257,8 @@ def test_appointment_list_queries_do_not_grow(world: World, django_assert_num_qu
             created_at=timezone.now(),
         )
     http = world.client_for("client_same_tenant")
-    # session, user, assignment (access), "send information" requests with their joins,
-    # appointments with their joins, may-download, one access log INSERT for both lists
-    with django_assert_num_queries(7):
+    # session (the user comes from the cache, issue 16 #2), assignment (access), "send
+    # information" requests with their joins, appointments with their joins, may-download,
+    # one access log INSERT for both lists
+    with django_assert_num_queries(6):
         assert http.get(reverse("appointments:list", args=[world.assignment.pk])).status_code == 200
