@@ -112,7 +112,8 @@ def figure(
     }
     parts = [f"{name}{f' [{size}]' if size else ''}: {value:,.3g} {unit}"]
     if floor is not None:
-        parts.append(f"floor {floor:,.3g} {unit}{f' ({floor_label})' if floor_label else ''}, ratio {ratio}x")
+        shown_ratio = "—" if ratio is None else f"{ratio:.2f}"
+        parts.append(f"floor {floor:,.3g} {unit}{f' ({floor_label})' if floor_label else ''}, ratio {shown_ratio}x")
     if per_row is not None:
         parts.append(f"{per_row * 1e6:,.1f} µs/row")
     if target is not None:
