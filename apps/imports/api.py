@@ -381,7 +381,8 @@ class ExtraValueField(serializers.Field):
     {
         "type": "object",
         "maxProperties": EXTRA_MAX_COLUMNS,
-        "propertyNames": {"maxLength": EXTRA_MAX_KEY},
+        # OpenAPI 3.0 has no `propertyNames`: the names' bound is stated in words.
+        "description": f"The client's own columns by name (at most {EXTRA_MAX_KEY} characters each).",
         "additionalProperties": {
             "oneOf": [{"type": "string", "maxLength": EXTRA_MAX_VALUE}, {"type": "number"}, {"type": "boolean"}],
             "nullable": True,
