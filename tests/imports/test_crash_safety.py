@@ -381,3 +381,32 @@ def test_retry_queues_the_same_job_while_its_file_is_kept(world, settings, djang
     assert response.status_code == 302 and response["Location"] == reverse("portal:import", args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.persons_new == 2 and job.error == "" and job.file_path == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reading_writes_its_progress_in_steps_not_per_chunk(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 #1: every progress write is a new version of the job's row, which the import's
+    own rows (differences, prospects) check their key against while its transaction keeps
+    every version; the reading writes its progress in steps of PROGRESS_STEP percent, not
+    once a chunk, and the milestones after it as before."""
+    from apps.imports import pipeline
+    from tests.imports.helpers import run_import
+
+    world = build_world()
+    settings.IMPORT_MAX_ROWS = 600
+    monkeypatch.setattr(pipeline, "CHUNK", 10)  # 30 chunks, 5 → 60 % in steps of ~2
+    written: list[int] = []
+    original = services._Heartbeat.__call__
+
+    def recorded(self, percent: int) -> None:  # type: ignore[no-untyped-def]
+        if self.status == ImportStatus.RUNNING:
+            written.append(percent)
+        original(self, percent)
+
+    monkeypatch.setattr(services._Heartbeat, "__call__", recorded)
+    job = run_import(world.assignment, world.users["client_same_tenant"], csv_bytes(_rows(300)))
+    assert job.status == ImportStatus.DONE and job.rows_read == 300
+    reading = [p for p in written if p < 60]
+    assert reading[0] == 5 and len(reading) <= 55 // pipeline.PROGRESS_STEP + 1, written
+    assert len({p // pipeline.PROGRESS_STEP for p in reading}) == len(reading)
+    assert written[-5:] == [60, 70, 80, 90, 99]
