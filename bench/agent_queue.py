@@ -213,6 +213,8 @@ class Agent(threading.Thread):
             )
             if status != 200:
                 if status == 204:
+                    # The queue ran dry: what was timed is no longer "next" (no figure).
+                    self.errors["next 204 (queue empty)"] += 1
                     return
                 continue
             prospect_id = json.loads(data)["id"]
@@ -388,6 +390,52 @@ class Server:
         }
 
 
+# The tables every lease, call and screen rewrites: their dead rows are what autovacuum clears.
+_CHURNED = ("prospects_lease", "prospects_prospect", "calling_pause", "accounts_apitoken", "django_session")
+
+
+def vacuum(*, everything: bool = False) -> None:
+    """Clear the dead rows the previous phase left, as autovacuum would in production.
+
+    The test/CI PostgreSQL here runs with `autovacuum = off` (conf.d/90-ci.conf): without
+    this, every --reuse run and every phase leaves its deleted leases behind, and "next"'s
+    lease statements (and the floor's) scan them all: 74,000 dead rows in a 6-row
+    prospects_lease made "next" alone 33 ms instead of 11 (agent2, issue 16 #2)."""
+    import psycopg
+
+    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)" if everything else f"VACUUM (ANALYZE) {', '.join(_CHURNED)}")
+
+
+def reset_queue() -> int:
+    """A reused database's queue made new again: every run marks thousands of prospects done
+    (the floor and the agents' calls), so that after some --reuse runs the queue ran dry and
+    "next" answered 204 in no time. Deletes the bench assignment's calls (through the owner's
+    sanctioned path of R-NOTE-3's trigger) and leases; returns how many prospects were reset."""
+    import psycopg
+
+    with psycopg.connect(ENV["DATABASE_URL"]) as conn:
+        assignment = conn.execute("SELECT id FROM assignments_assignment WHERE name = 'Bench campaign'").fetchone()[0]
+        conn.execute("SELECT set_config('leadhunter.deleting_assignment', %s, true)", [str(assignment)])
+        for table in ("callnotes_noteredaction", "appointments_appointment", "appointments_informationrequest"):
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+        conn.execute("DELETE FROM callnotes_callnote WHERE assignment_id = %s", [assignment])
+        conn.execute("DELETE FROM prospects_lease WHERE assignment_id = %s", [assignment])
+        conn.execute("DELETE FROM calling_pause")
+        return conn.execute(
+            "UPDATE prospects_prospect SET status = 'new', callback_at = NULL, last_called_at = NULL,"
+            " callback_agent_id = NULL, last_result_id = NULL WHERE assignment_id = %s AND status <> 'new'",
+            [assignment],
+        ).rowcount
+
+
+def autovacuum_setting() -> str:
+    import psycopg
+
+    with psycopg.connect(ENV["DATABASE_URL"], autocommit=True) as conn:
+        return conn.execute("SHOW autovacuum").fetchone()[0]
+
+
 def prepare(name: str, prospects: int, agents: int, reuse: bool) -> None:
     """Database `name` with the bench world of `prospects` prospects (seeded once with --reuse)."""
     from django.db import connections
@@ -408,8 +456,12 @@ def prepare(name: str, prospects: int, agents: int, reuse: bool) -> None:
         call_command("migrate", verbosity=0, interactive=False)  # what changed since the seeding
     else:
         seed(prospects, agents)
-    print(f"database {name} ({prospects:,} prospects) {'reused' if seeded else 'seeded'} in "
-          f"{time.perf_counter() - t0:.1f} s", flush=True)  # fmt: skip
+    reset = reset_queue() if seeded else 0
+    vacuum(everything=True)
+    print(f"{reset:,} prospects put back in the queue", flush=True)
+    print(f"database {name} ({prospects:,} prospects) {'reused' if seeded else 'seeded'} and vacuumed in "
+          f"{time.perf_counter() - t0:.1f} s; server autovacuum {autovacuum_setting()} (the bench vacuums "
+          "the churned tables before each phase)", flush=True)  # fmt: skip
 
 
 def called_twice() -> int:
@@ -453,11 +505,14 @@ def main() -> None:
         prepare(name, size, args.agents, args.reuse)
         label = f"{size:,} prospects"
         assignment_id, creds = credentials()
+        vacuum()
         floor20 = lease_floor(args.agents, floor_seconds)
         print(f"lease SQL alone, {args.agents} connections: median {floor20[0]:.2f} ms, p99 {floor20[1]:.2f} ms, "
               f"{floor20[2]:.0f} leases/s", flush=True)  # fmt: skip
         with Server(args.port, args.workers, assignment_id) as server:
+            vacuum()
             many = server.run(creds, args.agents, seconds)
+            vacuum()
             alone = server.run(creds, 1, seconds / 2) if full else None
         size_label = f"{label}, {args.agents} agents, {args.workers} workers"
         failed = many["errors"] + (alone["errors"] if alone else 0)
@@ -480,6 +535,7 @@ def main() -> None:
         figure("next + screen cycles", many["cycles_per_s"], "per s", floor=floor20[2], higher_is_better=True,
                floor_label=f"leases/s, lease SQL alone, {args.agents} connections", size=size_label)  # fmt: skip
         if alone is not None:
+            vacuum()
             floor1 = lease_floor(1, floor_seconds)
             print(f"lease SQL alone, 1 connection: median {floor1[0]:.2f} ms", flush=True)
             next_alone = statistics.median(alone["server"]["next"])
