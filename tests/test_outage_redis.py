@@ -5,8 +5,11 @@ the database), and what needed the broker is sent once Redis is back."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import redis
+import time_machine
 from celery import current_app
 from django.conf import settings
 from django.core import mail
@@ -116,19 +119,29 @@ def test_the_login_limit_holds_in_the_database_while_redis_is_away(
 ) -> None:  # type: ignore[no-untyped-def]
     settings.LOGIN_ATTEMPTS_PER_MINUTE = 3
     own_redis.stop()
-    http = HttpClient()
-    codes = [
-        http.post(reverse("accounts:login"), {"username": "client-acme", "password": "wrong"}).status_code
-        for _ in range(5)
-    ]
+    # The counters are fixed one-minute windows: start each count just after a window opens,
+    # or a run that straddles the minute counts in two windows (it failed so in CI order).
+    with time_machine.travel(_just_after_a_minute_starts(), tick=True):
+        http = HttpClient()
+        codes = [
+            http.post(reverse("accounts:login"), {"username": "client-acme", "password": "wrong"}).status_code
+            for _ in range(5)
+        ]
     assert codes == [200, 200, 200, 429, 429]
     # The token endpoint's rate (10/min) is counted the same way.
-    api_codes = [
-        # (other names each time: the per-account back-off would answer first)
-        HttpClient().post("/api/v1/auth/token/", {"username": f"x{i}", "password": "y"}).status_code
-        for i in range(11)
-    ]
+    with time_machine.travel(_just_after_a_minute_starts(), tick=True):
+        api_codes = [
+            # (other names each time: the per-account back-off would answer first)
+            HttpClient().post("/api/v1/auth/token/", {"username": f"x{i}", "password": "y"}).status_code
+            for i in range(11)
+        ]
     assert api_codes[:10] == [400] * 10 and api_codes[10] == 429
+
+
+def _just_after_a_minute_starts() -> dt.datetime:
+    """One second into the next minute: a whole window ahead of the test's requests."""
+    now = dt.datetime.now(tz=dt.UTC).replace(second=0, microsecond=0)
+    return now + dt.timedelta(minutes=1, seconds=1)
 
 
 def test_the_database_counter_keeps_no_address(db) -> None:  # type: ignore[no-untyped-def]
