@@ -262,3 +262,15 @@ def test_appointment_list_queries_do_not_grow(world: World, django_assert_num_qu
     # one access log INSERT for both lists
     with django_assert_num_queries(6):
         assert http.get(reverse("appointments:list", args=[world.assignment.pk])).status_code == 200
+
+
+def test_the_appointment_relations_are_visible_to_code_that_walks_them() -> None:
+    """No hidden ("+") relation: `_meta.related_objects` is what cascades and redactors walk."""
+    from apps.accounts.models import User
+    from apps.appointments.models import Appointment, InformationRequest
+    from apps.assignments.models import ProcessorAgreement
+    from apps.prospects.models import Prospect
+
+    for model, target in ((Prospect, Appointment), (Prospect, InformationRequest), (User, InformationRequest),
+                          (User, ProcessorAgreement)):  # fmt: skip
+        assert any(r.related_model is target for r in model._meta.related_objects), (model, target)

@@ -132,3 +132,39 @@ def test_another_clients_user_cannot_read_an_acceptance(setup) -> None:  # type:
     assert outsider.get(url).status_code == 404
     # Nor through their own assignment's address.
     assert outsider.get(reverse("portal:agreement-acceptance", args=[other.pk, acceptance.pk])).status_code == 404
+
+
+HOSTILE_NAME = '<script>alert("x")</script> & <img src=x onerror=alert(1)> BV'
+
+
+def test_a_hostile_client_name_shows_as_typed_on_both_agreement_pages(setup) -> None:  # type: ignore[no-untyped-def]
+    """Neither the text to accept nor the stored copy of an acceptance is trusted as HTML
+    (no |safe): only the agreement's own tags come through."""
+    assignment, user, http = setup
+    assignment.client.name = HOSTILE_NAME
+    assignment.client.save(update_fields=["name"])
+    page = http.get(reverse("portal:agreement", args=[assignment.pk])).content.decode()
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<h2>" in page and "<p>" in page  # the agreement's own markup stays markup
+    processor_agreement_accept(assignment=assignment, actor=user, ip_address=None)
+    acceptance = ProcessorAgreementAcceptance.objects.get(agreement__assignment=assignment)
+    shown = http.get(reverse("portal:agreement-acceptance", args=[assignment.pk, acceptance.pk])).content.decode()
+    assert "<script>" not in shown and "<img" not in shown and "&lt;script&gt;" in shown
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("<h2>1. Rollen</h2><p>Tekst</p>", "<h2>1. Rollen</h2><p>Tekst</p>"),
+        ("<p>A &amp; B BV</p>", "<p>A &amp; B BV</p>"),
+        ("<p>&lt;b&gt;naam&lt;/b&gt;</p>", "<p>&lt;b&gt;naam&lt;/b&gt;</p>"),
+        ('<p onclick="x()">t</p>', "&lt;p onclick=&quot;x()&quot;&gt;t</p>"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ('<a href="javascript:x">k</a>', "&lt;a href=&quot;javascript:x&quot;&gt;k&lt;/a&gt;"),
+    ],
+)
+def test_only_the_agreements_own_tags_come_through(stored: str, shown: str) -> None:
+    from apps.assignments.services import processor_agreement_html
+
+    assert str(processor_agreement_html(stored)) == shown

@@ -33,7 +33,11 @@ class Appointment(models.Model):
     )
     # SET_NULL: a client deleting the record keeps the appointment with its company name.
     prospect = models.ForeignKey(
-        "prospects.Prospect", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("prospect")
+        "prospects.Prospect",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="appointments",
+        verbose_name=_("prospect"),
     )
     company = models.ForeignKey(
         "prospects.Company", on_delete=models.PROTECT, related_name="appointments", verbose_name=_("company")
@@ -98,7 +102,11 @@ class InformationRequest(models.Model):
         "callnotes.CallNote", on_delete=models.CASCADE, related_name="information_request", verbose_name=_("call note")
     )
     prospect = models.ForeignKey(
-        "prospects.Prospect", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("prospect")
+        "prospects.Prospect",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="information_requests",
+        verbose_name=_("prospect"),
     )
     company = models.ForeignKey(
         "prospects.Company", on_delete=models.PROTECT, related_name="information_requests", verbose_name=_("company")
@@ -111,7 +119,7 @@ class InformationRequest(models.Model):
     )
     email = models.EmailField(_("send to email address"), max_length=254)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="information_requests", verbose_name=_("agent")
     )
     created_at = models.DateTimeField(_("created at"))
 

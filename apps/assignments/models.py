@@ -128,7 +128,8 @@ class ProcessorAgreement(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        # Named, not "+": a hidden relation is missed by code that walks `_meta.related_objects`.
+        related_name="processor_agreements_accepted",
         verbose_name=_("accepted by"),
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from html import escape
+from html.parser import HTMLParser
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
@@ -86,6 +89,42 @@ def processor_agreement_render(*, assignment: Assignment, version: str | None = 
     """The agreement's text for this assignment, in the active language, as shown and accepted."""
     version = version or settings.PROCESSOR_AGREEMENT_VERSION
     return render_to_string(processor_agreement_template(version), {"assignment": assignment}).strip()
+
+
+# The markup the agreement's templates use: these tags, without attributes, and nothing else.
+AGREEMENT_TAGS = frozenset({"h2", "h3", "p", "ul", "ol", "li", "strong", "em", "br"})
+
+
+class _AgreementMarkup(HTMLParser):
+    """Rebuilds an agreement text: its own tags (AGREEMENT_TAGS, no attributes) as tags,
+    every other tag and all text escaped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in AGREEMENT_TAGS and not attrs:
+            self.out.append(f"<{tag}>")
+        else:
+            self.out.append(escape(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>" if tag in AGREEMENT_TAGS and tag != "br" else escape(f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(escape(data))
+
+
+def processor_agreement_html(text: str) -> SafeString:
+    """An agreement text as a page shows it, without trusting it: the stored copy of an
+    acceptance is plain text from the database (no |safe on it anywhere). Our templates'
+    markup comes through; a value rendered into it (the client's name) was escaped then and
+    is escaped again here, so it shows as typed and never runs."""
+    parser = _AgreementMarkup()
+    parser.feed(text)
+    parser.close()
+    return mark_safe("".join(parser.out))  # noqa: S308 (every piece escaped above or a fixed tag)
 
 
 @transaction.atomic

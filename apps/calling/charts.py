@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 WIDTH = 640
 COLUMN_HEIGHT = 220
@@ -112,7 +112,9 @@ def columns(bars: Sequence[Bar], *, ident: str, title: str, empty_text: str, lab
             peak.display,
         )
     )
-    return _svg(ident, title, COLUMN_HEIGHT, mark_safe("".join(parts)))  # noqa: S308 (parts built by format_html)
+    # Joined through conditional_escape: the format_html parts pass as they are, anything
+    # else would be escaped (no mark_safe to trust).
+    return _svg(ident, title, COLUMN_HEIGHT, format_html_join("", "{}", ((part,) for part in parts)))
 
 
 def rows(bars: Sequence[Bar], *, ident: str, title: str, empty_text: str, scale: float | None = None) -> SafeString:

@@ -30,6 +30,7 @@ from apps.assignments.models import ProcessorAgreementAcceptance
 from apps.assignments.services import (
     assignment_delete,
     processor_agreement_accept,
+    processor_agreement_html,
     processor_agreement_render,
     processor_agreement_sha256,
 )
@@ -143,7 +144,7 @@ def agreement(request: HttpRequest, assignment_id: str) -> HttpResponse:
             "agreement": agreement,
             "version": current.text_version if current else settings.PROCESSOR_AGREEMENT_VERSION,
             "current": current,
-            "text": text,
+            "text": processor_agreement_html(text),
             "sha256": processor_agreement_sha256(text),
             "acceptances": acceptances,
         },
@@ -160,7 +161,11 @@ def agreement_acceptance(request: HttpRequest, assignment_id: str, acceptance_id
         pk=acceptance_id,
         agreement__assignment=assignment,
     )
-    return render(request, "imports/agreement_acceptance.html", {"assignment": assignment, "acceptance": acceptance})
+    return render(
+        request,
+        "imports/agreement_acceptance.html",
+        {"assignment": assignment, "acceptance": acceptance, "text": processor_agreement_html(acceptance.text)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
