@@ -126,6 +126,11 @@ DATABASES = {
 # While PostgreSQL restarts, a page answers 503 within seconds (apps.core.outage), not after
 # the operating system's connect timeout.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
+# The agent's hot path ("next", the call screen) runs its statements prepared, parsed and
+# planned once per connection (apps.core.prepared); psycopg prepares nothing by itself.
+# DB_PREPARED_STATEMENTS=0 for a pooler that cannot keep prepared statements.
+if env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1  # apps.core.prepared.NEVER_BY_ITSELF
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # The import path (COPY), the queue (SKIP LOCKED) and the constraints need PostgreSQL.
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from apps.accounts.models import ApiToken, User
+from apps.core.prepared import columns, from_row, prepared_cursor
 
 # Writes of last_used_at at most this often per token: not one UPDATE per API call.
 _LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
@@ -51,11 +52,14 @@ def api_token_create(*, user: User) -> tuple[ApiToken, str]:
 
 def api_token_user(*, key: str) -> User | None:
     """The active user whose valid token `key` is, or None."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key)).first()
-    if token is None:
+    with prepared_cursor() as cursor:  # on every API call: parsed and planned once per connection
+        cursor.execute(_token_sql(), {"key_hash": _hash(key)})
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token, user = from_row((ApiToken, User), row)
+    token.user = user
     now = timezone.now()
-    user = token.user
     if (
         not user.is_active
         or token.expires_at <= now
@@ -66,6 +70,18 @@ def api_token_user(*, key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user
+
+
+def _token_sql() -> str:
+    """The token with its user, by the key's hash (made once per process)."""
+    global _TOKEN_SQL
+    if _TOKEN_SQL is None:
+        _TOKEN_SQL = f"""SELECT {columns(("t", ApiToken), ("u", User))} FROM accounts_apitoken t
+                         JOIN accounts_user u ON u.id = t.user_id WHERE t.key_hash = %(key_hash)s"""  # noqa: S608
+    return _TOKEN_SQL
+
+
+_TOKEN_SQL: str | None = None
 
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:

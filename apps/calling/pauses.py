@@ -13,13 +13,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.calling.models import Pause, PauseEnd, PauseReason
 from apps.core.errors import ServiceError
+from apps.core.prepared import prepared_cursor
 from apps.prospects.models import Lease
 
 
@@ -49,9 +48,13 @@ def pause_end(*, agent: Any, cause: str, now: dt.datetime | None = None) -> int:
     if getattr(agent, "pk", None) is None:
         return 0
     now = now or timezone.now()
-    return Pause.objects.filter(agent_id=agent.pk, ended_at__isnull=True).update(
-        ended_at=Greatest(F("started_at"), now), ended_by=cause
-    )
+    with prepared_cursor() as cursor:  # on every "next": parsed and planned once per connection
+        cursor.execute(
+            "UPDATE calling_pause SET ended_at = GREATEST(started_at, %(now)s), ended_by = %(cause)s"
+            " WHERE agent_id = %(agent)s AND ended_at IS NULL",
+            {"now": now, "cause": str(cause), "agent": agent.pk},
+        )
+        return cursor.rowcount
 
 
 def open_pause(*, agent: Any, assignment: Any) -> Pause | None:

@@ -17,6 +17,7 @@ from apps.assignments.models import Assignment, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
+from apps.core.prepared import columns, from_row, prepared_cursor
 from apps.prospects.models import Company, Person, Prospect, ProspectStatus
 from apps.prospects.selectors import PersonForAgent, persons_for_agent
 
@@ -88,13 +89,22 @@ _UNREAD = object()
 # `persons_for_agent`), the notes, and everything else in one statement: the assignment's
 # results, the company's differences to verify, the client's contacts, the agent's figures
 # of today and, when not brought along, the end of the agent's lease. Three queries.
+# Prepared (apps.core.prepared): their planning cost more than their running.
 _PERSONS_SQL = """
-    SELECT p.*, (SELECT coalesce(json_agg(json_build_object('field', d.field, 'value', d.value)
-                                          ORDER BY d.field, d.created_at DESC), '[]')
-                 FROM imports_difference d WHERE d.person_id = p.id)::text AS to_verify_json
+    SELECT {person}, (SELECT coalesce(json_agg(json_build_object('field', d.field, 'value', d.value)
+                                               ORDER BY d.field, d.created_at DESC), '[]')
+                      FROM imports_difference d WHERE d.person_id = p.id)::text AS to_verify_json
     FROM prospects_person p JOIN prospects_prospectperson pp ON pp.person_id = p.id
-    WHERE pp.prospect_id = %s
+    WHERE pp.prospect_id = %(prospect)s
     ORDER BY p.last_name, p.first_name, p.id"""
+# The prospect's earlier notes in this assignment, with their result, agent and company.
+_NOTES_SQL = """
+    SELECT {note} FROM callnotes_callnote n
+    JOIN assignments_callresult r ON r.id = n.result_id
+    JOIN accounts_user u ON u.id = n.agent_id
+    JOIN prospects_company c ON c.id = n.company_id
+    WHERE n.prospect_id = %(prospect)s AND n.assignment_id = %(assignment)s
+    ORDER BY n.created_at"""
 _SCREEN_SQL = """
     SELECT
       (SELECT coalesce(json_agg(json_build_array(r.id, r.code, r.label, r.outcome, r.position, r.asks)
@@ -121,19 +131,22 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     queries, whatever the size of the assignment."""
     import json
 
-    from django.db import connection
-
     now = now or timezone.now()
-    persons = list(Person.objects.raw(_PERSONS_SQL, [prospect.pk]))
-    for person in persons:
-        person.to_verify = json.loads(person.to_verify_json)
-    notes = (
-        CallNote.objects.filter(prospect=prospect, assignment_id=prospect.assignment_id)
-        .select_related("result", "agent", "company")
-        .order_by("created_at")
-    )
+    persons_sql, notes_sql, note_models = _statements()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
+        cursor.execute(persons_sql, {"prospect": prospect.pk})
+        persons = []
+        for row in cursor.fetchall():
+            (person,) = from_row((Person,), row)
+            person.to_verify = json.loads(row[-1])
+            persons.append(person)
+        cursor.execute(notes_sql, {"prospect": prospect.pk, "assignment": prospect.assignment_id})
+        notes = []
+        for row in cursor.fetchall():
+            note, result, note_agent, company = from_row(note_models, row)
+            note.result, note.agent, note.company = result, note_agent, company
+            notes.append(note)
         cursor.execute(
             _SCREEN_SQL,
             {
@@ -156,7 +169,7 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
         prospect=prospect,
         company_verify=prospect.company.needs_verification(now),
         persons=persons_for_agent(persons, now),
-        notes=list(notes),
+        notes=notes,
         results=[
             CallResult(
                 id=pk,
@@ -176,6 +189,25 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
         today=AgentToday(calls=calls, reached=reached, appointments=appointments),
         results_version=hashlib.md5(results_json.encode(), usedforsecurity=False).hexdigest(),
     )
+
+
+def _statements() -> tuple[str, str, tuple[Any, ...]]:
+    """The persons' and the notes' statements with their columns listed (and the notes'
+    models in their order), made once per process."""
+    global _STATEMENTS
+    if _STATEMENTS is None:
+        from django.contrib.auth import get_user_model
+
+        note_models = (CallNote, CallResult, get_user_model(), Company)
+        _STATEMENTS = (
+            _PERSONS_SQL.format(person=columns(("p", Person))),
+            _NOTES_SQL.format(note=columns(*zip(("n", "r", "u", "c"), note_models, strict=True))),
+            note_models,
+        )
+    return _STATEMENTS
+
+
+_STATEMENTS: tuple[str, str, tuple[Any, ...]] | None = None
 
 
 def _company_labels() -> dict[str, str]:

@@ -32,6 +32,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.core.prepared import columns as prepared_columns
+from apps.core.prepared import from_row, prepared_cursor
 
 
 class AssignmentPerm(StrEnum):
@@ -418,7 +420,6 @@ def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm 
 def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPerm) -> Any:
     """`assignments_visible_to`'s rule for an agent, written out (issue 16 #2): an active
     assignment whose guardian "work" row the agent holds; only view and work exist for them."""
-    from django.db import connection
 
     from apps.assignments.models import Assignment
     from apps.clients.models import Client
@@ -431,20 +432,16 @@ def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPer
         raise Http404 from exc
     global _AGENT_ASSIGNMENT_SQL
     if _AGENT_ASSIGNMENT_SQL is None:
-        columns = ", ".join(
-            f'{alias}."{f.column}"'
-            for alias, model in (("a", Assignment), ("cl", Client))
-            for f in model._meta.concrete_fields
-        )
+        columns = prepared_columns(("a", Assignment), ("cl", Client))
         _AGENT_ASSIGNMENT_SQL = f"""
             SELECT {columns} FROM assignments_assignment a JOIN clients_client cl ON cl.id = a.client_id
             WHERE a.id = %(pk)s AND a.is_active AND {_agent_works_on("a.id")}"""  # noqa: S608 (column names only)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_AGENT_ASSIGNMENT_SQL, {"pk": pk, "agent": user.pk, "work": AssignmentPerm.WORK.value})
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    assignment, client = _from_row((Assignment, Client), row, connection)
+    assignment, client = from_row((Assignment, Client), row)
     assignment.client = client
     return assignment
 
@@ -505,8 +502,6 @@ def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
     assignment's guardian "work" row, never a per-row permission (R-NTK-4); the assignment
     active (R-NTK-3); the agent's unexpired lease or own callback (R-NTK-2)), written out
     once instead of built by the ORM on every call of the screen."""
-    from django.db import connection
-
     from apps.assignments.models import Assignment
     from apps.prospects.models import Company, Prospect, ProspectStatus
 
@@ -517,7 +512,7 @@ def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
     except ValueError as exc:
         raise Http404 from exc
     models = (Prospect, Company, Assignment)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _agent_prospect_sql(),
             {
@@ -531,7 +526,7 @@ def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    prospect, company, assignment = _from_row(models, row, connection)
+    prospect, company, assignment = from_row(models, row)
     prospect.company, prospect.assignment = company, assignment
     prospect.lease_expires_at = row[-1]
     return prospect
@@ -544,11 +539,7 @@ def _agent_prospect_sql() -> str:
         from apps.assignments.models import Assignment
         from apps.prospects.models import Company, Prospect
 
-        columns = ", ".join(
-            f'{alias}."{f.column}"'
-            for alias, model in (("p", Prospect), ("c", Company), ("a", Assignment))
-            for f in model._meta.concrete_fields
-        )
+        columns = prepared_columns(("p", Prospect), ("c", Company), ("a", Assignment))
         _AGENT_PROSPECT_SQL = f"""
             SELECT {columns}, l.expires_at
             FROM prospects_prospect p
@@ -574,23 +565,6 @@ def _agent_works_on(assignment_column: str) -> str:
                 JOIN django_content_type ct ON ct.id = ap.content_type_id
                 WHERE g.user_id = %(agent)s AND g.content_object_id = {assignment_column}
                   AND ap.codename = %(work)s AND ct.app_label = 'assignments')"""  # noqa: S608 (a column name)
-
-
-def _from_row(models: tuple[type[Model], ...], row: tuple, connection: Any) -> list[Model]:
-    """Model instances from one row holding each model's concrete columns in turn, with the
-    fields' own conversions (JSON) as the ORM applies them."""
-    out, i = [], 0
-    for model in models:
-        fields = model._meta.concrete_fields
-        values = []
-        for f in fields:
-            value = row[i]
-            if hasattr(f, "from_db_value"):
-                value = f.from_db_value(value, None, connection)
-            values.append(value)
-            i += 1
-        out.append(model.from_db(connection.alias, [f.attname for f in fields], values))
-    return out
 
 
 def get_prospect_person_for_agent(user: Any, prospect_id: Any, person_id: Any) -> tuple[Any, Any]:
