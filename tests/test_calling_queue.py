@@ -167,6 +167,40 @@ def test_concurrent_next_never_leases_one_prospect_twice() -> None:
     assert not Lease.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_race_reads_again_and_returns_the_lease_that_won() -> None:
+    """The same agent asks twice at once (two tabs): the second "next" picks another row,
+    its insert meets the first one's lease of the agent (still uncommitted, so it waits),
+    skips the insert when that commits, and reads again: both get the same prospect, and
+    the agent holds one lease."""
+    from django.db import transaction
+
+    assignment = AssignmentFactory()
+    agent = UserFactory(role=Role.AGENT)
+    assignment_services.assignment_schedule_agent(assignment=assignment, user=agent)
+    ProspectFactory.create_batch(3, assignment=assignment)
+    first: list = []
+    leased = threading.Event()
+
+    def first_tab() -> None:
+        try:
+            with transaction.atomic():
+                first.append(prospect_lease_next(assignment=assignment, agent=agent))
+                leased.set()
+                threading.Event().wait(0.5)  # the second tab is now waiting on this lease
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_tab)
+    thread.start()
+    assert leased.wait(10)
+    second = prospect_lease_next(assignment=assignment, agent=agent)
+    thread.join()
+    assert first[0] is not None and second is not None
+    assert second.pk == first[0].pk
+    assert list(Lease.objects.values_list("prospect_id", flat=True)) == [second.pk]
+
+
 def test_an_unscheduled_agents_due_callbacks_go_to_the_others(queue) -> None:  # type: ignore[no-untyped-def]
     assignment, (a, b) = queue
     due = ProspectFactory(

@@ -33,7 +33,7 @@ from apps.core.access import (
     get_prospect_for_agent,
     prospects_visible_to,
 )
-from apps.core.api import StrictInput
+from apps.core.api import SharedFields, StrictInput
 from apps.privacy.consent import person_consent_record
 from apps.privacy.models import ConsentChannel
 from apps.prospects.models import Person, Prospect
@@ -43,7 +43,7 @@ from apps.prospects.services import person_update
 # --- Output --------------------------------------------------------------------------
 
 
-class NoteOutput(serializers.ModelSerializer):
+class NoteOutput(SharedFields, serializers.ModelSerializer):
     company = serializers.CharField(source="company.name")
     result = serializers.CharField(source="result.code")
     result_label = serializers.CharField(source="result.label")
@@ -56,7 +56,7 @@ class NoteOutput(serializers.ModelSerializer):
         fields = ["id", "company", "result", "result_label", "agent", "created_at", "handle_seconds", "text"]
 
 
-class ResultOutput(serializers.Serializer):
+class ResultOutput(SharedFields, serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     outcome = serializers.CharField()
@@ -70,13 +70,13 @@ class AccountManagerChoice(serializers.Serializer):
     name = serializers.CharField()
 
 
-class AgentTodayOutput(serializers.Serializer):
+class AgentTodayOutput(SharedFields, serializers.Serializer):
     calls = serializers.IntegerField()
     reached = serializers.IntegerField()
     appointments = serializers.IntegerField()
 
 
-class CallScreenOutput(serializers.Serializer):
+class CallScreenOutput(SharedFields, serializers.Serializer):
     """The leased prospect as the call screen shows it (R-CALL-1)."""
 
     id = serializers.UUIDField(source="prospect.id")

@@ -57,7 +57,8 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
 #   3. retries, the one whose last call lies furthest back first (calling_prospect_retry_idx).
 # A prospect with any lease row (even one expired a moment ago and not yet tidied) is not a
 # candidate; the one-lease-per-prospect and one-lease-per-agent-per-assignment constraints
-# are the last word (a lost race raises IntegrityError and is retried by the caller).
+# are the last word (a lost race: "next" skips the insert and reads again; as written here,
+# for the benchmark's floor, the statement raises IntegrityError).
 # R-DSR-5 (Art. 18): a prospect whose contact persons are all restricted is not handed out
 # (the call would be about them); one with any person not restricted, or with none, is:
 # the agent sees the restricted ones as "restricted" only (`person_for_agent`).
@@ -109,15 +110,17 @@ def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime 
     """
     now = now or timezone.now()
     for _attempt in range(_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return _lease_next(assignment, agent, now)
-        except IntegrityError:
-            continue  # another agent took the row (or this agent asked twice at once): read again
+        prospect, contended = _lease_next(assignment, agent, now)
+        if not contended:
+            return prospect
+        # Another agent leased the row picked a moment ago, or this agent asked twice at
+        # once: read again (the held lease first). No savepoint: the statement skipped the
+        # insert (ON CONFLICT DO NOTHING) instead of failing the transaction.
     return None
 
 
-def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> Prospect | None:
+def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> tuple[Prospect | None, bool]:
+    """(the prospect held or leased now, or None; whether the pick lost a race)."""
     params = {
         "assignment": assignment.pk,
         "agent": agent.pk,
@@ -140,12 +143,14 @@ def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> Prospec
         if row is None:
             cursor.execute(lease_sql, params)
             row = cursor.fetchone()
-    if row is None:
-        return None
+            if row is None:
+                return None, False  # the queue is empty
     prospect, company = from_row((Prospect, Company), row)
+    if prospect is None:  # picked, but the lease's insert met another lease of the row or of the agent
+        return None, True
     prospect.company = company
     prospect.lease_expires_at = row[-1]
-    return prospect
+    return prospect, False
 
 
 def _statements() -> tuple[str, str]:
@@ -158,12 +163,16 @@ def _statements() -> tuple[str, str]:
                    JOIN prospects_prospect p ON p.id = l.prospect_id JOIN prospects_company c ON c.id = p.company_id
                    WHERE l.assignment_id = %(assignment)s AND l.agent_id = %(agent)s"""  # noqa: S608 (column names)
         # The lease statement's INSERT becomes one more CTE (a data-modifying WITH must stay
-        # at the top level), read back with the prospect and its company.
+        # at the top level), read back with the prospect and its company. A lost race (the
+        # row leased by another agent since this statement's snapshot, or this agent's second
+        # "next" at once) skips the insert: the row picked comes back without a prospect.
         choose, insert = _LEASE_NEXT_SQL.split("INSERT INTO prospects_lease")
+        insert = insert.replace("RETURNING", "ON CONFLICT DO NOTHING RETURNING")
         lease = f"""{choose.rstrip()}, leased AS (INSERT INTO prospects_lease{insert})
-                    SELECT {wanted}, leased.expires_at FROM leased
-                    JOIN prospects_prospect p ON p.id = leased.prospect_id
-                    JOIN prospects_company c ON c.id = p.company_id"""  # noqa: S608 (column names)
+                    SELECT {wanted}, leased.expires_at FROM pick
+                    LEFT JOIN leased ON leased.prospect_id = pick.id
+                    LEFT JOIN prospects_prospect p ON p.id = leased.prospect_id
+                    LEFT JOIN prospects_company c ON c.id = p.company_id"""  # noqa: S608 (column names)
         _STATEMENTS = held, lease
     return _STATEMENTS
 

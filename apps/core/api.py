@@ -93,6 +93,28 @@ def _is_bad_input(context: dict[str, Any]) -> bool:
     return request is not None and request.method in {"POST", "PUT", "PATCH"}
 
 
+class SharedFields:
+    """For output serializers whose fields depend on their class alone (no context, no
+    arguments, no per-instance state): their bound fields are built once per class and
+    shared by every instance. DRF deep-copies every declared field for every instance, and
+    again at every level of nesting: on "next" (issue 16 #2) that copying cost more than the
+    serializing. Reading is all a shared field does (`to_representation`), so sharing is
+    safe across requests and threads. Never for a serializer that reads its context (the
+    audience of `PersonOutput`) or takes input.
+    """
+
+    @property
+    def fields(self):  # type: ignore[no-untyped-def]
+        cls = type(self)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            # Built on a template without context, so that no request is kept alive by it.
+            template = cls()
+            shared = super(SharedFields, template).fields  # DRF's own construction, once
+            cls._shared_fields = shared
+        return shared
+
+
 class StrictInput(serializers.Serializer):
     """An input serializer that refuses fields it does not know (400) instead of dropping
     them: a misspelt or unsupported field (`legal_basis` where it cannot be set) must not

@@ -8,11 +8,12 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.clients.models import LegalBasis
+from apps.core.api import SharedFields
 from apps.prospects.models import Person
 from apps.prospects.selectors import Audience, PersonForAgent, audience_of, person_for_agent
 
 
-class CompanyOutput(serializers.Serializer):
+class CompanyOutput(SharedFields, serializers.Serializer):
     """A company's general business data (policy §4.1); no personal data.
 
     Without `verified_at`: the record is shared, so its verification date tells one client
@@ -50,7 +51,7 @@ def database_context(user: Any) -> dict[str, Any]:
     return {"audience": audience_of(user)}
 
 
-class PersonForAgentOutput(serializers.Serializer):
+class PersonForAgentOutput(SharedFields, serializers.Serializer):
     """A person as an agent sees them (PersonForAgent)."""
 
     id = serializers.UUIDField()
