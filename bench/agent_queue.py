@@ -11,9 +11,9 @@ token), render the call screen (the HTML page, session), record the call (API) s
 next "next" leases a new prospect. Loopback only. Then the same with one agent alone, and
 20 agents again in an assignment of 1,000,000 prospects.
 
-The floor, measured in the same run: the lease statement alone (apps.calling.queue's
-`_LEASE_NEXT_SQL`, each in its own committed transaction, as "next" runs it), from 20
-connections at once and from one. Figures (bench/common.figure): next + screen server time
+The floor, measured in the same run: the lease statements alone (apps.calling.queue's
+`_statements()`, prepared, each lease in its own committed transaction, as "next" runs
+them), from 20 connections at once and from one. Figures (bench/common.figure): next + screen server time
 (gunicorn's %(D)s) median and p99 at 20 agents against the lease alone at 20 connections,
 and "next" of one agent alone against the lease alone on one connection; with the load
 average. Double leases (a prospect handed to two agents, or called twice) must be 0.
@@ -248,9 +248,11 @@ def run_all(threads: list[threading.Thread]) -> float:
 
 
 def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
-    """The floor: "next"'s lease statements alone (tidy expired leases, read the held one,
-    `_LEASE_NEXT_SQL`), each in its own committed transaction, from `connections`
-    connections at once, one bench agent each. Returns (median ms, p99 ms, leases/s).
+    """The floor: "next"'s lease statements alone, as "next" sends them (apps.calling.queue's
+    `_statements()`: tidy expired leases and read the held one; lease the next prospect
+    with its company), prepared as "next" runs them, each lease in its own committed
+    transaction, from `connections` connections at once, one bench agent each. Returns
+    (median ms, p99 ms, leases/s).
     Between two leases (not timed) the prospect is marked done and its lease removed, as
     a recorded call would, so the queue moves on."""
     import psycopg
@@ -258,7 +260,7 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
 
     from apps.accounts.models import User
     from apps.assignments.models import Assignment
-    from apps.calling.queue import _LEASE_NEXT_SQL, lease_duration
+    from apps.calling.queue import _statements, lease_duration
     from apps.prospects.models import ProspectStatus
 
     assignment = Assignment.objects.get(name="Bench campaign")
@@ -266,6 +268,7 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
     url = ENV["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DELETE FROM prospects_lease WHERE assignment_id = %s", [assignment.pk])
+    held_sql, lease_sql = _statements()
     until = time.monotonic() + seconds
     times: list[list[float]] = [[] for _ in range(connections)]
 
@@ -283,25 +286,19 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
                     "in_progress": ProspectStatus.IN_PROGRESS.value,
                 }
                 start = time.perf_counter()
+                row = None
                 for _attempt in range(5):  # a lost race is retried, as prospect_lease_next does
                     try:
                         with conn.transaction():
-                            conn.execute(
-                                "DELETE FROM prospects_lease"
-                                " WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s",
-                                params,
-                            )
-                            conn.execute(
-                                "SELECT prospect_id, expires_at FROM prospects_lease"
-                                " WHERE assignment_id = %(assignment)s AND agent_id = %(agent)s",
-                                params,
-                            ).fetchone()
-                            row = conn.execute(_LEASE_NEXT_SQL, params).fetchone()
-                        break
-                    except (psycopg.errors.UniqueViolation, psycopg.errors.DeadlockDetected):
+                            row = conn.execute(held_sql, params, prepare=True).fetchone()
+                            if row is None:
+                                row = conn.execute(lease_sql, params, prepare=True).fetchone()
+                        if row is None or row[0] is not None:  # the queue is empty, or leased
+                            break
+                    except psycopg.errors.DeadlockDetected:
                         row = None
                 times[slot].append((time.perf_counter() - start) * 1000)
-                if row is None:
+                if row is None or row[0] is None:
                     return
                 for _attempt in range(5):
                     try:

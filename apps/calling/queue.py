@@ -57,8 +57,8 @@ def lease_release(*, prospect: Prospect, agent: Any) -> None:
 #   3. retries, the one whose last call lies furthest back first (calling_prospect_retry_idx).
 # A prospect with any lease row (even one expired a moment ago and not yet tidied) is not a
 # candidate; the one-lease-per-prospect and one-lease-per-agent-per-assignment constraints
-# are the last word (a lost race: "next" skips the insert and reads again; as written here,
-# for the benchmark's floor, the statement raises IntegrityError).
+# are the last word: as "next" runs it (`_statements`), a lost race skips the insert (ON
+# CONFLICT DO NOTHING) and "next" reads again.
 # R-DSR-5 (Art. 18): a prospect whose contact persons are all restricted is not handed out
 # (the call would be about them); one with any person not restricted, or with none, is:
 # the agent sees the restricted ones as "restricted" only (`person_for_agent`).
@@ -133,11 +133,6 @@ def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> tuple[P
     held_sql, lease_sql = _statements()
     # Prepared (apps.core.prepared): planning the lease statement took longer than running it.
     with prepared_cursor() as cursor:
-        # Tidy this assignment's expired leases first, so that their prospects are
-        # candidates again and the agent's own expired lease does not block a new one.
-        cursor.execute(
-            "DELETE FROM prospects_lease WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s", params
-        )
         cursor.execute(held_sql, params)
         row = cursor.fetchone()
         if row is None:
@@ -159,9 +154,16 @@ def _statements() -> tuple[str, str]:
     global _STATEMENTS
     if _STATEMENTS is None:
         wanted = columns(("p", Prospect), ("c", Company))
-        held = f"""SELECT {wanted}, l.expires_at FROM prospects_lease l
+        # Tidy this assignment's expired leases first, so that their prospects are candidates
+        # again and the agent's own expired lease does not block a new one; in the same
+        # statement, the agent's lease still running (the DELETE's effect is not visible to
+        # the statement's own SELECT, hence its own test of `expires_at`).
+        held = f"""WITH expired AS (
+                       DELETE FROM prospects_lease WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s)
+                   SELECT {wanted}, l.expires_at FROM prospects_lease l
                    JOIN prospects_prospect p ON p.id = l.prospect_id JOIN prospects_company c ON c.id = p.company_id
-                   WHERE l.assignment_id = %(assignment)s AND l.agent_id = %(agent)s"""  # noqa: S608 (column names)
+                   WHERE l.assignment_id = %(assignment)s AND l.agent_id = %(agent)s
+                     AND l.expires_at > %(now)s"""  # noqa: S608 (column names)
         # The lease statement's INSERT becomes one more CTE (a data-modifying WITH must stay
         # at the top level), read back with the prospect and its company. A lost race (the
         # row leased by another agent since this statement's snapshot, or this agent's second

@@ -4,6 +4,7 @@ number of queries, whatever the size of the assignment (SPEC §7)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.assignments.models import Assignment, CallResult, Outcome
@@ -211,7 +213,13 @@ _STATEMENTS: tuple[str, str, tuple[Any, ...]] | None = None
 
 
 def _company_labels() -> dict[str, str]:
-    """The company's field names and their labels, in the active language."""
+    """The company's field names and their labels, in the active language (made once per
+    language and process: on every call screen)."""
+    return _company_labels_in(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _company_labels_in(language: str | None) -> dict[str, str]:
     return {f.name: str(f.verbose_name) for f in Company._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
