@@ -15,8 +15,8 @@ The floor, measured in the same run: the lease statements alone (apps.calling.qu
 `_statements()`, prepared, each lease in its own committed transaction, as "next" runs
 them), from 20 connections at once and from one. Figures (bench/common.figure): next + screen server time
 (gunicorn's %(D)s) median and p99 at 20 agents against the lease alone at 20 connections,
-and "next" of one agent alone against the lease alone on one connection; with the load
-average. Double leases (a prospect handed to two agents, or called twice) must be 0.
+and "next" of one agent alone against the lease alone on one connection, measured in
+turns of a few seconds each so that both meet the same machine; with the load average. Double leases (a prospect handed to two agents, or called twice) must be 0.
 `--quick`: 2,000 and 20,000 prospects, short runs (under 2 minutes with --reuse).
 """
 
@@ -247,12 +247,12 @@ def run_all(threads: list[threading.Thread]) -> float:
     return time.perf_counter() - started
 
 
-def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
+def lease_floor(connections: int, seconds: float) -> tuple[float, float, float, list[float]]:
     """The floor: "next"'s lease statements alone, as "next" sends them (apps.calling.queue's
     `_statements()`: tidy expired leases and read the held one; lease the next prospect
     with its company), prepared as "next" runs them, each lease in its own committed
     transaction, from `connections` connections at once, one bench agent each. Returns
-    (median ms, p99 ms, leases/s).
+    (median ms, p99 ms, leases/s, every lease's ms).
     Between two leases (not timed) the prospect is marked done and its lease removed, as
     a recorded call would, so the queue moves on."""
     import psycopg
@@ -311,7 +311,37 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float]:
 
     elapsed = run_all([threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(connections)])
     flat = [t for slot in times for t in slot]
-    return statistics.median(flat), percentile(flat, 99), len(flat) / elapsed
+    return statistics.median(flat), percentile(flat, 99), len(flat) / elapsed, flat
+
+
+def alone_and_floor(server: Server, creds: list[tuple[str, str]], seconds: float, floor_seconds: float,
+                    rounds: int = 6) -> tuple[dict, list[float]]:  # fmt: skip
+    """One agent alone and its floor (the lease statements alone, one connection), in turns
+    of a few seconds each, so that both meet the same machine: on a shared machine the speed
+    drifts by a third within minutes, and measured one after the other the ratio drifted with
+    it. Returns the agent's run (its samples of every turn) and the floor's samples."""
+    runs, floor = [], []
+    for turn in range(rounds):
+        vacuum()
+        if turn % 2:  # alternate which goes first
+            floor += lease_floor(1, floor_seconds / rounds)[3]
+        runs.append(server.run(creds, 1, seconds / rounds, quiet=True))
+        if not turn % 2:
+            floor += lease_floor(1, floor_seconds / rounds)[3]
+    merged: dict = {"server": defaultdict(list), "errors": 0, "shared": 0}
+    for run in runs:
+        for kind, values in run["server"].items():
+            merged["server"][kind].extend(values)
+        merged["errors"] += run["errors"]
+        merged["shared"] += run["shared"]
+    print(f"\n1 agent alone, {rounds} turns of {seconds / rounds:.1f} s, each beside a turn of its floor "
+          f"({floor_seconds / rounds:.1f} s); load {load_average()}")  # fmt: skip
+    for kind in ("next", "screen", "call"):
+        values = merged["server"].get(kind, [])
+        print(f"{kind:<22}{len(values):>7}{statistics.median(values) if values else float('nan'):>13.1f}ms"
+              f"{percentile(values, 99):>10.1f}ms")  # fmt: skip
+    print(f"{'lease SQL alone':<22}{len(floor):>7}{statistics.median(floor):>13.2f}ms{percentile(floor, 99):>10.1f}ms")
+    return merged, floor
 
 
 class Server:
@@ -348,7 +378,7 @@ class Server:
         self.process.wait(timeout=30)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def run(self, creds: list[tuple[str, str]], agents: int, seconds: float) -> dict:
+    def run(self, creds: list[tuple[str, str]], agents: int, seconds: float, *, quiet: bool = False) -> dict:
         """`agents` agents in a closed loop for `seconds`; the server and client times."""
         time.sleep(0.5)
         self.log.write_text("")
@@ -362,6 +392,22 @@ class Server:
             for kind, values in agent.latency.items():
                 client_ms[kind].extend(values)
         requests = sum(len(v) for v in client_ms.values())
+        owners: dict[str, set[int]] = defaultdict(set)
+        for i, agent in enumerate(threads):
+            for pk in agent.handed:
+                owners[pk].add(i)
+        errors = sum((a.errors for a in threads), Counter())
+        result = {
+            "server": server_ms,
+            "both": server_ms.get("next", []) + server_ms.get("screen", []),
+            "cycles_per_s": len(client_ms["next"]) / elapsed,
+            "shared": sum(1 for s in owners.values() if len(s) > 1),
+            "errors": sum(errors.values()),
+        }
+        if quiet:
+            if errors:
+                print("errors:", dict(errors))
+            return result
         print(f"\n{len(threads)} agent(s), {elapsed:.1f} s, {requests} requests, {requests / elapsed:.0f} requests/s, "
               f"{len(client_ms['next']) / elapsed:.0f} next+screen cycles/s; load {load_average()}")  # fmt: skip
         print(f"{'request':<22}{'n':>7}{'server median':>15}{'server p99':>12}{'client median':>15}{'client p99':>12}")
@@ -370,21 +416,10 @@ class Server:
             print(f"{kind:<22}{len(s):>7}{statistics.median(s) if s else float('nan'):>13.1f}ms"
                   f"{percentile(s, 99):>10.1f}ms{statistics.median(c) if c else float('nan'):>13.1f}ms"
                   f"{percentile(c, 99):>10.1f}ms")  # fmt: skip
-        both = server_ms.get("next", []) + server_ms.get("screen", [])
+        both = result["both"]
         print(f"{'next + screen':<22}{len(both):>7}{statistics.median(both):>13.1f}ms{percentile(both, 99):>10.1f}ms")
-        owners: dict[str, set[int]] = defaultdict(set)
-        for i, agent in enumerate(threads):
-            for pk in agent.handed:
-                owners[pk].add(i)
-        errors = sum((a.errors for a in threads), Counter())
         print("errors:", dict(errors) or "none")
-        return {
-            "server": server_ms,
-            "both": both,
-            "cycles_per_s": len(client_ms["next"]) / elapsed,
-            "shared": sum(1 for s in owners.values() if len(s) > 1),
-            "errors": sum(errors.values()),
-        }
+        return result
 
 
 # The tables every lease, call and screen rewrites: their dead rows are what autovacuum clears.
@@ -510,7 +545,7 @@ def main() -> None:
             vacuum()
             many = server.run(creds, args.agents, seconds)
             vacuum()
-            alone = server.run(creds, 1, seconds / 2) if full else None
+            alone, floor1 = alone_and_floor(server, creds, seconds / 2, floor_seconds) if full else (None, [])
         size_label = f"{label}, {args.agents} agents, {args.workers} workers"
         failed = many["errors"] + (alone["errors"] if alone else 0)
         if failed:
@@ -532,14 +567,13 @@ def main() -> None:
         figure("next + screen cycles", many["cycles_per_s"], "per s", floor=floor20[2], higher_is_better=True,
                floor_label=f"leases/s, lease SQL alone, {args.agents} connections", size=size_label)  # fmt: skip
         if alone is not None:
-            vacuum()
-            floor1 = lease_floor(1, floor_seconds)
-            print(f"lease SQL alone, 1 connection: median {floor1[0]:.2f} ms", flush=True)
+            floor_alone = statistics.median(floor1)
             next_alone = statistics.median(alone["server"]["next"])
-            figure("next, one agent alone, server median", next_alone, "ms", target=3 * floor1[0], floor=floor1[0],
-                   floor_label="lease SQL alone, 1 connection (target 3x)", size=label)  # fmt: skip
+            figure("next, one agent alone, server median", next_alone, "ms", target=3 * floor_alone,
+                   floor=floor_alone, floor_label="lease SQL alone, 1 connection, in turns with it (target 3x)",
+                   size=label)  # fmt: skip
             figure("screen, one agent alone, server median", statistics.median(alone["server"]["screen"]), "ms",
-                   floor=floor1[0], floor_label="lease SQL alone, 1 connection", size=label)  # fmt: skip
+                   floor=floor_alone, floor_label="lease SQL alone, 1 connection", size=label)  # fmt: skip
         twice = called_twice()
         shared = many["shared"] + (alone["shared"] if alone else 0)
         print(f"double leases: {shared} handed to two agents, {twice} called twice (must be 0 and 0)", flush=True)
