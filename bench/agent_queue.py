@@ -13,10 +13,12 @@ next "next" leases a new prospect. Loopback only. Then the same with one agent a
 
 The floor, measured in the same run: the lease statements alone (apps.calling.queue's
 `_statements()`, prepared, each lease in its own committed transaction, as "next" runs
-them), from 20 connections at once and from one. Figures (bench/common.figure): next + screen server time
-(gunicorn's %(D)s) median and p99 at 20 agents against the lease alone at 20 connections,
-and "next" of one agent alone against the lease alone on one connection, measured in
-turns of a few seconds each so that both meet the same machine; with the load average. Double leases (a prospect handed to two agents, or called twice) must be 0.
+them), from 20 connections at once and from one. Figures (bench/common.figure): next +
+screen server time (gunicorn's %(D)s) median and p99 at 20 agents against the lease alone
+at 20 connections, and "next" of one agent alone against the lease alone on one
+connection, measured in turns of a few seconds each so that both meet the same machine;
+with the load average. Double leases (a prospect handed to two agents, or called twice)
+must be 0.
 `--quick`: 2,000 and 20,000 prospects, short runs (under 2 minutes with --reuse).
 """
 
@@ -268,7 +270,7 @@ def lease_floor(connections: int, seconds: float) -> tuple[float, float, float, 
     url = ENV["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DELETE FROM prospects_lease WHERE assignment_id = %s", [assignment.pk])
-    held_sql, lease_sql = _statements()
+    held_sql, _held_ending_pause, lease_sql = _statements()
     until = time.monotonic() + seconds
     times: list[list[float]] = [[] for _ in range(connections)]
 

@@ -3,6 +3,8 @@ and planned once per connection, logged like Django's own, and switched off clea
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,7 @@ from rest_framework.test import APIClient
 from apps.accounts.tokens import api_token_create
 from apps.assignments.models import Assignment
 from apps.clients.models import Client
-from apps.core.prepared import columns, from_row, prepared_cursor
+from apps.core.prepared import columns, from_json, from_row, prepared_cursor
 from apps.prospects.models import Lease
 from tests.conftest import World
 
@@ -81,3 +83,41 @@ def test_bad_ids_on_the_prepared_path_are_404_not_500(world: World, value: str) 
     api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.post(f"/api/v1/assignments/{value}/next/")
     assert response.status_code == 404
+
+
+def test_the_call_screen_gives_persons_and_notes_as_the_orm_would(world: World) -> None:
+    """`from_json` (the screen's lists come as JSON): every column of every person and note
+    (and its result, agent and company) equal, and of the same type, as the ORM reads it."""
+
+    from apps.calling.selectors import call_screen
+    from apps.callnotes.models import CallNote
+    from apps.prospects.models import Person, Prospect
+    from tests.factories import CallNoteFactory
+
+    CallNoteFactory(prospect=world.prospect)
+    prospect = Prospect.objects.select_related("company", "assignment").get(pk=world.prospect.pk)
+    screen = call_screen(prospect=prospect, agent=world.users["agent_with_lease"])
+    assert screen.persons and screen.notes
+    for shown in screen.persons:
+        person = Person.objects.get(pk=shown.id)
+        assert shown.full_name == person.full_name
+    for note in screen.notes:
+        stored = CallNote.objects.select_related("result", "agent", "company").get(pk=note.pk)
+        for ours, theirs in ((note, stored), (note.result, stored.result), (note.agent, stored.agent),
+                             (note.company, stored.company)):  # fmt: skip
+            for field in type(theirs)._meta.concrete_fields:
+                mine, orm = getattr(ours, field.attname), getattr(theirs, field.attname)
+                assert mine == orm and type(mine) is type(orm), (type(theirs).__name__, field.name, mine, orm)
+    # The persons' columns the same way, before the agents' selector masks them.
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT json_build_array({columns(('p', Person))})::text FROM prospects_person p",  # noqa: S608
+        )
+        rows = [json.loads(row[0]) for row in cursor.fetchall()]
+    assert rows
+    for values in rows:
+        (ours,) = from_json((Person,), values)
+        theirs = Person.objects.get(pk=ours.pk)
+        for field in Person._meta.concrete_fields:
+            mine, orm = getattr(ours, field.attname), getattr(theirs, field.attname)
+            assert mine == orm and type(mine) is type(orm), (field.name, mine, orm)

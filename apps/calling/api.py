@@ -20,7 +20,6 @@ from apps.appointments.services import AppointmentDetails, InformationDetails
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_bulk, access_log_record, access_log_shown
 from apps.calling.models import PauseEnd
-from apps.calling.pauses import pause_end
 from apps.calling.queue import prospect_lease_next
 from apps.calling.selectors import NOTE_ORDERINGS, CallScreen, call_note_list, call_screen
 from apps.calling.services import NOTE_MAX_LENGTH, call_note_create, person_left_company
@@ -192,8 +191,7 @@ class NextProspectApi(APIView):
         # show commit together: one commit (one WAL flush) per "next" (issue 16 #2). Taking
         # the next prospect ends a pause (issue 13 #4: the API has no session to tell).
         with transaction.atomic():
-            pause_end(agent=request.user, cause=PauseEnd.NEXT)
-            prospect = prospect_lease_next(assignment=assignment, agent=request.user)
+            prospect = prospect_lease_next(assignment=assignment, agent=request.user, end_pause=PauseEnd.NEXT)
             if prospect is None:
                 return Response(status=status.HTTP_204_NO_CONTENT)
             prospect.assignment = assignment  # the lease just made is the access: no second lookup

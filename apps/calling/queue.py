@@ -100,17 +100,23 @@ RETURNING prospect_id, expires_at
 """.replace("{callable}", _NOT_ONLY_RESTRICTED)
 
 
-def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime | None = None) -> Prospect | None:
+def prospect_lease_next(
+    *, assignment: Assignment, agent: Any, now: dt.datetime | None = None, end_pause: str | None = None
+) -> Prospect | None:
     """Lease the next prospect of the assignment to the agent, or return the one they hold.
 
     Returns None when the queue is empty; the prospect comes with its company, and with
     `lease_expires_at` set to the end of the agent's lease. The caller has checked that the
     agent works on this active assignment
     (`access.get_assignment_for_user(..., AssignmentPerm.WORK)`).
+
+    `end_pause` (a PauseEnd): taking the next prospect also ends the agent's running pause
+    (issue 13 #4), in the same statement as the held lease's read: the API's "next", which
+    has no session to say whether a pause runs (`pauses.pause_end` does the same alone).
     """
     now = now or timezone.now()
-    for _attempt in range(_ATTEMPTS):
-        prospect, contended = _lease_next(assignment, agent, now)
+    for attempt in range(_ATTEMPTS):
+        prospect, contended = _lease_next(assignment, agent, now, end_pause if attempt == 0 else None)
         if not contended:
             return prospect
         # Another agent leased the row picked a moment ago, or this agent asked twice at
@@ -119,9 +125,12 @@ def prospect_lease_next(*, assignment: Assignment, agent: Any, now: dt.datetime 
     return None
 
 
-def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> tuple[Prospect | None, bool]:
+def _lease_next(
+    assignment: Assignment, agent: Any, now: dt.datetime, end_pause: str | None
+) -> tuple[Prospect | None, bool]:
     """(the prospect held or leased now, or None; whether the pick lost a race)."""
     params = {
+        "cause": str(end_pause or ""),
         "assignment": assignment.pk,
         "agent": agent.pk,
         "now": now,
@@ -130,10 +139,10 @@ def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> tuple[P
         "new": ProspectStatus.NEW.value,
         "in_progress": ProspectStatus.IN_PROGRESS.value,
     }
-    held_sql, lease_sql = _statements()
+    held_sql, held_ending_pause_sql, lease_sql = _statements()
     # Prepared (apps.core.prepared): planning the lease statement took longer than running it.
     with prepared_cursor() as cursor:
-        cursor.execute(held_sql, params)
+        cursor.execute(held_ending_pause_sql if end_pause else held_sql, params)
         row = cursor.fetchone()
         if row is None:
             cursor.execute(lease_sql, params)
@@ -148,9 +157,10 @@ def _lease_next(assignment: Assignment, agent: Any, now: dt.datetime) -> tuple[P
     return prospect, False
 
 
-def _statements() -> tuple[str, str]:
-    """The held lease's and the new lease's statements, each bringing the prospect and its
-    company along (one statement instead of a lease and a read), made once per process."""
+def _statements() -> tuple[str, str, str]:
+    """The held lease's statement (alone, and ending the agent's pause too) and the new
+    lease's, each bringing the prospect and its company along (one statement instead of a
+    lease and a read), made once per process."""
     global _STATEMENTS
     if _STATEMENTS is None:
         wanted = columns(("p", Prospect), ("c", Company))
@@ -175,11 +185,20 @@ def _statements() -> tuple[str, str]:
                     LEFT JOIN leased ON leased.prospect_id = pick.id
                     LEFT JOIN prospects_prospect p ON p.id = leased.prospect_id
                     LEFT JOIN prospects_company c ON c.id = p.company_id"""  # noqa: S608 (column names)
-        _STATEMENTS = held, lease
+        # The pause's end as `pauses.pause_end` writes it (one UPDATE on the agent's open pause).
+        held_ending_pause = held.replace(
+            "WITH expired AS (",
+            """WITH paused AS (
+                   UPDATE calling_pause SET ended_at = GREATEST(started_at, %(now)s), ended_by = %(cause)s
+                   WHERE agent_id = %(agent)s AND ended_at IS NULL),
+               expired AS (""",
+            1,
+        )
+        _STATEMENTS = held, held_ending_pause, lease
     return _STATEMENTS
 
 
-_STATEMENTS: tuple[str, str] | None = None
+_STATEMENTS: tuple[str, str, str] | None = None
 
 
 class CallbackNotYours(Exception):

@@ -19,7 +19,7 @@ from apps.assignments.models import Assignment, CallResult, Outcome
 from apps.callnotes.models import CallNote
 from apps.core.access import call_notes_visible_to
 from apps.core.errors import ServiceError
-from apps.core.prepared import columns, from_row, prepared_cursor
+from apps.core.prepared import columns, from_json, prepared_cursor
 from apps.prospects.models import Company, Person, Prospect, ProspectStatus
 from apps.prospects.selectors import PersonForAgent, persons_for_agent
 
@@ -87,28 +87,28 @@ class CallScreen:
 
 _UNREAD = object()
 
-# The call screen's reads (issue 16 #2): the persons (through the one selector for agents,
-# `persons_for_agent`), the notes, and everything else in one statement: the assignment's
-# results, the company's differences to verify, the client's contacts, the agent's figures
-# of today and, when not brought along, the end of the agent's lease. Three queries.
-# Prepared (apps.core.prepared): their planning cost more than their running.
-_PERSONS_SQL = """
-    SELECT {person}, (SELECT coalesce(json_agg(json_build_object('field', d.field, 'value', d.value)
-                                               ORDER BY d.field, d.created_at DESC), '[]')
-                      FROM imports_difference d WHERE d.person_id = p.id)::text AS to_verify_json
-    FROM prospects_person p JOIN prospects_prospectperson pp ON pp.person_id = p.id
-    WHERE pp.prospect_id = %(prospect)s
-    ORDER BY p.last_name, p.first_name, p.id"""
-# The prospect's earlier notes in this assignment, with their result, agent and company.
-_NOTES_SQL = """
-    SELECT {note} FROM callnotes_callnote n
-    JOIN assignments_callresult r ON r.id = n.result_id
-    JOIN accounts_user u ON u.id = n.agent_id
-    JOIN prospects_company c ON c.id = n.company_id
-    WHERE n.prospect_id = %(prospect)s AND n.assignment_id = %(assignment)s
-    ORDER BY n.created_at"""
+# The call screen's reads (issue 16 #2) in one prepared statement (apps.core.prepared: its
+# planning cost more than its running), the lists as JSON: the persons with their
+# differences to verify (then through the one selector for agents, `persons_for_agent`),
+# the notes with their result, agent and company (each a JSON array of the models' columns,
+# `from_json`), the assignment's results, the company's differences to verify, the client's
+# contacts, the agent's figures of today and, when not brought along, the end of the
+# agent's lease.
 _SCREEN_SQL = """
     SELECT
+      (SELECT coalesce(json_agg(json_build_array({person},
+                  (SELECT coalesce(json_agg(json_build_object('field', d.field, 'value', d.value)
+                                            ORDER BY d.field, d.created_at DESC), '[]')
+                   FROM imports_difference d WHERE d.person_id = p.id))
+                ORDER BY p.last_name, p.first_name, p.id), '[]')
+       FROM prospects_person p JOIN prospects_prospectperson pp ON pp.person_id = p.id
+       WHERE pp.prospect_id = %(prospect)s)::text,
+      (SELECT coalesce(json_agg(json_build_array({note}) ORDER BY n.created_at), '[]')
+       FROM callnotes_callnote n
+       JOIN assignments_callresult r ON r.id = n.result_id
+       JOIN accounts_user u ON u.id = n.agent_id
+       JOIN prospects_company c ON c.id = n.company_id
+       WHERE n.prospect_id = %(prospect)s AND n.assignment_id = %(assignment)s)::text,
       (SELECT coalesce(json_agg(json_build_array(r.id, r.code, r.label, r.outcome, r.position, r.asks)
                                 ORDER BY r.position, r.id), '[]')
        FROM assignments_callresult r WHERE r.assignment_id = %(assignment)s)::text,
@@ -129,28 +129,16 @@ _SCREEN_SQL = """
 def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = None) -> CallScreen:
     """The agent's screen of one prospect (R-CALL-1): company, persons, earlier notes of this
     prospect in this assignment, the assignment's results. `prospect` comes from
-    `access.get_prospect_for_agent` (or "next") with its company and assignment. Three
-    queries, whatever the size of the assignment."""
+    `access.get_prospect_for_agent` (or "next") with its company and assignment. One
+    query, whatever the size of the assignment."""
     import json
 
     now = now or timezone.now()
-    persons_sql, notes_sql, note_models = _statements()
+    screen_sql, note_models = _statements()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     with prepared_cursor() as cursor:
-        cursor.execute(persons_sql, {"prospect": prospect.pk})
-        persons = []
-        for row in cursor.fetchall():
-            (person,) = from_row((Person,), row)
-            person.to_verify = json.loads(row[-1])
-            persons.append(person)
-        cursor.execute(notes_sql, {"prospect": prospect.pk, "assignment": prospect.assignment_id})
-        notes = []
-        for row in cursor.fetchall():
-            note, result, note_agent, company = from_row(note_models, row)
-            note.result, note.agent, note.company = result, note_agent, company
-            notes.append(note)
         cursor.execute(
-            _SCREEN_SQL,
+            screen_sql,
             {
                 "assignment": prospect.assignment_id,
                 "company": prospect.company_id,
@@ -161,7 +149,18 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
                 "retry": Outcome.RETRY.value,
             },
         )
-        results_json, differences_json, managers_json, calls, reached, appointments, lease_read = cursor.fetchone()
+        (persons_json, notes_json, results_json, differences_json, managers_json, calls, reached, appointments,
+         lease_read) = cursor.fetchone()  # fmt: skip
+    persons = []
+    for values in json.loads(persons_json):
+        (person,) = from_json((Person,), values)
+        person.to_verify = values[-1]
+        persons.append(person)
+    notes = []
+    for values in json.loads(notes_json):
+        note, result, note_agent, company = from_json(note_models, values)
+        note.result, note.agent, note.company = result, note_agent, company
+        notes.append(note)
     # "next" and the agent's access check bring the lease's end along (read with the rest otherwise).
     lease = getattr(prospect, "lease_expires_at", _UNREAD)
     if lease is _UNREAD:
@@ -193,23 +192,25 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     )
 
 
-def _statements() -> tuple[str, str, tuple[Any, ...]]:
-    """The persons' and the notes' statements with their columns listed (and the notes'
-    models in their order), made once per process."""
+def _statements() -> tuple[str, tuple[Any, ...]]:
+    """The screen's statement with its columns listed (and the notes' models in their
+    order), made once per process."""
     global _STATEMENTS
     if _STATEMENTS is None:
         from django.contrib.auth import get_user_model
 
         note_models = (CallNote, CallResult, get_user_model(), Company)
         _STATEMENTS = (
-            _PERSONS_SQL.format(person=columns(("p", Person))),
-            _NOTES_SQL.format(note=columns(*zip(("n", "r", "u", "c"), note_models, strict=True))),
+            _SCREEN_SQL.format(
+                person=columns(("p", Person)),
+                note=columns(*zip(("n", "r", "u", "c"), note_models, strict=True)),
+            ),
             note_models,
         )
     return _STATEMENTS
 
 
-_STATEMENTS: tuple[str, str, tuple[Any, ...]] | None = None
+_STATEMENTS: tuple[str, tuple[Any, ...]] | None = None
 
 
 def _company_labels() -> dict[str, str]:

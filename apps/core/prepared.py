@@ -103,6 +103,25 @@ def from_row(models: Sequence[type[Model]], row: Sequence[Any], using: str = DEF
     return out
 
 
+def from_json(
+    models: Sequence[type[Model]], values: Sequence[Any], using: str = DEFAULT_DB_ALIAS
+) -> list[Model | None]:
+    """`from_row` for a row the database gave as a JSON array (`json_build_array` of
+    `columns`): each value through its field's `to_python`, which makes the UUIDs, times and
+    dates JSON carries as text into what the ORM would have given."""
+    out: list[Model | None] = []
+    i = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        mine = values[i : i + len(fields)]
+        converted = [None if v is None else field.to_python(v) for field, v in zip(fields, mine, strict=True)]
+        i += len(fields)
+        pk_index = fields.index(model._meta.pk)
+        names = [f.attname for f in fields]
+        out.append(None if converted[pk_index] is None else model.from_db(using, names, converted))
+    return out
+
+
 def width(*models: type[Model]) -> int:
     """How many columns `columns` lists for these models (where the row's own columns start)."""
     return sum(len(model._meta.concrete_fields) for model in models)
