@@ -130,7 +130,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_
 # planned once per connection (apps.core.prepared); psycopg prepares nothing by itself.
 # DB_PREPARED_STATEMENTS=0 for a pooler that cannot keep prepared statements.
 if env_bool("DB_PREPARED_STATEMENTS", True):
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1  # apps.core.prepared.NEVER_BY_ITSELF
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1  # never by itself; None refuses all
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # The import path (COPY), the queue (SKIP LOCKED) and the constraints need PostgreSQL.
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL")

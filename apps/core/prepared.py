@@ -6,14 +6,16 @@ lease statement alone takes ~3 ms to plan, the screen's reads ~2 ms more) cost m
 running the statements. `prepared_cursor()` gives a cursor that binds on the server and
 prepares each statement on its first use on the connection; later uses skip parsing and
 planning. Everything else keeps Django's ordinary cursors: a ClientCursor never prepares,
-and the connection's `prepare_threshold` (settings.DATABASES OPTIONS) is set so high that
+and the connection's `prepare_threshold` (settings.DATABASES OPTIONS: 2^31−1 runs, that is
+never; None, Django's default, would refuse even an explicit request) is set so high that
 psycopg prepares nothing on its own.
 
-The cursor is wrapped as Django wraps its own (`connection._prepare_cursor`): queries are
-logged (assertNumQueries, CaptureQueriesContext), execute wrappers run (the outage
-middleware's), and database errors become Django's. Statements written for it list their
-columns (`columns`), never `*`, so that a column added by a migration does not break a
-plan cached by a connection opened before it.
+The cursor is wrapped as Django wraps its own (`BaseDatabaseWrapper._cursor`): queries are
+logged (assertNumQueries, CaptureQueriesContext) with their values, execute wrappers run
+(the outage middleware's), and database errors become Django's. Besides the hot path, the
+access log's INSERT (every page that shows personal data) runs prepared too. Statements
+written for it list their columns (`columns`), never `*`, so that a column added by a
+migration does not break a plan cached by a connection opened before it.
 
 Prepared statements live in the PostgreSQL session: a connection pooler in front of the
 database must keep one server connection per client connection (PgBouncer's session
@@ -29,11 +31,6 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
 from django.db.models import Model
-
-# For settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]: psycopg prepares a
-# statement by itself only after this many runs, that is, never; `prepared_cursor` asks for
-# it explicitly. (None, Django's default, would turn preparing off for every cursor.)
-NEVER_BY_ITSELF = 2**31 - 1
 
 
 class _PreparingCursor(ServerBindingCursor):
@@ -120,8 +117,3 @@ def from_json(
         names = [f.attname for f in fields]
         out.append(None if converted[pk_index] is None else model.from_db(using, names, converted))
     return out
-
-
-def width(*models: type[Model]) -> int:
-    """How many columns `columns` lists for these models (where the row's own columns start)."""
-    return sum(len(model._meta.concrete_fields) for model in models)
