@@ -181,3 +181,20 @@ def test_the_other_raw_delete_has_nothing_pointing_at_its_table() -> None:
     from apps.prospects.services import _incoming_relations
 
     assert _incoming_relations(Lease) == []
+
+
+def test_no_relation_to_a_person_or_company_is_hidden() -> None:
+    """Every relation to personal data shows in `_meta.related_objects`, which cascades,
+    redactors and reviews walk: none is declared with related_name="+"."""
+    from django.apps import apps
+
+    from apps.prospects.models import Company, Person
+
+    hidden = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model in (Person, Company)
+        and (field.remote_field.related_name or "").endswith("+")
+    ]  # fmt: skip
+    assert not hidden, hidden

@@ -5,6 +5,7 @@ each user sees and revokes only their own."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -72,16 +73,11 @@ def api_token_user(*, key: str) -> User | None:
     return user
 
 
+@functools.cache
 def _token_sql() -> str:
     """The token with its user, by the key's hash (made once per process)."""
-    global _TOKEN_SQL
-    if _TOKEN_SQL is None:
-        _TOKEN_SQL = f"""SELECT {columns(("t", ApiToken), ("u", User))} FROM accounts_apitoken t
-                         JOIN accounts_user u ON u.id = t.user_id WHERE t.key_hash = %(key_hash)s"""  # noqa: S608
-    return _TOKEN_SQL
-
-
-_TOKEN_SQL: str | None = None
+    return f"""SELECT {columns(("t", ApiToken), ("u", User))} FROM accounts_apitoken t
+                     JOIN accounts_user u ON u.id = t.user_id WHERE t.key_hash = %(key_hash)s"""  # noqa: S608
 
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:

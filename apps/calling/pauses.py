@@ -48,13 +48,15 @@ def pause_end(*, agent: Any, cause: str, now: dt.datetime | None = None) -> int:
     if getattr(agent, "pk", None) is None:
         return 0
     now = now or timezone.now()
-    with prepared_cursor() as cursor:  # on every "next": parsed and planned once per connection
-        cursor.execute(
-            "UPDATE calling_pause SET ended_at = GREATEST(started_at, %(now)s), ended_by = %(cause)s"
-            " WHERE agent_id = %(agent)s AND ended_at IS NULL",
-            {"now": now, "cause": str(cause), "agent": agent.pk},
-        )
+    with prepared_cursor() as cursor:
+        cursor.execute(PAUSE_END_SQL, {"now": now, "cause": str(cause), "agent": agent.pk})
         return cursor.rowcount
+
+
+# The end of the agent's open pause (the partial unique index: at most one). The API's "next"
+# runs it in the lease's first statement (`queue.prospect_lease_next(end_pause=...)`).
+PAUSE_END_SQL = """UPDATE calling_pause SET ended_at = GREATEST(started_at, %(now)s), ended_by = %(cause)s
+                   WHERE agent_id = %(agent)s AND ended_at IS NULL"""
 
 
 def open_pause(*, agent: Any, assignment: Any) -> Pause | None:

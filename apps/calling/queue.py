@@ -9,6 +9,7 @@ one-lease-per-agent-per-assignment constraints are the last word (a lost race is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.assignments.models import Assignment
+from apps.calling.pauses import PAUSE_END_SQL
 from apps.core.prepared import columns, from_row, prepared_cursor
 from apps.prospects.models import Company, Lease, Prospect, ProspectStatus
 
@@ -157,48 +159,36 @@ def _lease_next(
     return prospect, False
 
 
+@functools.cache
 def _statements() -> tuple[str, str, str]:
     """The held lease's statement (alone, and ending the agent's pause too) and the new
     lease's, each bringing the prospect and its company along (one statement instead of a
     lease and a read), made once per process."""
-    global _STATEMENTS
-    if _STATEMENTS is None:
-        wanted = columns(("p", Prospect), ("c", Company))
-        # Tidy this assignment's expired leases first, so that their prospects are candidates
-        # again and the agent's own expired lease does not block a new one; in the same
-        # statement, the agent's lease still running (the DELETE's effect is not visible to
-        # the statement's own SELECT, hence its own test of `expires_at`).
-        held = f"""WITH expired AS (
-                       DELETE FROM prospects_lease WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s)
-                   SELECT {wanted}, l.expires_at FROM prospects_lease l
-                   JOIN prospects_prospect p ON p.id = l.prospect_id JOIN prospects_company c ON c.id = p.company_id
-                   WHERE l.assignment_id = %(assignment)s AND l.agent_id = %(agent)s
-                     AND l.expires_at > %(now)s"""  # noqa: S608 (column names)
-        # The lease statement's INSERT becomes one more CTE (a data-modifying WITH must stay
-        # at the top level), read back with the prospect and its company. A lost race (the
-        # row leased by another agent since this statement's snapshot, or this agent's second
-        # "next" at once) skips the insert: the row picked comes back without a prospect.
-        choose, insert = _LEASE_NEXT_SQL.split("INSERT INTO prospects_lease")
-        insert = insert.replace("RETURNING", "ON CONFLICT DO NOTHING RETURNING")
-        lease = f"""{choose.rstrip()}, leased AS (INSERT INTO prospects_lease{insert})
-                    SELECT {wanted}, leased.expires_at FROM pick
-                    LEFT JOIN leased ON leased.prospect_id = pick.id
-                    LEFT JOIN prospects_prospect p ON p.id = leased.prospect_id
-                    LEFT JOIN prospects_company c ON c.id = p.company_id"""  # noqa: S608 (column names)
-        # The pause's end as `pauses.pause_end` writes it (one UPDATE on the agent's open pause).
-        held_ending_pause = held.replace(
-            "WITH expired AS (",
-            """WITH paused AS (
-                   UPDATE calling_pause SET ended_at = GREATEST(started_at, %(now)s), ended_by = %(cause)s
-                   WHERE agent_id = %(agent)s AND ended_at IS NULL),
-               expired AS (""",
-            1,
-        )
-        _STATEMENTS = held, held_ending_pause, lease
-    return _STATEMENTS
-
-
-_STATEMENTS: tuple[str, str, str] | None = None
+    wanted = columns(("p", Prospect), ("c", Company))
+    # Tidy this assignment's expired leases first, so that their prospects are candidates
+    # again and the agent's own expired lease does not block a new one; in the same
+    # statement, the agent's lease still running (the DELETE's effect is not visible to
+    # the statement's own SELECT, hence its own test of `expires_at`).
+    held = f"""WITH expired AS (
+                   DELETE FROM prospects_lease WHERE assignment_id = %(assignment)s AND expires_at <= %(now)s)
+               SELECT {wanted}, l.expires_at FROM prospects_lease l
+               JOIN prospects_prospect p ON p.id = l.prospect_id JOIN prospects_company c ON c.id = p.company_id
+               WHERE l.assignment_id = %(assignment)s AND l.agent_id = %(agent)s
+                 AND l.expires_at > %(now)s"""  # noqa: S608 (column names)
+    # The lease statement's INSERT becomes one more CTE (a data-modifying WITH must stay
+    # at the top level), read back with the prospect and its company. A lost race (the
+    # row leased by another agent since this statement's snapshot, or this agent's second
+    # "next" at once) skips the insert: the row picked comes back without a prospect.
+    choose, insert = _LEASE_NEXT_SQL.split("INSERT INTO prospects_lease")
+    insert = insert.replace("RETURNING", "ON CONFLICT DO NOTHING RETURNING")
+    lease = f"""{choose.rstrip()}, leased AS (INSERT INTO prospects_lease{insert})
+                SELECT {wanted}, leased.expires_at FROM pick
+                LEFT JOIN leased ON leased.prospect_id = pick.id
+                LEFT JOIN prospects_prospect p ON p.id = leased.prospect_id
+                LEFT JOIN prospects_company c ON c.id = p.company_id"""  # noqa: S608 (column names)
+    # The pause's end as `pauses.pause_end` writes it, as one more CTE.
+    held_ending_pause = held.replace("WITH expired AS (", f"WITH paused AS ({PAUSE_END_SQL}), expired AS (", 1)
+    return held, held_ending_pause, lease
 
 
 class CallbackNotYours(Exception):

@@ -192,25 +192,20 @@ def call_screen(*, prospect: Prospect, agent: Any, now: dt.datetime | None = Non
     )
 
 
+@functools.cache
 def _statements() -> tuple[str, tuple[Any, ...]]:
     """The screen's statement with its columns listed (and the notes' models in their
     order), made once per process."""
-    global _STATEMENTS
-    if _STATEMENTS is None:
-        from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model
 
-        note_models = (CallNote, CallResult, get_user_model(), Company)
-        _STATEMENTS = (
-            _SCREEN_SQL.format(
-                person=columns(("p", Person)),
-                note=columns(*zip(("n", "r", "u", "c"), note_models, strict=True)),
-            ),
-            note_models,
-        )
-    return _STATEMENTS
-
-
-_STATEMENTS: tuple[str, tuple[Any, ...]] | None = None
+    note_models = (CallNote, CallResult, get_user_model(), Company)
+    return (
+        _SCREEN_SQL.format(
+            person=columns(("p", Person)),
+            note=columns(*zip(("n", "r", "u", "c"), note_models, strict=True)),
+        ),
+        note_models,
+    )
 
 
 def _company_labels() -> dict[str, str]:

@@ -21,6 +21,7 @@ Staff without a confidentiality agreement on record see nothing (R-NTK-5).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
@@ -420,7 +421,6 @@ def get_assignment_for_user(user: Any, assignment_id: Any, perm: AssignmentPerm 
 def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPerm) -> Any:
     """`assignments_visible_to`'s rule for an agent, written out (issue 16 #2): an active
     assignment whose guardian "work" row the agent holds; only view and work exist for them."""
-
     from apps.assignments.models import Assignment
     from apps.clients.models import Client
 
@@ -430,14 +430,8 @@ def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPer
         pk = uuid.UUID(assignment_id) if isinstance(assignment_id, str) else assignment_id
     except ValueError as exc:
         raise Http404 from exc
-    global _AGENT_ASSIGNMENT_SQL
-    if _AGENT_ASSIGNMENT_SQL is None:
-        columns = prepared_columns(("a", Assignment), ("cl", Client))
-        _AGENT_ASSIGNMENT_SQL = f"""
-            SELECT {columns} FROM assignments_assignment a JOIN clients_client cl ON cl.id = a.client_id
-            WHERE a.id = %(pk)s AND a.is_active AND {_agent_works_on("a.id")}"""  # noqa: S608 (column names only)
     with prepared_cursor() as cursor:
-        cursor.execute(_AGENT_ASSIGNMENT_SQL, {"pk": pk, "agent": user.pk, "work": AssignmentPerm.WORK.value})
+        cursor.execute(_agent_assignment_sql(), {"pk": pk, "agent": user.pk, "work": AssignmentPerm.WORK.value})
         row = cursor.fetchone()
     if row is None:
         raise Http404
@@ -446,7 +440,16 @@ def _get_assignment_for_agent(user: Any, assignment_id: Any, perm: AssignmentPer
     return assignment
 
 
-_AGENT_ASSIGNMENT_SQL: str | None = None
+@functools.cache
+def _agent_assignment_sql() -> str:
+    """The statement of `_get_assignment_for_agent`, made once per process."""
+    from apps.assignments.models import Assignment
+    from apps.clients.models import Client
+
+    return f"""
+        SELECT {prepared_columns(("a", Assignment), ("cl", Client))}
+        FROM assignments_assignment a JOIN clients_client cl ON cl.id = a.client_id
+        WHERE a.id = %(pk)s AND a.is_active AND {_agent_works_on("a.id")}"""  # noqa: S608 (column names only)
 
 
 def get_assignment_to_oversee(user: Any, assignment_id: Any, *, act: bool = False) -> Any:
@@ -532,28 +535,23 @@ def get_prospect_for_agent(user: Any, prospect_id: Any) -> Any:
     return prospect
 
 
+@functools.cache
 def _agent_prospect_sql() -> str:
     """The statement of `get_prospect_for_agent`, made once per process."""
-    global _AGENT_PROSPECT_SQL
-    if _AGENT_PROSPECT_SQL is None:
-        from apps.assignments.models import Assignment
-        from apps.prospects.models import Company, Prospect
+    from apps.assignments.models import Assignment
+    from apps.prospects.models import Company, Prospect
 
-        columns = prepared_columns(("p", Prospect), ("c", Company), ("a", Assignment))
-        _AGENT_PROSPECT_SQL = f"""
-            SELECT {columns}, l.expires_at
-            FROM prospects_prospect p
-            JOIN assignments_assignment a ON a.id = p.assignment_id AND a.is_active
-            JOIN prospects_company c ON c.id = p.company_id
-            LEFT JOIN prospects_lease l
-              ON l.prospect_id = p.id AND l.agent_id = %(agent)s AND l.expires_at > %(now)s
-            WHERE p.id = %(pk)s
-              AND (l.prospect_id IS NOT NULL OR (p.status = %(callback)s AND p.callback_agent_id = %(agent)s))
-              AND {_agent_works_on("p.assignment_id")}"""  # noqa: S608 (column names only)
-    return _AGENT_PROSPECT_SQL
-
-
-_AGENT_PROSPECT_SQL: str | None = None
+    columns = prepared_columns(("p", Prospect), ("c", Company), ("a", Assignment))
+    return f"""
+        SELECT {columns}, l.expires_at
+        FROM prospects_prospect p
+        JOIN assignments_assignment a ON a.id = p.assignment_id AND a.is_active
+        JOIN prospects_company c ON c.id = p.company_id
+        LEFT JOIN prospects_lease l
+          ON l.prospect_id = p.id AND l.agent_id = %(agent)s AND l.expires_at > %(now)s
+        WHERE p.id = %(pk)s
+          AND (l.prospect_id IS NOT NULL OR (p.status = %(callback)s AND p.callback_agent_id = %(agent)s))
+          AND {_agent_works_on("p.assignment_id")}"""  # noqa: S608 (column names only)
 
 
 def _agent_works_on(assignment_column: str) -> str:

@@ -49,9 +49,12 @@ class VerificationFlag(models.Model):
     when its new 6 months are up. Ids and a date only, no personal data; it cascades with
     the record. The flag itself is computed from the date (`needs_verification`)."""
 
-    person = models.OneToOneField("prospects.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Named, not "+": a hidden relation is missed by code that walks `_meta.related_objects`.
+    person = models.OneToOneField(
+        "prospects.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="verification_flag"
+    )
     company = models.OneToOneField(
-        "prospects.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "prospects.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="verification_flag"
     )
     verified_at = models.DateTimeField()
     flagged_at = models.DateTimeField()
