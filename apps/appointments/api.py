@@ -11,7 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.appointments.models import Appointment, AppointmentKind, InformationRequest
-from apps.appointments.selectors import appointment_list, information_email, information_request_list
+from apps.appointments.selectors import (
+    appointment_list,
+    information_email,
+    information_request_list,
+    information_restricted,
+)
 from apps.audit.models import AccessAction
 from apps.audit.services import access_log_shown
 from apps.core.access import AssignmentPerm, get_assignment_for_user
@@ -118,7 +123,7 @@ class InformationRequestOutput(serializers.ModelSerializer):
         return information_email(obj)
 
     def get_restricted(self, obj: InformationRequest) -> bool:
-        return obj.person.restricted_at is not None
+        return information_restricted(obj)
 
     def to_representation(self, instance: InformationRequest) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -122,9 +122,12 @@ def information_request_list(*, user: Any, assignment: Any) -> QuerySet[Informat
     )
 
 
+def information_restricted(request: InformationRequest) -> bool:
+    """Whether the person's processing is restricted (R-DSR-5, Art. 18): the request is kept,
+    its address and its person are not shown (the client sees "restricted", as in its download)."""
+    return request.person.restricted_at is not None
+
+
 def information_email(request: InformationRequest) -> str | None:
-    """The address to send to, or None while the person's processing is restricted
-    (R-DSR-5, Art. 18: kept, not used; the client sees "restricted" as in its download)."""
-    if request.person.restricted_at is not None:
-        return None
-    return request.email
+    """The address to send to, or None while the person's processing is restricted."""
+    return None if information_restricted(request) else request.email
