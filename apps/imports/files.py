@@ -27,7 +27,9 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import logging
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -441,34 +443,119 @@ def _csv_rows(path: Path, layout: dict[str, Any]) -> tuple[Iterator[Row], int, l
     return rows(), text.count("\n") + 1, []
 
 
+# The rows the check read, kept for the import next to the uploaded file (`scan_table`'s `keep`).
+KEPT_ROWS_SUFFIX = ".rows"
+_KEPT_CHUNK = 5000
+
+
+class _KeptRows:
+    """The rows as `read_table` gave them, written while the check reads the file, so that
+    the import does not parse the file a second time (issue 16 #1): JSON lines, a chunk of
+    rows a line, after one line with the table's headers, layout and rows above the header.
+    The same personal data as the file itself, beside it in the private folder, readable by
+    the server's user only, and deleted with it (`services.import_file_delete`, R-DEL-1)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.part = path.with_name(path.name + ".part")
+        self.out = open(self.part, "w", encoding="utf-8")  # noqa: SIM115 (closed by finish / discard)
+        self.part.chmod(0o600)
+        self.chunk: list[Any] = []
+
+    def add(self, row: Row) -> None:
+        number, cells, issues = row
+        self.chunk.append([number, cells, [[c, k, d] for c, (k, d) in issues.items()] if issues else None])
+        if len(self.chunk) == _KEPT_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.chunk:
+            self.out.write(json.dumps(self.chunk, ensure_ascii=False, separators=(",", ":")) + "\n")
+            self.chunk.clear()
+
+    def finish(self, table: Table) -> None:
+        self._flush()
+        self.out.close()
+        meta = {"headers": table.headers, "layout": table.layout, "lines": table.lines, "above": table.above_header}
+        done = self.path.with_name(self.path.name + ".done")
+        with open(done, "w", encoding="utf-8") as out, open(self.part, encoding="utf-8") as rows:
+            done.chmod(0o600)
+            out.write(json.dumps(meta, ensure_ascii=False) + "\n")
+            while block := rows.read(1 << 20):
+                out.write(block)
+        os.replace(done, self.path)
+        self.part.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        self.out.close()
+        self.part.unlink(missing_ok=True)
+
+
+def read_kept_rows(path: Path, layout: dict[str, Any]) -> Table | None:
+    """The table the check kept (`scan_table`'s `keep`), read a chunk at a time; None when
+    there is none, or it was read with another layout than the import's (then the import
+    reads the file itself)."""
+    try:
+        source = open(path, encoding="utf-8")  # noqa: SIM115 (closed when the rows are read through)
+    except FileNotFoundError:
+        return None
+    meta = json.loads(source.readline() or "{}")
+    if not meta or meta.get("layout") != layout:
+        source.close()
+        return None
+
+    def rows() -> Iterator[Row]:
+        with source:
+            for line in source:
+                for number, cells, issues in json.loads(line):
+                    yield number, cells, {c: (k, d) for c, k, d in issues} if issues else None
+
+    return Table(meta["headers"], rows(), lines=meta["lines"], layout=layout, above_header=meta["above"])
+
+
 def scan_table(
     path: Path,
     file_format: str,
     progress: Callable[[int], None] | None = None,
     layout: dict[str, Any] | None = None,
+    keep: Path | None = None,
 ) -> tuple[list[str], int, dict[str, Any]]:
     """The check before anything is imported, in the worker (R-IMP-2): the whole file is read
     through once for readability and the row and column caps; returns the headers (widened
     to the widest data row: cells beyond the last named column are kept as "Column N",
     R-IMP-8), the number of data rows and the layout the import reads the file by. A file
-    with a header row and nothing under it is refused here."""
+    with a header row and nothing under it is refused here.
+
+    With `keep`, the rows read are written there for the import (`read_kept_rows`), unless
+    the table had to be widened (a ragged file: the import reads it again at its width)."""
     layout = {k: v for k, v in (layout or {}).items() if k in ("sheet", "sheets")}
     table = read_table(path, file_format, layout)
-    count = 0
-    widest = 0
-    width = len(table.headers)
-    for number, _values, issues in table.rows:
-        count += 1
-        if issues and width in issues:  # cells beyond the header: measure the row again
-            widest = max(widest, width + 1)
-        if progress is not None and count % 5000 == 0:
-            progress(min(99, number * 100 // max(table.lines, 1)))
-    if count == 0:
-        raise FileRefused(_("The file has a header row but no rows under it: nothing to import."))
-    headers = table.headers
-    if widest:
-        headers = _widest(path, file_format, table.layout)
-    table.layout["width"] = len(headers)
+    kept = _KeptRows(keep) if keep is not None else None
+    try:
+        count = 0
+        widest = 0
+        width = len(table.headers)
+        for row in table.rows:
+            count += 1
+            if kept is not None:
+                kept.add(row)
+            issues = row[2]
+            if issues and width in issues:  # cells beyond the header: measure the row again
+                widest = max(widest, width + 1)
+            if progress is not None and count % 5000 == 0:
+                progress(min(99, row[0] * 100 // max(table.lines, 1)))
+        if count == 0:
+            raise FileRefused(_("The file has a header row but no rows under it: nothing to import."))
+        headers = table.headers
+        if widest:
+            headers = _widest(path, file_format, table.layout)
+        table.layout["width"] = len(headers)
+        if kept is not None:
+            kept.discard() if widest else kept.finish(table)
+            kept = None
+    finally:
+        if kept is not None:
+            kept.discard()
     return headers, count, table.layout
 
 

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.imports import xlsx
-from apps.imports.files import CellIssues, read_table
+from apps.imports.files import KEPT_ROWS_SUFFIX, CellIssues, read_kept_rows, read_table
 from apps.imports.mapping import EXTRA, FIELDS, IGNORE
 from apps.imports.models import Difference, ImportIssue, ImportJob, IssueKind
 from apps.privacy.models import SuppressionEntry
@@ -55,6 +55,13 @@ STAGING_COLUMNS = (
     "industry", "employees", "first_name", "tussenvoegsel", "last_name", "surname_key", "job_title", "email",
     "person_phone", "has_person", "person_key", "email_hash", "phone_hash", "name_hash", "extra", "legal_form",
 )  # fmt: skip
+
+# The staging columns the matching's plans join and filter on (their statistics, from a
+# sample of 3,000 rows: default_statistics_target 10).
+STAGING_MATCHED_BY = (
+    "company_id, company_new, cluster, cluster_kvk, kvk, website_domain, name_normalised, postcode, address_key, "
+    "city_key, has_person, person_id, person_key, email, email_hash, phone_hash, name_hash, suppressed"
+)
 
 MAX_LENGTHS = {
     "company_name": 255, "street": 200, "house_number": 20, "city": 100, "website": 255, "industry": 150,
@@ -504,7 +511,11 @@ def _extra_not_kept_rows(cursor: Any) -> list[tuple[int, int | None, str, str]]:
 
 def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Callable[[int], None]) -> dict[str, Any]:
     started = time.perf_counter()
-    table = read_table(path, job.file_format, job.layout)
+    # The rows the check read and kept, else the file read again (a ragged file, or a job
+    # checked before the check kept its rows).
+    table = read_kept_rows(path.with_name(path.name + KEPT_ROWS_SUFFIX), job.layout) or read_table(
+        path, job.file_format, job.layout
+    )
     phase("open the sheet", time.perf_counter() - started)
     columns = {int(index): target for index, target in job.mapping.items()}
     fields = [(i, t) for i, t in sorted(columns.items()) if t in FIELDS]
@@ -530,7 +541,7 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
                 industry text, employees int, first_name text, tussenvoegsel text, last_name text, surname_key text,
                 job_title text, email text, person_phone text, has_person bool, email_hash text, phone_hash text,
                 name_hash text, extra jsonb, company_id uuid, company_new bool NOT NULL DEFAULT false,
-                company_match text, person_id uuid, person_key text, person_new bool NOT NULL DEFAULT false,
+                company_match text, person_id uuid, person_key text,
                 suppressed bool NOT NULL DEFAULT false, legal_form text NOT NULL DEFAULT ''
             ) ON COMMIT DROP"""
         )
@@ -598,9 +609,9 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
         phase("staging COPY", copy_seconds)
         progress(60)
         mark = time.perf_counter()
-        _cluster(cursor, clusters)
+        merged = _cluster(cursor, clusters)
         phase("cluster the file's companies (SQL)", time.perf_counter() - mark)
-        counts = _match_and_write(cursor, job=job, now=now, progress=progress)
+        counts = _match_and_write(cursor, job=job, now=now, progress=progress, merged=merged)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # the caller's transaction as it was
         mark = time.perf_counter()
         issues.extend(_extra_not_kept_rows(cursor))
@@ -619,18 +630,22 @@ def run_pipeline(*, job: ImportJob, path: Path, now: dt.datetime, progress: Call
     }
 
 
-def _cluster(cursor: Any, clusters: _Clusters) -> None:
-    """Every row gets its company's first row as `cluster` (the file's own merging)."""
+def _cluster(cursor: Any, clusters: _Clusters) -> bool:
+    """Every row gets its company's first row as `cluster` (the file's own merging). Returns
+    whether any company of the file has more than one row."""
+    moved = 0
     cursor.execute("CREATE TEMP TABLE import_cluster (node int PRIMARY KEY, root int) ON COMMIT DROP")
     with cursor.copy("COPY import_cluster (node, root) FROM STDIN") as copy:
         batch: list[str] = []
         for node, root in clusters.moved():
+            moved += 1
             batch.append(f"{node}\t{root}\n")
             if len(batch) == CHUNK:
                 copy.write("".join(batch))
                 batch.clear()
         copy.write("".join(batch))
-    cursor.execute("UPDATE import_staging s SET cluster = m.root FROM import_cluster m WHERE s.node = m.node")
+    if moved:
+        cursor.execute("UPDATE import_staging s SET cluster = m.root FROM import_cluster m WHERE s.node = m.node")
     cursor.execute("DROP TABLE import_cluster")
     # A row with nothing but the name joins the file's company of that name when the file
     # has exactly one (with a postcode, a website, …); with several, the name alone cannot say.
@@ -643,6 +658,7 @@ def _cluster(cursor: Any, clusters: _Clusters) -> None:
     )
     if joined := cursor.fetchone()[0]:
         clusters.merged["name"] += joined
+        moved += joined
         cursor.execute(
             f"""UPDATE import_staging s SET cluster = t.cluster FROM {only_one} t
                 WHERE t.name_normalised = s.name_normalised AND {name_only}"""  # noqa: S608
@@ -653,6 +669,7 @@ def _cluster(cursor: Any, clusters: _Clusters) -> None:
            FROM (SELECT cluster, max(kvk) AS kvk FROM import_staging GROUP BY cluster HAVING max(kvk) <> '') t
            WHERE s.kvk = '' AND s.cluster = t.cluster"""
     )
+    return moved > 0
 
 
 def _issues_write(cursor: Any, job: ImportJob, issues: list[tuple[int, int | None, str, str]]) -> None:
@@ -698,7 +715,9 @@ def _restricted_persons_skip(run: Callable[[str], int], person_table: str) -> in
                    FROM {person_table} m WHERE s.person_id = m.id AND m.restricted_at IS NOT NULL""")  # noqa: S608
 
 
-def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress: Callable[[int], None]) -> dict:
+def _match_and_write(
+    cursor: Any, *, job: ImportJob, now: dt.datetime, progress: Callable[[int], None], merged: bool
+) -> dict:
     company = Company._meta.db_table
     person = Person._meta.db_table
     prospect = Prospect._meta.db_table
@@ -735,19 +754,35 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     # disk. The same checks, sooner: a wrong key still fails the import, which rolls back.
     # Measured back to back at 100,000 rows: 13–20 s (statements and commit) against 18–29 s.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    # Every row of one company (cluster) goes with the company its first matched row found.
-    propagate = """
-        UPDATE import_staging s SET company_id = t.company_id, company_match = t.company_match
-        FROM (SELECT DISTINCT ON (cluster) cluster, company_id, company_match FROM import_staging
-              WHERE company_id IS NOT NULL ORDER BY cluster, row_number) t
-        WHERE s.cluster = t.cluster AND s.company_id IS DISTINCT FROM t.company_id"""
-    cursor.execute("CREATE INDEX ON import_staging (cluster)")
-    cursor.execute("ANALYZE import_staging")  # a temp table has no statistics until told
+    # The sorts and hashes below over the file's rows in memory, not in batches on disk
+    # (the default 4 MB spills at ~20,000 rows); until the import's transaction ends.
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+
+    # Every row of one company (cluster) goes with the company its first matched row found;
+    # nothing to do where every company of the file has one row.
+    def propagate() -> None:
+        if merged:
+            run("""UPDATE import_staging s SET company_id = t.company_id, company_match = t.company_match
+                   FROM (SELECT DISTINCT ON (cluster) cluster, company_id, company_match FROM import_staging
+                         WHERE company_id IS NOT NULL ORDER BY cluster, row_number) t
+                   WHERE s.cluster = t.cluster AND s.company_id IS DISTINCT FROM t.company_id""")
+
+    if merged:
+        cursor.execute("CREATE INDEX ON import_staging (cluster)")
+    # A temp table has no statistics until told; only the columns the plans below join and
+    # filter on, from a small sample (all ~40 columns of 100,000 rows at the default
+    # target took 0.75 s, twice).
+    cursor.execute("SET LOCAL default_statistics_target = 10")
+    cursor.execute(f"ANALYZE import_staging ({STAGING_MATCHED_BY})")
     # --- Companies (R-IMP-3, issue 12 #1): every key a row has, strongest first; a weaker key
     # never joins two different KvK numbers (the company's, from any of its rows).
+    # Probing the shared table's indexes, row by row, is what a file small next to it needs
+    # (10,000 rows against 1,000,000 companies: 0.05 s a key instead of 0.25 s a key for
+    # reading the whole table); the planner sees that with the cost of an SSD's random read.
+    cursor.execute("SET LOCAL random_page_cost = 1.1")
     if run(f"""UPDATE import_staging s SET company_id = c.id, company_match = 'kvk' FROM {company} c
                WHERE s.kvk <> '' AND c.kvk_number = s.kvk"""):  # noqa: S608
-        run(propagate)
+        propagate()
     if run(f"""UPDATE import_staging s SET company_id = m.id, company_match = 'domain'
             FROM (SELECT DISTINCT ON (c.website_domain) c.website_domain, c.id, c.kvk_number FROM {company} c
                   WHERE c.website_domain <> '' AND c.website_domain IN (
@@ -755,7 +790,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                   ORDER BY c.website_domain, c.created_at, c.id) m
             WHERE s.company_id IS NULL AND s.website_domain = m.website_domain
               AND (s.cluster_kvk = '' OR m.kvk_number = '')"""):  # noqa: S608
-        run(propagate)
+        propagate()
     if run(f"""UPDATE import_staging s SET company_id = m.id, company_match = 'name_postcode'
             FROM (SELECT DISTINCT ON (c.name_normalised, c.postcode) c.name_normalised, c.postcode, c.id, c.kvk_number
                   FROM {company} c
@@ -764,7 +799,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                   ORDER BY c.name_normalised, c.postcode, c.created_at, c.id) m
             WHERE s.company_id IS NULL AND s.postcode <> '' AND s.name_normalised = m.name_normalised
               AND s.postcode = m.postcode AND (s.cluster_kvk = '' OR m.kvk_number = '')"""):  # noqa: S608
-        run(propagate)
+        propagate()
     # Name + street + city: the address spelled either way ("Hoofdstraat 1" or street and
     # number apart) and without case or punctuation; a differing postcode is another branch.
     if run(f"""UPDATE import_staging s SET company_id = m.id, company_match = 'name_address'
@@ -781,7 +816,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
               AND s.city_key = m.city_key AND s.address_key = m.address_key
               AND (s.cluster_kvk = '' OR m.kvk_number = '')
               AND (s.postcode = '' OR m.postcode = '' OR s.postcode = m.postcode)"""):  # noqa: S608
-        run(propagate)
+        propagate()
     # The name alone, only among the companies already in this assignment (never a second
     # record of the client's own company; too weak a key for the shared records), unless a
     # KvK number, postcode, website or city says it is another.
@@ -797,11 +832,12 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                          OR u.city_key = regexp_replace(lower(c.city), '[^a-z0-9]+', '', 'g'))
                   ORDER BY u.node, pr.created_at, c.id) m
             WHERE s.node = m.node"""):  # noqa: S608
-        run(propagate)
+        propagate()
     # New ids derived from the cluster (not gen_random_uuid(), which a nested loop would
     # evaluate once per row): every row of one company gets the same new company.
     run("""UPDATE import_staging SET company_id = md5(%(job)s::text || cluster::text)::uuid, company_new = true
            WHERE company_id IS NULL""")
+    cursor.execute("SET LOCAL random_page_cost TO DEFAULT")
     progress(70)
 
     # One line per company: its first row, its blanks filled from its other rows in file
@@ -861,28 +897,35 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
 
     name_same = "s.name_normalised = c.name_normalised"
     web_same = "s.website_domain = c.website_domain"
+    company_values = {
+        "name": pick("c.name", "s.name", name_same),
+        "name_normalised": pick("c.name_normalised", "s.name_normalised", name_same),
+        "kvk_number": "CASE WHEN c.kvk_number = '' THEN s.kvk ELSE c.kvk_number END",
+        "street": pick("c.street", "s.street"),
+        "house_number": pick("c.house_number", "s.house_number"),
+        "postcode": pick("c.postcode", "s.postcode"),
+        "city": pick("c.city", "s.city"),
+        "country": """CASE WHEN s.country = '' THEN c.country WHEN c.verified_at >= %(cutoff)s THEN c.country
+                      ELSE s.country END""",
+        "phone": pick("c.phone", "s.company_phone"),
+        "website": pick("c.website", "s.website", web_same),
+        "website_domain": pick("c.website_domain", "s.website_domain", web_same),
+        "industry": pick("c.industry", "s.industry"),
+        "employees": """CASE WHEN s.employees IS NULL THEN c.employees WHEN c.employees IS NULL THEN s.employees
+                        WHEN c.verified_at >= %(cutoff)s THEN c.employees ELSE s.employees END""",
+        "verified_at": "CASE WHEN s.kept_difference THEN c.verified_at ELSE %(now)s END",
+    }
+    # Only the companies this changes: one whose values all stay and whose verification
+    # stays (a recently verified company with differences kept) is not written again.
     run(f"""UPDATE {company} c SET
-              name = {pick("c.name", "s.name", name_same)},
-              name_normalised = {pick("c.name_normalised", "s.name_normalised", name_same)},
-              kvk_number = CASE WHEN c.kvk_number = '' THEN s.kvk ELSE c.kvk_number END,
-              street = {pick("c.street", "s.street")},
-              house_number = {pick("c.house_number", "s.house_number")},
-              postcode = {pick("c.postcode", "s.postcode")},
-              city = {pick("c.city", "s.city")},
-              country = CASE WHEN s.country = '' THEN c.country WHEN c.verified_at >= %(cutoff)s THEN c.country
-                             ELSE s.country END,
-              phone = {pick("c.phone", "s.company_phone")},
-              website = {pick("c.website", "s.website", web_same)},
-              website_domain = {pick("c.website_domain", "s.website_domain", web_same)},
-              industry = {pick("c.industry", "s.industry")},
-              employees = CASE WHEN s.employees IS NULL THEN c.employees WHEN c.employees IS NULL THEN s.employees
-                               WHEN c.verified_at >= %(cutoff)s THEN c.employees ELSE s.employees END,
-              verified_at = CASE WHEN s.kept_difference THEN c.verified_at ELSE %(now)s END,
+              {", ".join(f"{column} = {value}" for column, value in company_values.items())},
               updated_at = %(now)s
             FROM (SELECT f.*, d.company_id IS NOT NULL AS kept_difference FROM {company_first} f
                   LEFT JOIN (SELECT DISTINCT company_id FROM {difference} WHERE import_job_id = %(job)s) d
                   ON d.company_id = f.company_id) s
-            WHERE c.id = s.company_id""")  # noqa: S608
+            WHERE c.id = s.company_id
+              AND ({", ".join(f"c.{column}" for column in company_values)})
+                  IS DISTINCT FROM ({", ".join(company_values.values())})""")  # noqa: S608
     run(f"""INSERT INTO {company} (id, name, name_normalised, kvk_number, street, house_number, postcode, city,
                                   country, phone, website, website_domain, industry, employees, status, verified_at,
                                   created_at, updated_at)
@@ -895,7 +938,7 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     progress(80)
 
     # --- Persons (R-IMP-4, R-IMP-5) --------------------------------------------------
-    cursor.execute("ANALYZE import_staging")
+    cursor.execute(f"ANALYZE import_staging ({STAGING_MATCHED_BY})")
     # As joins (the list is small next to a file): three hash joins, not three probes a row.
     run(f"""UPDATE import_staging s SET suppressed = true
             FROM (SELECT u.row_number FROM import_staging u JOIN {suppression} e ON e.email_hash = u.email_hash
@@ -930,10 +973,13 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                  WHERE person_id IS NOT NULL ORDER BY person_key, row_number) t
            WHERE NOT s.suppressed AND s.person_key = t.person_key AND s.person_id IS DISTINCT FROM t.person_id""")
     _restricted_persons_skip(run, person)
-    run("""UPDATE import_staging SET person_id = md5(%(job)s::text || person_key)::uuid, person_new = true
-           WHERE person_key IS NOT NULL AND person_id IS NULL AND NOT suppressed""")
+    # A row naming a person and matched to none makes a new one, its id derived from the
+    # person's key (every row naming that person gets the same); `person_id` stays NULL on
+    # those rows rather than being written into each of them.
+    new_person = "(person_id IS NULL AND person_key IS NOT NULL AND NOT suppressed)"
+    new_person_id = "md5(%(job)s::text || person_key)::uuid"
     person_first = """(SELECT DISTINCT ON (person_id) * FROM import_staging WHERE person_id IS NOT NULL
-                       AND NOT person_new ORDER BY person_id, row_number)"""
+                       ORDER BY person_id, row_number)"""
     run(f"""INSERT INTO {difference} (assignment_id, import_job_id, company_id, person_id, field, value, created_at)
             SELECT %(assignment)s, %(job)s, NULL, c.id, v.field, left(v.new_value, 255), %(now)s
             FROM {person_first} s JOIN {person} c ON c.id = s.person_id
@@ -985,9 +1031,9 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
     person_correction_share(corrections=corrections, now=now)
     run(f"""INSERT INTO {person} (id, client_id, company_id, first_name, tussenvoegsel, last_name, job_title, email,
                                  phone, legal_basis, source, verified_at, created_at)
-            SELECT DISTINCT ON (person_id) person_id, %(client)s, company_id, first_name, tussenvoegsel, last_name,
-                   job_title, email, person_phone, %(legal_basis)s, 'upload', %(now)s, %(now)s
-            FROM import_staging WHERE person_new ORDER BY person_id, row_number""")  # noqa: S608
+            SELECT DISTINCT ON (person_key) {new_person_id}, %(client)s, company_id, first_name, tussenvoegsel,
+                   last_name, job_title, email, person_phone, %(legal_basis)s, 'upload', %(now)s, %(now)s
+            FROM import_staging WHERE {new_person} ORDER BY person_key, row_number""")  # noqa: S608
     progress(90)
 
     # --- Prospects and links ---------------------------------------------------------
@@ -1009,16 +1055,16 @@ def _match_and_write(cursor: Any, *, job: ImportJob, now: dt.datetime, progress:
                 import_job_id = EXCLUDED.import_job_id
         """)  # noqa: S608
     run(f"""INSERT INTO {link} (prospect_id, person_id, created_at, source_row)
-            SELECT p.id, s.person_id, %(now)s::timestamptz, min(s.row_number)
+            SELECT p.id, coalesce(s.person_id, {new_person_id}), %(now)s::timestamptz, min(s.row_number)
             FROM import_staging s JOIN {prospect} p ON p.assignment_id = %(assignment)s AND p.company_id = s.company_id
-            WHERE s.person_id IS NOT NULL AND NOT s.suppressed
-            GROUP BY p.id, s.person_id
+            WHERE s.person_key IS NOT NULL AND NOT s.suppressed
+            GROUP BY p.id, 2
             ON CONFLICT (prospect_id, person_id) DO NOTHING""")  # noqa: S608
     cursor.execute(
         f"""SELECT count(DISTINCT company_id) FILTER (WHERE company_new),
                   count(DISTINCT company_id) FILTER (WHERE NOT company_new),
-                  count(DISTINCT person_id) FILTER (WHERE person_new),
-                  count(DISTINCT person_id) FILTER (WHERE NOT person_new),
+                  count(DISTINCT person_key) FILTER (WHERE {new_person}),
+                  count(DISTINCT person_id),
                   (SELECT count(DISTINCT person_id) FROM {difference} WHERE import_job_id = %(job)s),
                   count(*) FILTER (WHERE suppressed)
            FROM import_staging""",  # noqa: S608

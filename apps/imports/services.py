@@ -39,7 +39,7 @@ from apps.core.enqueue import enqueue_or_defer
 from apps.core.errors import ServiceError
 from apps.core.private_files import private_delete, private_delete_on_commit, private_path, private_store
 from apps.imports import mapping as mapping_rules
-from apps.imports.files import FileRefused, check_file, read_table, scan_table, sniff_encoding
+from apps.imports.files import KEPT_ROWS_SUFFIX, FileRefused, check_file, read_table, scan_table, sniff_encoding
 from apps.imports.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -47,11 +47,22 @@ logger = logging.getLogger(__name__)
 UPLOAD_DIR = "imports"
 
 
+def upload_files(relative: str) -> list[str]:
+    """An upload's files: the file itself and the rows its check kept for the import
+    (`files.scan_table`); both go together (R-DEL-1)."""
+    return [relative, relative + KEPT_ROWS_SUFFIX] if relative else []
+
+
+def upload_delete(relative: str) -> None:
+    for path in upload_files(relative):
+        private_delete(path)
+
+
 def import_file_delete(*, job: ImportJob) -> None:
     """Delete the uploaded file of a job (R-DEL-1: kept only until its import has finished),
-    and the sample values the mapping page showed of it."""
+    the rows its check kept, and the sample values the mapping page showed of it."""
     _samples_forget(job.pk)
-    private_delete(job.file_path)
+    upload_delete(job.file_path)
     if job.file_path:
         ImportJob.objects.filter(pk=job.pk).update(file_path="")
         job.file_path = ""
@@ -139,7 +150,11 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
         error = ""
         try:
             headers, rows, layout = scan_table(
-                private_path(job.file_path), job.file_format, progress=heartbeat, layout=job.layout
+                private_path(job.file_path),
+                job.file_format,
+                progress=heartbeat,
+                layout=job.layout,
+                keep=private_path(job.file_path + KEPT_ROWS_SUFFIX),
             )
             detected = mapping_rules.detect(headers)
             if not mapping_rules.recognised(detected):
@@ -154,7 +169,7 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
         finally:
             heartbeat.close()
         if error:
-            private_delete(job.file_path)  # the file first: it needs no database
+            upload_delete(job.file_path)  # the file first: it needs no database
             _fail(job, error)
             import_file_delete(job=job)
         else:
@@ -422,7 +437,7 @@ def import_run(*, job_id: Any, now: dt.datetime | None = None, raise_if_busy: bo
         finally:
             heartbeat.close()
             # The file first: it needs no database, which may be what just failed.
-            private_delete(job.file_path)
+            upload_delete(job.file_path)
         for attempt in (1, 2):
             try:
                 if error:
@@ -450,7 +465,7 @@ def _fail(job: ImportJob, message: str) -> None:
 
 def _fail_and_delete(job: ImportJob, message: str) -> None:
     """Fail a job and delete its file once that commits (inside the caller's transaction)."""
-    private_delete_on_commit([job.file_path])
+    private_delete_on_commit(upload_files(job.file_path))
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), progress=0, file_path=""
     )
@@ -553,7 +568,11 @@ def _orphan_files_delete(*, cutoff: dt.datetime, dry_run: bool) -> int:
     folder = private_path(UPLOAD_DIR)
     if not folder.is_dir():
         return 0
-    named = {Path(p).name for p in ImportJob.objects.exclude(file_path="").values_list("file_path", flat=True)}
+    named = {
+        Path(p).name
+        for relative in ImportJob.objects.exclude(file_path="").values_list("file_path", flat=True)
+        for p in upload_files(relative)
+    }
     count = 0
     for path in folder.iterdir():
         if path.name in named or not path.is_file():

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -306,10 +307,18 @@ def _assert_reader_keeps_everything(path: Path, file_format: str, layout: dict |
     """Our reader against the independent one, cell by cell: every non-empty cell under the
     header comes out in its row and column, shown as the sheet shows it, or with an issue
     (formula, error value); every non-empty row above the header is listed as such."""
+    kept = None
     if layout is None:
-        _headers, _count, layout = files.scan_table(path, file_format)
+        with tempfile.TemporaryDirectory() as folder:
+            keep = Path(folder) / "upload.rows"
+            _headers, _count, layout = files.scan_table(path, file_format, keep=keep)
+            kept = files.read_kept_rows(keep, layout)
+            kept = kept and (kept.headers, kept.above_header, list(kept.rows))
     table = files.read_table(path, file_format, layout)
     ours = {number: (cells, issues or {}) for number, cells, issues in table.rows}
+    if kept is not None:
+        # The rows the check kept for the import are the rows the import would read (issue 16 #1).
+        assert kept == (table.headers, table.above_header, list(files.read_table(path, file_format, layout).rows))
     probe = ImportJob(file_format=file_format, layout=table.layout)
     rows, offset = _independent_rows(path, probe)
     header_row = table.layout["header_row"]

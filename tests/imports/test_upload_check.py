@@ -102,3 +102,74 @@ def test_files_no_job_names_are_deleted_by_the_watchdog(world) -> None:  # type:
     run = run_rule("import_watchdog", now=now)
     assert run.counts.get("orphan_files_deleted") == 1
     assert not orphan.exists() and fresh.exists() and private_path(job.file_path).exists()
+
+
+def _checked_job(world, rows: list[list[str]]):  # type: ignore[no-untyped-def]
+    job = services.import_job_create(
+        assignment=world.assignment,
+        actor=world.users["client_same_tenant"],
+        upload=io.BytesIO(csv_bytes(rows)),
+        filename="db.csv",
+    )
+    return services.import_job_check(job_id=job.pk)
+
+
+def test_the_import_reads_the_rows_the_check_kept_and_both_files_go(world) -> None:  # type: ignore[no-untyped-def]
+    """The sheet is parsed once (issue 16 #1): the check keeps the rows it read beside the
+    upload, the import reads those, and both files are deleted once it has run (R-DEL-1)."""
+    job = _checked_job(world, [["Kept Rows BV", "", "", "Utrecht", "", "", "Jansen", "", ""]])
+    upload = private_path(job.file_path)
+    kept = private_path(job.file_path + files.KEPT_ROWS_SUFFIX)
+    assert kept.exists() and kept.stat().st_mode & 0o777 == 0o600
+    assert not list(upload.parent.glob("*.part")) and not list(upload.parent.glob("*.done"))
+    # The upload itself is no longer what the import reads: a file that now says otherwise
+    # changes nothing.
+    upload.write_bytes(csv_bytes([["Changed File BV", "", "", "Zwolle", "", "", "Pietersen", "", ""]]))
+    job = services.import_job_confirm(job=job, actor=world.users["client_same_tenant"])
+    job = services.import_run(job_id=job.pk)
+    assert job.status == ImportStatus.DONE and job.companies_new == 1
+    names = set(world.assignment.prospects.values_list("company__name", flat=True))
+    assert "Kept Rows BV" in names and "Changed File BV" not in names
+    assert not upload.exists() and not kept.exists()
+
+
+def test_kept_rows_read_with_another_layout_are_not_used(world) -> None:  # type: ignore[no-untyped-def]
+    job = _checked_job(world, [["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", ""]])
+    kept = private_path(job.file_path + files.KEPT_ROWS_SUFFIX)
+    assert files.read_kept_rows(kept, job.layout) is not None
+    assert files.read_kept_rows(kept, {**job.layout, "header_row": 2}) is None
+    assert files.read_kept_rows(kept.with_name("none.rows"), job.layout) is None
+
+
+def test_a_ragged_file_keeps_no_rows_and_is_read_again(world) -> None:  # type: ignore[no-untyped-def]
+    """Cells beyond the header widen the table after the rows were read: the import reads
+    the file again at the wider width instead (R-IMP-8: no cell lost)."""
+    job = _checked_job(world, [["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", "", "extra"]])
+    assert job.status == ImportStatus.MAPPING and len(job.headers) == 10
+    assert not private_path(job.file_path + files.KEPT_ROWS_SUFFIX).exists()
+
+
+def test_a_failed_or_refused_job_leaves_no_kept_rows(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    job = _checked_job(world, [["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", ""]])
+    upload = private_path(job.file_path)
+    kept = private_path(job.file_path + files.KEPT_ROWS_SUFFIX)
+    with django_capture_on_commit_callbacks(execute=True):
+        services._fail_and_delete(job, "stopped")
+    assert not upload.exists() and not kept.exists()
+
+    refused = _checked_job(world, [])  # a header and no rows: refused by the check
+    assert refused.status == ImportStatus.FAILED and refused.file_path == ""
+    assert not [p for p in upload.parent.iterdir() if ".rows" in p.name]
+
+
+def test_the_watchdog_keeps_the_kept_rows_of_a_job_and_deletes_orphaned_ones(world) -> None:  # type: ignore[no-untyped-def]
+    job = _checked_job(world, [["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", ""]])
+    kept = private_path(job.file_path + files.KEPT_ROWS_SUFFIX)
+    orphan = private_path("imports/crashed-check.rows.part")
+    orphan.write_text("[]\n")
+    hour_ago = time.time() - 3600
+    for path in (kept, orphan, private_path(job.file_path)):
+        os.utime(path, (hour_ago, hour_ago))
+    run = run_rule("import_watchdog", now=timezone.now())
+    assert run.counts.get("orphan_files_deleted") == 1
+    assert kept.exists() and not orphan.exists()
