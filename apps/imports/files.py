@@ -491,6 +491,7 @@ class _KeptRows:
     def discard(self) -> None:
         self.out.close()
         self.part.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".done").unlink(missing_ok=True)
 
 
 def read_kept_rows(path: Path, layout: dict[str, Any]) -> Table | None:
@@ -532,7 +533,12 @@ def scan_table(
     the table had to be widened (a ragged file: the import reads it again at its width)."""
     layout = {k: v for k, v in (layout or {}).items() if k in ("sheet", "sheets")}
     table = read_table(path, file_format, layout)
-    kept = _KeptRows(keep) if keep is not None else None
+    kept = None
+    if keep is not None:
+        try:
+            kept = _KeptRows(keep)
+        except OSError:  # a full disk or a missing folder fails the keeping, not the check
+            logger.warning("import check: the rows read are not kept", exc_info=True)
     try:
         count = 0
         widest = 0
@@ -540,7 +546,12 @@ def scan_table(
         for row in table.rows:
             count += 1
             if kept is not None:
-                kept.add(row)
+                try:
+                    kept.add(row)
+                except OSError:  # a full disk fails the keeping, not the check
+                    logger.warning("import check: the rows read are not kept", exc_info=True)
+                    kept.discard()
+                    kept = None
             issues = row[2]
             if issues and width in issues:  # cells beyond the header: measure the row again
                 widest = max(widest, width + 1)
@@ -553,7 +564,11 @@ def scan_table(
             headers = _widest(path, file_format, table.layout)
         table.layout["width"] = len(headers)
         if kept is not None:
-            kept.discard() if widest else kept.finish(table)
+            try:
+                kept.discard() if widest else kept.finish(table)
+            except OSError:
+                logger.warning("import check: the rows read are not kept", exc_info=True)
+                kept.discard()
             kept = None
     finally:
         if kept is not None:

@@ -173,3 +173,13 @@ def test_the_watchdog_keeps_the_kept_rows_of_a_job_and_deletes_orphaned_ones(wor
     run = run_rule("import_watchdog", now=timezone.now())
     assert run.counts.get("orphan_files_deleted") == 1
     assert kept.exists() and not orphan.exists()
+
+
+def test_rows_that_cannot_be_kept_fail_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Keeping the rows is a saving, not a condition: a folder that cannot be written leaves
+    the check's answer as it is, and nothing half-written behind."""
+    path = tmp_path / "db.csv"
+    path.write_bytes(csv_bytes([["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", ""]]))
+    keep = tmp_path / "missing-folder" / "db.csv.rows"
+    assert files.scan_table(path, "csv", keep=keep) == files.scan_table(path, "csv")
+    assert not keep.parent.exists()
