@@ -223,32 +223,43 @@ def _recognised_count(values: list[str]) -> int:
     return sum(1 for target in detect(values).values() if target in FIELDS)
 
 
-def _split_header(raw: Iterator[Row], header_row: int | None) -> tuple[Row, list[Row], Iterator[Row]]:
+def _split_header(
+    raw: Iterator[Row], header_row: int | None, keep_blank: bool = False
+) -> tuple[Row, list[Row], Iterator[Row]]:
     """The header row and the rows above it: the given one, else the first row within the first
     HEADER_SCAN_ROWS non-blank rows where a known header is found (a title line or an export
-    date above the header is common), else the first non-blank row."""
+    date above the header is common), else the first non-blank row.
+
+    The rows under the header come out as they do when the header row is given (the check
+    finds it, the import is told it): a row without values but with a cell issue (an error
+    value: the row is rejected and said) and, with `keep_blank` (a sheet with merged ranges,
+    which fill rows without values), every row without values stays among them."""
     buffered: list[Row] = []
+    values_seen = 0
     for row in raw:
         if header_row is not None:
             if row[0] == header_row:
                 return row, [r for r in buffered if any(r[1])], raw
             buffered.append(row)
             continue
-        if not any(row[1]):
-            continue
+        if any(row[1]):
+            values_seen += 1
+        elif not (keep_blank or row[2]) or not values_seen:
+            continue  # nothing to keep: before any value, or blank for good
         buffered.append(row)
-        if len(buffered) >= HEADER_SCAN_ROWS:
+        if values_seen >= HEADER_SCAN_ROWS:
             break
-    if header_row is not None or not buffered:
+    if header_row is not None or not values_seen:
         raise FileRefused(_("The file has no header row."))
-    chosen = next((i for i, row in enumerate(buffered) if _recognised_count(row[1])), 0)
+    with_values = [i for i, row in enumerate(buffered) if any(row[1])]
+    chosen = next((i for i in with_values if _recognised_count(buffered[i][1])), with_values[0])
     rest = buffered[chosen + 1 :]
 
     def remaining() -> Iterator[Row]:
         yield from rest
         yield from raw
 
-    return buffered[chosen], buffered[:chosen], remaining()
+    return buffered[chosen], [r for r in buffered[:chosen] if any(r[1])], remaining()
 
 
 def read_table(path: Path, file_format: str, layout: dict[str, Any] | None = None) -> Table:
@@ -259,7 +270,7 @@ def read_table(path: Path, file_format: str, layout: dict[str, Any] | None = Non
     header row by its known headers, the header's width)."""
     layout = dict(layout or {})
     raw, lines, merges = (_xlsx_rows if file_format == "xlsx" else _csv_rows)(path, layout)
-    header, above, rest = _split_header(raw, layout.get("header_row"))
+    header, above, rest = _split_header(raw, layout.get("header_row"), keep_blank=bool(merges))
     layout["header_row"] = header[0]
     headers = _headers(header[1], int(layout.get("width") or 0))
     width = len(headers)

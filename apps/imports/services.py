@@ -173,7 +173,7 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
             _fail(job, error)
             import_file_delete(job=job)
         else:
-            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+            recorded = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
                 status=ImportStatus.MAPPING,
                 headers=headers,
                 layout=layout,
@@ -183,6 +183,10 @@ def import_job_check(*, job_id: Any, raise_if_busy: bool = False) -> ImportJob |
                 attempts=0,
                 heartbeat_at=timezone.now(),
             )
+            if not recorded:
+                # The job moved on meanwhile (its upload expired and was deleted): the rows
+                # this check kept must not outlive it (R-DEL-1).
+                private_delete(job.file_path + KEPT_ROWS_SUFFIX)
     job.refresh_from_db()
     return job
 

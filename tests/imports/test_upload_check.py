@@ -183,3 +183,68 @@ def test_rows_that_cannot_be_kept_fail_nothing(tmp_path) -> None:  # type: ignor
     keep = tmp_path / "missing-folder" / "db.csv.rows"
     assert files.scan_table(path, "csv", keep=keep) == files.scan_table(path, "csv")
     assert not keep.parent.exists()
+
+
+def _kept_and_read(path, tmp_path):  # type: ignore[no-untyped-def]
+    keep = tmp_path / "kept.rows"
+    _headers, count, layout = files.scan_table(path, "xlsx", keep=keep)
+    kept = files.read_kept_rows(keep, layout)
+    assert kept is not None
+    return count, list(kept.rows), list(files.read_table(path, "xlsx", layout).rows)
+
+
+def test_a_row_holding_only_an_error_value_is_kept_and_rejected_with_its_reason(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Found in review: the check, which finds the header itself, skipped rows without values
+    near the top, so the kept rows lost a row the import used to reject and report (R-IMP-8)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Bedrijfsnaam", "Plaats", "Achternaam"])
+    sheet.append(["Bakker BV", "Utrecht", "Jansen"])
+    sheet["C3"] = "#N/A"  # an error value, alone in its row
+    sheet.append(["Visser BV", "Zwolle", "de Boer"])
+    path = tmp_path / "errors.xlsx"
+    book.save(path)
+    count, kept, read = _kept_and_read(path, tmp_path)
+    assert kept == read and count == 3
+    assert [(n, issues) for n, _cells, issues in kept if issues] == [(3, {2: ("error", "#N/A")})]
+
+
+def test_a_row_filled_by_a_merged_cell_near_the_top_is_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Bedrijfsnaam", "Plaats", "Achternaam"])
+    sheet.append(["Bakker BV", "Utrecht", "Jansen"])
+    sheet.append([None, None, None])
+    sheet.append(["Visser BV", "Zwolle", "de Boer"])
+    sheet.merge_cells("A2:A3")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    count, kept, read = _kept_and_read(path, tmp_path)
+    assert kept == read and count == 3
+    assert [cells[0] for _n, cells, _i in kept] == ["Bakker BV", "Bakker BV", "Visser BV"]
+
+
+def test_a_check_whose_job_moved_on_keeps_no_rows(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The upload expired (and was deleted) while its check ran: the rows the check read are
+    not left behind without a job naming them (R-DEL-1)."""
+    job = services.import_job_create(
+        assignment=world.assignment,
+        actor=world.users["client_same_tenant"],
+        upload=io.BytesIO(csv_bytes([["Bakker BV", "", "", "Utrecht", "", "", "Jansen", "", ""]])),
+        filename="db.csv",
+    )
+    kept = private_path(job.file_path + files.KEPT_ROWS_SUFFIX)
+    scan = files.scan_table
+
+    def scan_then_expire(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = scan(*args, **kwargs)
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED)
+        return result
+
+    monkeypatch.setattr(services, "scan_table", scan_then_expire)
+    services.import_job_check(job_id=job.pk)
+    assert not kept.exists()
