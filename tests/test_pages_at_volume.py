@@ -129,11 +129,17 @@ def test_database_page_queries_do_not_grow_with_rows(world: World, ordering: str
             assert http.get(url, params).status_code == 200
         return len(ctx.captured_queries)
 
+    def after_the_first_row() -> dict:
+        # A page after a cursor that has rows under it, at either size (a cursor on the last
+        # row shows an empty page: no persons to read, nothing to log, three queries fewer;
+        # a row picked by name alone was sometimes the last in this ordering).
+        first = http.get(url, {"ordering": ordering}).context["page"].object_list[0]
+        return {"ordering": ordering, "after": str(first.pk)}
+
     http.get(url)
-    few = count({"ordering": ordering}), count({"ordering": ordering, "after": str(world.prospect.pk)})
+    few = count({"ordering": ordering}), count(after_the_first_row())
     _fill(world, 130)
-    later = Prospect.objects.filter(assignment=world.assignment).order_by("company__name")[70]
-    many = count({"ordering": ordering}), count({"ordering": ordering, "after": str(later.pk)})
+    many = count({"ordering": ordering}), count(after_the_first_row())
     assert few == many, (few, many)
 
 
