@@ -133,12 +133,28 @@ class Difference(models.Model):
     the assignment whose upload brought it.
     """
 
-    assignment = models.ForeignKey("assignments.Assignment", on_delete=models.CASCADE, related_name="+")
-    import_job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="differences")
+    # The assignment, the job and the company are checked by the database once per statement,
+    # not once per row (migration 0006, the `difference_*` triggers): an import writes ~200,000
+    # differences naming one assignment, one job and ~50,000 companies, and the per-row
+    # foreign-key checks of these three took 5.5 s of it (issue 16 #1). The triggers lock and
+    # check the rows named as a foreign key does, delete an assignment's or a company's
+    # differences with it, and let go of a deleted job, whoever deletes (the ORM does the same
+    # before them). The person stays a foreign key: the person deletion plan works from those.
+    assignment = models.ForeignKey(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    import_job = models.ForeignKey(
+        ImportJob, on_delete=models.SET_NULL, null=True, related_name="differences", db_constraint=False
+    )
     # Each key's partial index below serves its lookups and cascades (`= x` implies NOT NULL);
     # a second, full index on each cost the import two more index entries a row (issue 16 #1).
     company = models.ForeignKey(
-        "prospects.Company", on_delete=models.CASCADE, null=True, related_name="differences", db_index=False
+        "prospects.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="differences",
+        db_index=False,
+        db_constraint=False,
     )
     person = models.ForeignKey(
         "prospects.Person", on_delete=models.CASCADE, null=True, related_name="differences", db_index=False
