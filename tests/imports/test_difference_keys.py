@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -131,7 +132,13 @@ def test_an_assignment_named_by_an_uncommitted_difference_cannot_be_deleted_mean
     another transaction could delete the assignment between the check and the commit."""
     assignment = factories.AssignmentFactory()
     settings = connection.settings_dict
-    dsn = f"host={settings['HOST']} port={settings['PORT']} dbname={settings['NAME']} user={settings['USER']}"
+    dsn = psycopg.conninfo.make_conninfo(
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+    )
     with transaction.atomic():
         _difference(assignment, _job(assignment))
         with psycopg.connect(dsn, autocommit=True) as other:
